@@ -1,0 +1,1 @@
+"""Jinmu (金木): a county industrial-development platform."""

@@ -1,0 +1,20 @@
+"""API URLs: /api/v1/… endpoints of every app, the schema and its docs."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from jinmu.api.views import ObtainTokenView
+
+v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("", include("jinmu.enterprises.api.urls")),
+    path("", include("jinmu.chains.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

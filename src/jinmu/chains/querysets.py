@@ -1,0 +1,75 @@
+"""Scoped reads of chains and what hangs off them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinmu.core.querysets import ScopedQuerySet
+from jinmu.core.scoping import Scope, ScopeKind
+
+# Towns, parks and enterprises read the chain maps of their region: a map is the county's shared
+# picture, and a town must see which gaps its firms could fill. Editing is limited elsewhere.
+_READERS = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
+
+
+class ChainQuerySet(ScopedQuerySet[Any]):
+    """Chains: region-wide roles, towns and parks see all; a chain office sees its own chains."""
+
+    def for_scope(self, scope: Scope) -> ChainQuerySet:
+        """Scope chains."""
+        if scope.kind is ScopeKind.CHAIN:
+            return self.in_region(scope.region_prefix).filter(office_id=scope.unit_id)
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind in (ScopeKind.TOWN, ScopeKind.PARK):
+            return self.filter(region_id__startswith=scope.region_prefix or scope.region_code[:6])
+        return self.none()
+
+
+class ChainNodeQuerySet(ScopedQuerySet[Any]):
+    """Nodes are visible with their chain."""
+
+    def for_scope(self, scope: Scope) -> ChainNodeQuerySet:
+        """Scope nodes through their chain."""
+        from jinmu.chains.models import Chain
+
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
+            return self.none()
+        return self.filter(chain__in=Chain.objects.for_scope(scope).values("pk"))
+
+
+class ChainChildQuerySet(ChainNodeQuerySet):
+    """Rows hanging off a chain or a node (links, partners)."""
+
+    def for_scope(self, scope: Scope) -> ChainChildQuerySet:
+        """Scope through the chain."""
+        from jinmu.chains.models import Chain
+
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
+            return self.none()
+        chains = Chain.objects.for_scope(scope).values("pk")
+        if self.model.__name__ == "EnterpriseNode":
+            return self.filter(node__chain__in=chains)
+        return self.filter(chain__in=chains)
+
+
+class BottleneckQuerySet(ChainNodeQuerySet):
+    """Bottlenecks, scoped through their node's chain."""
+
+    def for_scope(self, scope: Scope) -> BottleneckQuerySet:
+        """Scope through the node's chain."""
+        from jinmu.chains.models import Chain
+
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
+            return self.none()
+        return self.filter(node__chain__in=Chain.objects.for_scope(scope).values("pk"))
+
+    def open(self) -> BottleneckQuerySet:
+        """Bottlenecks not yet cleared."""
+        return self.filter(status="open")

@@ -1,0 +1,199 @@
+"""Core models: regions, units, users with roles, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
+from jinmu.core.querysets import UnitQuerySet
+
+
+class Region(models.Model):
+    """An administrative division identified by its GB/T 2260 code (towns: 9-digit codes)."""
+
+    code = models.CharField(_("division code"), max_length=12, primary_key=True)
+    name = models.CharField(_("name"), max_length=100)
+    level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    is_demo_code = models.BooleanField(
+        _("made-up demo code"), default=False,
+        help_text=_("The code was made up for the demo and is not an official code."),
+    )
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def scope_prefix(self) -> str:
+        """Code prefix shared by this region and everything inside it (GB/T 2260 nesting)."""
+        code = self.code
+        if len(code) > 6:
+            return code
+        if code.endswith("0000"):
+            return code[:2]
+        if code.endswith("00"):
+            return code[:4]
+        return code
+
+
+class DomainModel(models.Model):
+    """Base of every domain row: belongs to a region, is timestamped and versioned."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    # Incremented by every save through the services; a form or API write that carries an older
+    # version is refused instead of silently overwriting someone else's change.
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    # Fields left out of the audit snapshot (derived or bookkeeping only).
+    audit_exclude: ClassVar[tuple[str, ...]] = ("created_at", "updated_at")
+
+    class Meta:
+        abstract = True
+
+
+class Unit(DomainModel):
+    """An organisational unit: the industry office, a chain office, a department, a town, a park."""
+
+    name = models.CharField(_("name"), max_length=100)
+    short_name = models.CharField(_("short name"), max_length=50, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="children",
+    )
+    town_region = models.ForeignKey(
+        Region, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="units",
+        help_text=_("For a town unit: the town it governs. For a park: the town it lies in."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("kind", "name")
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("region", "kind", "name"), name="%(app_label)s_%(class)s_unique_name",
+                violation_error_message=_("A unit of this kind and name already exists."),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in: belongs to a unit and holds one or more roles."""
+
+    display_name = models.CharField(_("display name"), max_length=50, blank=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="users",
+        help_text=_("The area the user works for; county-wide roles see all of it."),
+    )
+    roles = models.JSONField(_("roles"), default=list, blank=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="users",
+        help_text=_("For an enterprise user: the one enterprise they act for."),
+    )
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    objects: ClassVar[UserManager[User]] = UserManager()
+
+    class Meta:
+        ordering = ("username",)
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def clean(self) -> None:
+        """Roles must be known ones."""
+        super().clean()
+        unknown = [r for r in self.roles if r not in Role.values]
+        if unknown:
+            raise ValidationError({"roles": _("Unknown roles: %s") % ", ".join(unknown)})
+
+    def has_role(self, *roles: str) -> bool:
+        """True if the user holds any of the given roles."""
+        return any(role in self.roles for role in roles)
+
+    @property
+    def role_labels(self) -> list[str]:
+        """Human-readable names of the user's roles."""
+        return [str(Role(r).label) for r in self.roles if r in Role.values]
+
+
+class AuditLog(models.Model):
+    """One create, update or delete of a domain row: who, when, what, before and after."""
+
+    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
+    object_repr = models.CharField(_("object"), max_length=200)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ("-time", "-id")
+        verbose_name = _("audit log entry")
+        verbose_name_plural = _("audit log")
+        indexes = (
+            models.Index(fields=("content_type", "object_id"), name="core_auditlog_object_idx"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    @property
+    def changed_fields(self) -> list[dict[str, Any]]:
+        """Fields whose value differs between before and after, for display."""
+        before = self.before or {}
+        after = self.after or {}
+        keys = sorted(set(before) | set(after))
+        return [
+            {"field": k, "before": before.get(k), "after": after.get(k)}
+            for k in keys
+            if before.get(k) != after.get(k)
+        ]

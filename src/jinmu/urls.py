@@ -1,0 +1,14 @@
+"""URL configuration."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("jinmu.core.urls")),
+    path("enterprises/", include("jinmu.enterprises.urls")),
+    path("chains/", include("jinmu.chains.urls")),
+    path("api/", include("jinmu.api.urls")),
+    path("django-admin/", admin.site.urls),
+]
