@@ -158,6 +158,9 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG or not PRODUCTION
+if not PRODUCTION:
+    # WhiteNoise serves from the finders in the demo; it still expects the folder to exist.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 
 # Uploads: refuse large bodies before Django reads them; Excel files get their own checks.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

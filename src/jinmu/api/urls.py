@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from jinmu.api.views import ObtainTokenView
 
-v1 = [
+v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("jinmu.enterprises.api.urls")),
     path("", include("jinmu.chains.api.urls")),

@@ -43,7 +43,7 @@ def save_object(
         check_version(current, expected_version)
         before = snapshot(current)
         if hasattr(obj, "version"):
-            obj.version = current.version + 1
+            obj.version = current.version + 1  # type: ignore[attr-defined]
     if validate:
         obj.full_clean()
     obj.save()
