@@ -29,7 +29,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
         """Rows whose region code starts with `prefix` (a GB/T 2260 nesting)."""
         if len(prefix) >= 9:
             return self.filter(region_id=prefix)
-        return self.filter(region_id__startswith=prefix)
+        return self.filter(region__code__startswith=prefix)
 
 
 class UnitQuerySet(ScopedQuerySet[Any]):

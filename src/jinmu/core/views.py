@@ -35,11 +35,11 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     entries = AuditLog.objects.select_related("content_type")
     if scope.kind is ScopeKind.REGION:
-        entries = entries.filter(region_id__startswith=scope.region_prefix)
+        entries = entries.filter(region__code__startswith=scope.region_prefix)
     else:  # an audit admin without a region-wide role reads their own region's log
         region = getattr(request.user, "region", None)
         if region is not None:
-            entries = entries.filter(region_id__startswith=region.scope_prefix)
+            entries = entries.filter(region__code__startswith=region.scope_prefix)
     if q := request.GET.get("q", "").strip():
         entries = entries.filter(object_repr__icontains=q) | entries.filter(actor_name=q)
     page = paginate(entries, order=("-time", "-id"), cursor=request.GET.get("cursor"),

@@ -1,0 +1,223 @@
+#!/usr/bin/env python3
+"""Scale benchmark: the enterprise list, detail and chain map at several sizes.
+
+For each size N a SQLite database with the Ningjin demo county and N enterprises (three years of
+figures, qualifications, chain links) is generated once into bench/data/ and kept. Each page is
+then requested in-process through Django's test client (the full middleware, template and ORM
+path, without network noise), and p50/p95 and the number of queries per request are recorded
+alongside a bare template view measured in the same run. Results go to bench/RESULTS.md.
+
+    python bench/run.py --sizes 3000 300000        # make bench-big
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "RESULTS.md"
+ITERATIONS = 40
+WARMUP = 5
+GOAL_P95_MS = 150.0
+GOAL_RATIO = 1.3
+
+
+def _setup(db: Path) -> None:
+    sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    os.environ["BENCH_DB"] = str(db)
+    import django
+
+    django.setup()
+
+
+def generate(size: int, db: Path) -> float:
+    """Migrate and load the demo county with `size` enterprises; return seconds taken."""
+    from django.core.management import call_command
+
+    from jinmu.demo.build import build_demo
+
+    started = time.monotonic()
+    call_command("migrate", verbosity=0)
+    build_demo(enterprises=size)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.monotonic() - started
+
+
+def measure_one(size: int) -> dict[str, Any]:
+    """Run in a child process: measure every page on the database of `size` enterprises."""
+    db = DATA / f"bench-{size}.sqlite3"
+    fresh = not db.exists()
+    DATA.mkdir(parents=True, exist_ok=True)
+    _setup(db)
+    generation = generate(size, db) if fresh else None
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from jinmu.chains.models import Chain
+    from jinmu.core.models import User
+    from jinmu.core.pagination import encode_cursor
+    from jinmu.enterprises.models import Enterprise
+
+    industry = User.objects.get(username="industry")
+    town = User.objects.get(username="town-dacao")
+    chain = Chain.objects.get(name="健身器材")
+    total = Enterprise.objects.count()
+    deep = (
+        Enterprise.objects.order_by("name_pinyin", "id")
+        .values_list("name_pinyin", "id")[int(total * 0.9)]
+    )
+    deep_cursor = encode_cursor(list(deep))
+    rng = random.Random(7)
+    ids = list(Enterprise.objects.values_list("id", flat=True)[:: max(1, total // 200)])
+    detail_ids = [rng.choice(ids) for _ in range(ITERATIONS + WARMUP)]
+
+    cases: list[tuple[str, User, Any]] = [
+        ("bare template view", industry, lambda i: "/bench/bare/"),
+        ("enterprise list, page 1", industry, lambda i: "/enterprises/"),
+        ("enterprise list, filtered (chain + 规上)", industry,
+         lambda i: f"/enterprises/?chain={chain.pk}&scale=above"),
+        ("enterprise list, town user", town, lambda i: "/enterprises/"),
+        ("enterprise list, deep page (90%)", industry,
+         lambda i: f"/enterprises/?cursor={deep_cursor}"),
+        ("enterprise search (pinyin njjs)", industry, lambda i: "/enterprises/?q=njjs"),
+        ("enterprise detail", industry, lambda i: f"/enterprises/{detail_ids[i]}/"),
+        ("chain page (map and lists)", industry, lambda i: f"/chains/{chain.pk}/"),
+        ("chain map data", industry, lambda i: f"/chains/{chain.pk}/map.json"),
+        ("API enterprise list", industry, lambda i: "/api/v1/enterprises/"),
+    ]
+    rows = []
+    for name, user, url_for in cases:
+        client = Client()
+        client.force_login(user)
+        timings = []
+        queries = set()
+        for i in range(WARMUP + ITERATIONS):
+            url = url_for(i)
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: {url} returned {response.status_code}")
+            if i >= WARMUP:
+                timings.append(elapsed)
+                queries.add(len(ctx.captured_queries))
+        timings.sort()
+        rows.append({
+            "case": name,
+            "p50": statistics.median(timings),
+            "p95": timings[int(len(timings) * 0.95) - 1],
+            "queries": sorted(queries),
+        })
+    return {"size": size, "enterprises": total, "generation_s": generation, "rows": rows}
+
+
+def machine() -> str:
+    """A one-line description of the machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        mem = f", {kb / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    import sqlite3
+
+    return (f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
+            f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}")
+
+
+def write_results(results: list[dict[str, Any]]) -> bool:
+    """Write bench/RESULTS.md; return True when every goal holds."""
+    small, big = results[0], results[-1]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run {time.strftime('%Y-%m-%d %H:%M')} by `python bench/run.py --sizes "
+        f"{' '.join(str(r['size']) for r in results)}` on: {machine()}.",
+        "",
+        "Each page requested in-process through Django's test client as the `industry` user "
+        "(the whole county) unless noted; "
+        f"{WARMUP} warm-up requests, then {ITERATIONS} measured. Times in milliseconds. "
+        "Database: SQLite (WAL) with the Ningjin demo county plus generated enterprises, each "
+        "with three years of figures, qualifications and chain links.",
+        "",
+    ]
+    for result in results:
+        gen = f", generated in {result['generation_s']:.0f} s" if result["generation_s"] else ""
+        lines += [f"## {result['enterprises']:,} enterprises{gen}", "",
+                  "| page | p50 | p95 | queries per request |", "|---|---:|---:|---|"]
+        for row in result["rows"]:
+            lines.append(f"| {row['case']} | {row['p50']:.1f} | {row['p95']:.1f} | "
+                         f"{', '.join(map(str, row['queries']))} |")
+        lines.append("")
+    ok = True
+    if len(results) > 1:
+        lines += [f"## Goals at {big['enterprises']:,} against {small['enterprises']:,}", "",
+                  f"p95 ≤ {GOAL_P95_MS:.0f} ms, p95 ≤ {GOAL_RATIO}× the small-data p95 "
+                  "(or within 5 ms of it, where the small figure is near the bare view's), "
+                  "same number of queries.", "",
+                  "| page | p95 small | p95 big | ratio | queries | verdict |",
+                  "|---|---:|---:|---:|---|---|"]
+        for s_row, b_row in zip(small["rows"], big["rows"], strict=True):
+            ratio = b_row["p95"] / s_row["p95"] if s_row["p95"] else 0
+            same_queries = s_row["queries"] == b_row["queries"]
+            passed = (b_row["p95"] <= GOAL_P95_MS
+                      and (ratio <= GOAL_RATIO or b_row["p95"] - s_row["p95"] <= 5)
+                      and same_queries)
+            ok = ok and passed
+            lines.append(f"| {s_row['case']} | {s_row['p95']:.1f} | {b_row['p95']:.1f} | "
+                         f"{ratio:.2f} | {'same' if same_queries else 'differ'} | "
+                         f"{'met' if passed else 'NOT met'} |")
+        lines.append("")
+    RESULTS.write_text("\n".join(lines) + "\n")
+    return ok
+
+
+def main() -> None:
+    """Measure each size in its own process, then write the results."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000])
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(measure_one(args.one)))
+        return
+    results = []
+    for size in args.sizes:
+        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
+                             capture_output=True, text=True, cwd=ROOT)
+        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print(f"{size}: done", file=sys.stderr)
+    ok = write_results(results)
+    print(RESULTS.read_text())
+    if not ok:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

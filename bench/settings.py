@@ -1,0 +1,19 @@
+"""Benchmark settings: the production settings with a per-size SQLite file and a bare view."""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
+
+from jinmu.settings import *  # noqa: F403, E402
+from jinmu.settings import BASE_DIR, DATABASES, TEMPLATES  # noqa: E402
+
+DATABASES["default"]["NAME"] = os.environ.get(
+    "BENCH_DB", str(BASE_DIR / "bench" / "data" / "bench.sqlite3")
+)
+ROOT_URLCONF = "bench.urls"
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,295 @@
+"""API shapes of chains, nodes, partners, bottlenecks and the computed gaps (money in yuan)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from jinmu.chains.choices import GapState
+from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner
+from jinmu.chains.queries import GAP_FLAGS, GapRow
+from jinmu.core.choices import UnitKind
+from jinmu.core.models import Unit, User
+
+_EXPECTED_VERSION_HELP = _(
+    "On update: the version you read. If someone saved in between, the write is refused."
+)
+
+
+class ScopedChainField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A chain id, looked up only among the chains the requesting user sees."""
+
+    def get_queryset(self) -> Any:
+        """Out-of-scope ids read as nonexistent."""
+        request = self.context.get("request")
+        return Chain.objects.for_user(getattr(request, "user", None))
+
+
+class ScopedNodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
+    """A node id, looked up only among the nodes the requesting user sees."""
+
+    def get_queryset(self) -> Any:
+        """Out-of-scope ids read as nonexistent."""
+        request = self.context.get("request")
+        return ChainNode.objects.for_user(getattr(request, "user", None))
+
+
+class _VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+    """Exposes `version` read-only and takes an optional `expected_version` on writes."""
+
+    expected_version = serializers.IntegerField(
+        write_only=True, required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
+    )
+
+    def service_data(self, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Validated data without the version guard (and `drop`), as the services take it."""
+        data = dict(self.validated_data)
+        for name in ("expected_version", *drop):
+            data.pop(name, None)
+        return data
+
+    def client_version(self) -> int | None:
+        """The version the client read, if it sent one."""
+        value = self.validated_data.get("expected_version")
+        return int(value) if value is not None else None
+
+
+class ChainSerializer(_VersionedSerializer):
+    """An industrial chain and its settings (the weak-node threshold is a share, 0–1)."""
+
+    office = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.filter(kind=UnitKind.CHAIN_OFFICE),
+        allow_null=True,
+        required=False,
+    )
+    office_name = serializers.CharField(source="office.name", read_only=True, allow_null=True)
+    chief = serializers.PrimaryKeyRelatedField(
+        queryset=User.objects.filter(is_active=True), allow_null=True, required=False
+    )
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Chain
+        fields = (
+            "id",
+            "name",
+            "cluster",
+            "description",
+            "chief",
+            "office",
+            "office_name",
+            "region",
+            "weak_share_threshold",
+            "sort_order",
+            "page_url",
+            "version",
+            "expected_version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "region", "version", "created_at", "updated_at")
+
+    def get_page_url(self, obj: Chain) -> str:
+        """The chain's page."""
+        return obj.get_absolute_url()
+
+
+class ChainNodeSerializer(_VersionedSerializer):
+    """A node of a chain; the chain is set on create and then fixed."""
+
+    chain = ScopedChainField()
+    parent = ScopedNodeField(allow_null=True, required=False)  # type: ignore[assignment]
+
+    class Meta:
+        model = ChainNode
+        fields = (
+            "id",
+            "chain",
+            "parent",
+            "name",
+            "segment",
+            "kind",
+            "facility_type",
+            "description",
+            "local_demand",
+            "sort_order",
+            "region",
+            "version",
+            "expected_version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "region", "version", "created_at", "updated_at")
+        extra_kwargs = {"local_demand": {"help_text": _("Yuan a year; null when unknown.")}}
+
+    def validate_chain(self, value: Chain) -> Chain:
+        """A node cannot move to another chain."""
+        if self.instance is not None and value.pk != self.instance.chain_id:
+            raise serializers.ValidationError(_("A node cannot move to another chain."))
+        return value
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The parent belongs to the same chain."""
+        chain = attrs.get("chain") or getattr(self.instance, "chain", None)
+        parent = attrs.get("parent")
+        if parent is not None and chain is not None and parent.chain_id != chain.pk:
+            raise serializers.ValidationError(
+                {"parent": [_("The parent node belongs to another chain.")]}
+            )
+        return attrs
+
+
+class ChainPartnerSerializer(_VersionedSerializer):
+    """A member of a chain's 政产学研金服用 community."""
+
+    chain = ScopedChainField()
+    unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = ChainPartner
+        fields = (
+            "id",
+            "chain",
+            "kind",
+            "name",
+            "unit",
+            "contact_name",
+            "contact_phone",
+            "role_description",
+            "version",
+            "expected_version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "version", "created_at", "updated_at")
+
+    def validate_chain(self, value: Chain) -> Chain:
+        """A partner cannot move to another chain."""
+        if self.instance is not None and value.pk != self.instance.chain_id:
+            raise serializers.ValidationError(_("A partner cannot move to another chain."))
+        return value
+
+
+class BottleneckSerializer(_VersionedSerializer):
+    """A bottleneck (堵点) on a node."""
+
+    node = ScopedNodeField()
+    chain = serializers.IntegerField(source="node.chain_id", read_only=True)
+    owner_unit = serializers.PrimaryKeyRelatedField(
+        queryset=Unit.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Bottleneck
+        fields = (
+            "id",
+            "node",
+            "chain",
+            "title",
+            "detail",
+            "since",
+            "owner_unit",
+            "owner_name",
+            "status",
+            "cleared_on",
+            "version",
+            "expected_version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "version", "created_at", "updated_at")
+
+    def validate_node(self, value: ChainNode) -> ChainNode:
+        """A bottleneck cannot move to another node."""
+        if self.instance is not None and value.pk != self.instance.node_id:
+            raise serializers.ValidationError(_("A bottleneck cannot move to another node."))
+        return value
+
+
+class BottleneckClearSerializer(serializers.Serializer[Any]):
+    """Input of `clear`: the clearing date (default today) and the version read."""
+
+    cleared_on = serializers.DateField(required=False, allow_null=True)
+    expected_version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
+    )
+
+
+class OpenBottleneckSerializer(serializers.Serializer[Any]):
+    """An open bottleneck as listed with a gap."""
+
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    since = serializers.DateField()
+    owner_unit = serializers.CharField(source="owner_unit.name", allow_null=True, default=None)
+    owner_name = serializers.CharField()
+
+
+class GapQuerySerializer(serializers.Serializer[Any]):
+    """Filters of the gap list."""
+
+    chain = serializers.IntegerField(required=False, min_value=1)
+    state = serializers.ChoiceField(
+        required=False, choices=[(flag, GapState(flag).label) for flag in GAP_FLAGS]
+    )
+
+
+class GapSerializer(serializers.Serializer[Any]):
+    """The computed gap analysis of one node (read only)."""
+
+    chain = serializers.IntegerField(source="chain.pk")
+    chain_name = serializers.CharField(source="chain.name")
+    node = serializers.IntegerField(source="gap.node.pk")
+    node_name = serializers.CharField(source="gap.node.name")
+    segment = serializers.CharField(source="gap.node.segment")
+    kind = serializers.CharField(source="gap.node.kind")
+    state = serializers.ChoiceField(
+        source="gap.state",
+        choices=GapState.choices,
+        help_text=_("The single state: missing beats blocked beats weak."),
+    )
+    flags = serializers.ListField(
+        source="gap.flags",
+        child=serializers.ChoiceField(choices=[(f, GapState(f).label) for f in GAP_FLAGS]),
+        help_text=_("Every gap the node has: missing, blocked and/or weak."),
+    )
+    leader_count = serializers.IntegerField(source="gap.leader_count")
+    backbone_count = serializers.IntegerField(source="gap.backbone_count")
+    supporting_count = serializers.IntegerField(source="gap.supporting_count")
+    enterprise_count = serializers.IntegerField(source="gap.enterprise_count")
+    operating_count = serializers.IntegerField(
+        source="gap.operating_count",
+        help_text=_("Operating enterprises of the chain's region on the node."),
+    )
+    local_output = serializers.DecimalField(
+        source="gap.local_output",
+        max_digits=20,
+        decimal_places=2,
+        help_text=_("Latest recorded industrial output of those enterprises, yuan."),
+    )
+    local_demand = serializers.DecimalField(
+        source="gap.node.local_demand", max_digits=18, decimal_places=2, allow_null=True
+    )
+    share = serializers.SerializerMethodField(
+        help_text=_("Local output / local demand; null when no demand is recorded.")
+    )
+    threshold = serializers.DecimalField(source="gap.threshold", max_digits=4, decimal_places=3)
+    open_bottlenecks = OpenBottleneckSerializer(source="gap.open_bottlenecks", many=True)
+    last_updated = serializers.DateTimeField(source="gap.last_updated", allow_null=True)
+    page_url = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.DecimalField(max_digits=8, decimal_places=4, allow_null=True))
+    def get_share(self, row: GapRow) -> str | None:
+        """The share with four decimals, as a string like other decimals."""
+        share = row.gap.share
+        return None if share is None else f"{share:.4f}"
+
+    def get_page_url(self, row: GapRow) -> str:
+        """The node's page."""
+        return reverse("chains:node", args=[row.gap.node.pk])

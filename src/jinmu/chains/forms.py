@@ -1,0 +1,297 @@
+"""Forms of the chains app: they validate input field by field; services do the writing.
+
+Each edit form carries the row's version in a hidden field, so a stale edit is refused instead of
+overwriting someone else's change. Money is entered in 万元 and stored in yuan.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from jinmu.chains.choices import ChainRole, GapState
+from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
+from jinmu.core.choices import Role, UnitKind
+from jinmu.core.models import Unit, User
+from jinmu.core.validators import normalize_uscc
+from jinmu.enterprises.models import Enterprise
+
+TEN_THOUSAND = Decimal(10_000)
+HUNDRED = Decimal(100)
+
+
+def add_version_field(form: forms.BaseForm, version: int | None) -> None:
+    """Add the hidden `version` field, initialised with the row's current version."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1
+    )
+    if version is not None:
+        form.initial["version"] = version
+
+
+class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A node of the same chain, shown by its name only."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        """The node's name (the chain is the page's)."""
+        return str(obj.name)
+
+
+def _bootstrap(form: forms.BaseForm) -> None:
+    """Tabler classes on every widget."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.HiddenInput):
+            continue
+        if isinstance(widget, forms.Select):
+            widget.attrs.setdefault("class", "form-select")
+        elif isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ChainForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A chain's settings; the weak-node threshold is entered in per cent."""
+
+    threshold_percent = forms.DecimalField(
+        label=_("Weak-node threshold (%)"),
+        min_value=Decimal(0),
+        max_value=HUNDRED,
+        max_digits=5,
+        decimal_places=1,
+        help_text=_(
+            "A node is weak when local output covers less than this share of the local demand."
+        ),
+    )
+
+    class Meta:
+        model = Chain
+        fields = ("name", "cluster", "description", "chief", "office", "sort_order")
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, can_reassign: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+        self.initial.setdefault(
+            "threshold_percent", Decimal(self.instance.weak_share_threshold) * HUNDRED
+        )
+        leaders = [
+            user.pk
+            for user in User.objects.filter(is_active=True).only("pk", "roles")
+            if Role.COUNTY_LEADER in (user.roles or [])
+        ]
+        chief = self.fields["chief"]
+        assert isinstance(chief, forms.ModelChoiceField)
+        chief.queryset = User.objects.filter(Q(pk__in=leaders) | Q(pk=self.instance.chief_id or 0))
+        office = self.fields["office"]
+        assert isinstance(office, forms.ModelChoiceField)
+        office.queryset = Unit.objects.filter(kind=UnitKind.CHAIN_OFFICE)
+        if not can_reassign:
+            office.disabled = True
+        _bootstrap(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values for `services.create_chain` / `update_chain`."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        if self.fields["office"].disabled:
+            data.pop("office")
+        data["weak_share_threshold"] = self.cleaned_data["threshold_percent"] / HUNDRED
+        return data
+
+
+class ChainNodeForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A node of a chain; the local demand is entered in 万元."""
+
+    parent = NodeChoiceField(
+        label=_("parent node"), queryset=ChainNode.objects.none(), required=False
+    )
+
+    local_demand_wan = forms.DecimalField(
+        label=_("Local annual demand (10k yuan)"),
+        required=False,
+        min_value=Decimal(0),
+        max_digits=14,
+        decimal_places=2,
+        help_text=_(
+            "What the county's chain buys of this link a year; with it the platform can tell "
+            "how much local firms cover. Leave empty if unknown."
+        ),
+    )
+
+    class Meta:
+        model = ChainNode
+        fields = (
+            "name",
+            "segment",
+            "kind",
+            "facility_type",
+            "parent",
+            "description",
+            "sort_order",
+        )
+
+    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.chain = chain
+        self.instance.chain = chain
+        self.instance.region_id = chain.region_id
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+        if self.instance.local_demand is not None:
+            self.initial.setdefault("local_demand_wan", self.instance.local_demand / TEN_THOUSAND)
+        parent = self.fields["parent"]
+        assert isinstance(parent, forms.ModelChoiceField)
+        parents = ChainNode.objects.filter(chain=chain)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+        parent.queryset = parents
+        _bootstrap(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values for `services.create_node` / `update_node`."""
+        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        wan = self.cleaned_data.get("local_demand_wan")
+        data["local_demand"] = None if wan is None else wan * TEN_THOUSAND
+        return data
+
+
+class EnterpriseLinkForm(forms.Form):
+    """Put an enterprise on a node: found by its credit code or its exact name."""
+
+    enterprise = forms.CharField(
+        label=_("Enterprise"),
+        max_length=200,
+        help_text=_("The unified social credit code or the full registered name."),
+    )
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ChainRole.choices, initial=ChainRole.SUPPORTING
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.enterprises = enterprises
+        _bootstrap(self)
+
+    def clean_enterprise(self) -> Enterprise:
+        """Resolve the credit code or name among the enterprises the editor may link."""
+        text = self.cleaned_data["enterprise"].strip()
+        matches = list(self.enterprises.filter(Q(uscc=normalize_uscc(text)) | Q(name=text))[:2])
+        if not matches:
+            raise ValidationError(
+                _("No enterprise with this credit code or name in your area."), code="unknown"
+            )
+        if len(matches) > 1:
+            raise ValidationError(
+                _("Several enterprises have this name: enter the credit code."), code="ambiguous"
+            )
+        enterprise: Enterprise = matches[0]
+        return enterprise
+
+
+class EnterpriseLinkEditForm(forms.ModelForm):  # type: ignore[type-arg]
+    """An enterprise's role and note on a node."""
+
+    class Meta:
+        model = EnterpriseNode
+        fields = ("role", "note")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+        _bootstrap(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values for `services.update_link`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class ChainPartnerForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A member of the chain's 政产学研金服用 community."""
+
+    class Meta:
+        model = ChainPartner
+        fields = ("kind", "name", "unit", "contact_name", "contact_phone", "role_description")
+
+    def __init__(self, *args: Any, chain: Chain, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.chain = chain
+        self.instance.region_id = chain.region_id
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+        unit = self.fields["unit"]
+        assert isinstance(unit, forms.ModelChoiceField)
+        unit.queryset = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE)
+        _bootstrap(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values for `services.create_partner` / `update_partner`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class BottleneckForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A bottleneck (堵点): what, since when, who owns clearing it."""
+
+    class Meta:
+        model = Bottleneck
+        fields = ("title", "detail", "since", "owner_unit", "owner_name", "status", "cleared_on")
+        widgets = {
+            "detail": forms.Textarea(attrs={"rows": 3}),
+            "since": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "cleared_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args: Any, node: ChainNode, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.node = node
+        self.instance.region_id = node.region_id
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+        owner = self.fields["owner_unit"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE)
+        if not self.instance.pk:  # a new bottleneck is open; clearing is a separate step
+            del self.fields["status"]
+            del self.fields["cleared_on"]
+        _bootstrap(self)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values for `services.create_bottleneck` / `update_bottleneck`."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+
+
+class VersionForm(forms.Form):
+    """The version of a row to delete, unlink or clear (sent by a small POST form)."""
+
+    version = forms.IntegerField(required=False, min_value=1)
+
+
+class GapFilterForm(forms.Form):
+    """Filter of the gap list: by chain and by flag."""
+
+    chain = forms.ModelChoiceField(
+        label=_("Chain"),
+        queryset=Chain.objects.none(),
+        required=False,
+        empty_label=_("All chains"),
+    )
+    state = forms.ChoiceField(
+        label=_("Gap"),
+        required=False,
+        choices=[
+            ("", _("All gaps")),
+            (GapState.MISSING, GapState.MISSING.label),
+            (GapState.BLOCKED, GapState.BLOCKED.label),
+            (GapState.WEAK, GapState.WEAK.label),
+        ],
+    )
+
+    def __init__(self, *args: Any, chains: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        chain = self.fields["chain"]
+        assert isinstance(chain, forms.ModelChoiceField)
+        chain.queryset = chains
+        _bootstrap(self)
