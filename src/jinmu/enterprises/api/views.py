@@ -1,0 +1,211 @@
+"""API viewsets: scoped reads (`for_user`), writes through the services, keyset pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+
+from jinmu.core.scoping import ScopeKind, can_edit_enterprises, scope_for
+from jinmu.core.services import StaleObjectError
+from jinmu.enterprises.api.serializers import (
+    AnnualFiguresSerializer,
+    EnterpriseSerializer,
+    QualificationSerializer,
+)
+from jinmu.enterprises.filtersets import (
+    AnnualFiguresFilterSet,
+    EnterpriseFilterSet,
+    QualificationFilterSet,
+)
+from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
+from jinmu.enterprises.services import (
+    create_enterprise,
+    delete_qualification,
+    save_annual_figures,
+    save_qualification,
+    update_enterprise,
+)
+
+_WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
+
+
+class EnterpriseAccess(permissions.BasePermission):
+    """Reading needs a scope (security admin, auditor, bank and judge have none: 403);
+    writing needs `can_edit_enterprises` and a town, park or region scope."""
+
+    message = _("Your role has no access to the enterprise register.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        """Module-level check; objects out of scope are simply absent (404)."""
+        scope = scope_for(request.user)
+        if scope.kind is ScopeKind.NONE:
+            return False
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if can_edit_enterprises(request.user) and scope.kind in _WRITING_SCOPES:
+            return True
+        self.message = _("You may not change enterprise records.")
+        return False
+
+
+def _stale_as_400(error: StaleObjectError) -> ValidationError:
+    return ValidationError({"expected_version": error.messages})
+
+
+class _ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
+    permission_classes = (permissions.IsAuthenticated, EnterpriseAccess)
+
+    def _expected_version(self, serializer: Any) -> int | None:
+        value = serializer.validated_data.get("expected_version")
+        return int(value) if value is not None else None
+
+
+@extend_schema_view(
+    list=extend_schema(summary="List enterprises (same filters as the page; `q` searches)"),
+    partial_update=extend_schema(summary="Change some fields of an enterprise"),
+)
+class EnterpriseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _ScopedViewSet,
+):
+    """Enterprises the user may see, sorted by pinyin; writes are audited and version-checked."""
+
+    serializer_class = EnterpriseSerializer
+    filterset_class = EnterpriseFilterSet
+    keyset_order = ("name_pinyin", "id")
+
+    def get_queryset(self) -> Any:
+        """Scoped to the user."""
+        return Enterprise.objects.for_user(self.request.user).select_related("region", "park")
+
+    def perform_create(self, serializer: Any) -> None:
+        """Record through the service."""
+        serializer.instance = create_enterprise(
+            actor=self.request.user, data=serializer.service_data()
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale `expected_version` is a 400."""
+        try:
+            serializer.instance = update_enterprise(
+                actor=self.request.user,
+                enterprise=serializer.instance,
+                data=serializer.service_data(),
+                expected_version=self._expected_version(serializer),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+
+
+class AnnualFiguresViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    _ScopedViewSet,
+):
+    """Annual figures of the enterprises the user may see, newest year first."""
+
+    serializer_class = AnnualFiguresSerializer
+    filterset_class = AnnualFiguresFilterSet
+    keyset_order = ("-year", "id")
+
+    def get_queryset(self) -> Any:
+        """Scoped to the user."""
+        return AnnualFigures.objects.for_user(self.request.user)
+
+    def perform_create(self, serializer: Any) -> None:
+        """Record through the service."""
+        serializer.instance = save_annual_figures(
+            actor=self.request.user,
+            enterprise=serializer.validated_data["enterprise"],
+            data=serializer.service_data(),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale `expected_version` is a 400."""
+        try:
+            serializer.instance = save_annual_figures(
+                actor=self.request.user,
+                enterprise=serializer.instance.enterprise,
+                figures=serializer.instance,
+                data=serializer.service_data(),
+                expected_version=self._expected_version(serializer),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+
+
+@extend_schema_view(
+    destroy=extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "expected_version",
+                OpenApiTypes.INT,
+                OpenApiParameter.QUERY,
+                description="The version you read; refused if someone saved in between.",
+            )
+        ]
+    )
+)
+class QualificationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    _ScopedViewSet,
+):
+    """Qualifications of the enterprises the user may see."""
+
+    serializer_class = QualificationSerializer
+    filterset_class = QualificationFilterSet
+    keyset_order = ("id",)
+
+    def get_queryset(self) -> Any:
+        """Scoped to the user."""
+        return Qualification.objects.for_user(self.request.user).select_related("kind")
+
+    def perform_create(self, serializer: Any) -> None:
+        """Record through the service."""
+        serializer.instance = save_qualification(
+            actor=self.request.user,
+            enterprise=serializer.validated_data["enterprise"],
+            data=serializer.service_data(),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale `expected_version` is a 400."""
+        try:
+            serializer.instance = save_qualification(
+                actor=self.request.user,
+                enterprise=serializer.instance.enterprise,
+                qualification=serializer.instance,
+                data=serializer.service_data(),
+                expected_version=self._expected_version(serializer),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+
+    def perform_destroy(self, instance: Qualification) -> None:
+        """Delete through the service (audited with its last state)."""
+        raw = self.request.query_params.get("expected_version")
+        try:
+            expected = int(raw) if raw else None
+        except ValueError:
+            raise ValidationError({"expected_version": [_("A whole number.")]}) from None
+        try:
+            delete_qualification(
+                actor=self.request.user, qualification=instance, expected_version=expected
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error

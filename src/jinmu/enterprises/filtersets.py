@@ -1,0 +1,244 @@
+"""The one enterprise FilterSet behind the list page, the API and the Excel export.
+
+An export is always "the current filtered list", so the page, `/api/v1/enterprises/` and
+`export.xlsx` build their rows with `EnterpriseFilterSet(request.GET, queryset=…, request=…)`.
+The choices offered for town, park, chain and node come from the user's scope.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+
+from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
+from jinmu.core.choices import RegionLevel, UnitKind
+from jinmu.core.models import Region, Unit
+from jinmu.core.scoping import Scope, ScopeKind, scope_for
+from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
+from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
+from jinmu.enterprises.models import (
+    AnnualFigures,
+    Enterprise,
+    IndustryCode,
+    Qualification,
+    QualificationKind,
+)
+
+
+def _user(request: Any) -> Any:
+    return getattr(request, "user", None)
+
+
+def towns_in_scope(scope: Scope) -> QuerySet[Region]:
+    """Towns a user may filter by or record enterprises in."""
+    towns = Region.objects.filter(level=RegionLevel.TOWN)
+    if scope.kind in (ScopeKind.REGION, ScopeKind.CHAIN):
+        return towns.filter(code__startswith=scope.region_prefix)
+    if scope.kind is ScopeKind.TOWN:
+        return towns.filter(code=scope.region_code)
+    if scope.kind is ScopeKind.PARK and scope.unit_id is not None:
+        return towns.filter(units__pk=scope.unit_id)
+    return towns.none()
+
+
+def parks_in_scope(scope: Scope) -> QuerySet[Unit]:
+    """Parks a user may filter by or record enterprises in."""
+    parks = Unit.objects.filter(kind=UnitKind.PARK)
+    if scope.kind in (ScopeKind.REGION, ScopeKind.CHAIN):
+        return parks.filter(region__code__startswith=scope.region_prefix)
+    if scope.kind is ScopeKind.TOWN:
+        return parks.filter(town_region_id=scope.region_code)
+    if scope.kind is ScopeKind.PARK:
+        return parks.filter(pk=scope.unit_id)
+    return parks.none()
+
+
+def _towns(request: Any) -> QuerySet[Region]:
+    return towns_in_scope(scope_for(_user(request)))
+
+
+def _parks(request: Any) -> QuerySet[Unit]:
+    return parks_in_scope(scope_for(_user(request)))
+
+
+def _chains(request: Any) -> QuerySet[Chain]:
+    return Chain.objects.for_user(_user(request))
+
+
+def _nodes(request: Any) -> QuerySet[ChainNode]:
+    # The label "chain · node" reads the chain: join it instead of one query per option.
+    return ChainNode.objects.for_user(_user(request)).select_related("chain")
+
+
+def industry_choices() -> list[tuple[str, str]]:
+    """Sections and divisions of GB/T 4754-2017 for the filter's select."""
+    rows = IndustryCode.objects.filter(
+        level__in=(IndustryLevel.SECTION, IndustryLevel.DIVISION)
+    ).order_by("code")
+    return [("", "---------"), *((row.code, str(row)) for row in rows)]
+
+
+def _json_escaped(text: str) -> str:
+    """`text` as it appears inside a JSON string stored with ASCII escapes (SQLite's JSONField)."""
+    return json.dumps(text)[1:-1]
+
+
+def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
+    """Name contains, credit code starts with, pinyin initials contain, or former name contains."""
+    text = text.strip()
+    if not text:
+        return queryset
+    condition = Q(name__icontains=text) | Q(former_names__icontains=text)
+    if not text.isascii():
+        condition |= Q(former_names__icontains=_json_escaped(text))
+    code = normalize_uscc(text)
+    if code and len(code) <= 18 and all(ch in USCC_ALPHABET for ch in code):
+        condition |= Q(uscc__startswith=code)
+    letters = text.replace(" ", "")
+    if letters.isascii() and letters.isalpha():
+        # Typing "njjs" finds 宁津健身…: initials are stored in lower case.
+        condition |= Q(name_initials__contains=letters.lower())
+    return queryset.filter(condition)
+
+
+class _OnceChoices:
+    """Choices loaded on first use and then kept (a Select iterates its choices twice)."""
+
+    def __init__(self, load: Callable[[], list[tuple[str, str]]]) -> None:
+        self._load = load
+        self._rows: list[tuple[str, str]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self._rows is None:
+            self._rows = self._load()
+        return iter(self._rows)
+
+
+class EnterpriseFilterForm(forms.Form):
+    """Tabler classes on the filter widgets; the industry select lists sections and divisions."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if name == "industry":
+                field.widget = forms.Select(choices=_OnceChoices(industry_choices))
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        if "q" in self.fields:
+            widget = self.fields["q"].widget
+            widget.input_type = "search"
+            widget.attrs.update(
+                {"placeholder": _("Name, credit code or pinyin initials"), "autocomplete": "off"}
+            )
+
+
+class EnterpriseFilterSet(django_filters.FilterSet):
+    """Filters of the enterprise register (page, API and export share it)."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_q",
+        help_text=_("Name, credit code, pinyin initials (njjs) or a former name."),
+    )
+    town = django_filters.ModelChoiceFilter(
+        label=_("Town"),
+        queryset=_towns,
+        field_name="region",
+        to_field_name="code",
+    )
+    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
+    chain = django_filters.ModelChoiceFilter(
+        label=_("Chain"), queryset=_chains, method="filter_chain"
+    )
+    node = django_filters.ModelChoiceFilter(
+        label=_("Chain node"), queryset=_nodes, method="filter_node"
+    )
+    scale = django_filters.ChoiceFilter(label=_("Scale"), choices=EnterpriseScale.choices)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
+    qualification = django_filters.ModelChoiceFilter(
+        label=_("Qualification"),
+        queryset=QualificationKind.objects.filter(is_active=True),
+        to_field_name="code",
+        method="filter_qualification",
+        help_text=_("Enterprises holding it today (valid, not expired)."),
+    )
+    industry = django_filters.CharFilter(
+        label=_("Industry"),
+        method="filter_industry",
+        help_text=_("GB/T 4754 code or its beginning: C34 also finds C3435."),
+    )
+
+    class Meta:
+        model = Enterprise
+        fields = (
+            "q",
+            "town",
+            "park",
+            "chain",
+            "node",
+            "scale",
+            "status",
+            "qualification",
+            "industry",
+        )
+        form = EnterpriseFilterForm
+
+    def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
+        """Free-text search."""
+        return search_enterprises(queryset, value)
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_chain(self, queryset: QuerySet[Enterprise], name: str, value: Chain) -> Any:
+        """Enterprises on any node of the chain."""
+        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), node__chain=value)
+        return queryset.filter(Exists(links))
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def filter_node(self, queryset: QuerySet[Enterprise], name: str, value: ChainNode) -> Any:
+        """Enterprises on the node."""
+        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), node=value)
+        return queryset.filter(Exists(links))
+
+    def filter_qualification(
+        self, queryset: QuerySet[Enterprise], name: str, value: QualificationKind
+    ) -> Any:
+        """Enterprises holding a currently valid qualification of this kind."""
+        held = Qualification.objects.current().filter(enterprise_id=OuterRef("pk"), kind=value)
+        return queryset.filter(Exists(held))
+
+    def filter_industry(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
+        """Industry code prefix (GB/T 4754 codes nest by prefix)."""
+        code = value.strip().upper()
+        if not code:
+            return queryset
+        return queryset.filter(industry__code__startswith=code)
+
+
+class AnnualFiguresFilterSet(django_filters.FilterSet):
+    """API filters of annual figures."""
+
+    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="year")
+
+    class Meta:
+        model = AnnualFigures
+        fields = ("enterprise", "year")
+
+
+class QualificationFilterSet(django_filters.FilterSet):
+    """API filters of qualifications."""
+
+    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    kind = django_filters.CharFilter(label=_("Kind (code)"), field_name="kind__code")
+
+    class Meta:
+        model = Qualification
+        fields = ("enterprise", "kind")

@@ -1,0 +1,240 @@
+"""Writes to the enterprise register: keyword-only, atomic, scope-checked, version-checked, audited.
+
+Who may write: `jinmu.core.scoping.can_edit_enterprises` (system admin, industry office, towns
+and parks), and only inside their scope: a town records and edits enterprises located in the
+town, a park those in the park, a region-wide editor anything in the region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from jinmu.chains.models import EnterpriseNode
+from jinmu.core.audit import record_change, snapshot
+from jinmu.core.choices import AuditAction
+from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
+from jinmu.core.services import check_version, delete_object
+from jinmu.core.validators import normalize_uscc
+from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
+
+# Fields of an enterprise that forms, the API and imports may set.
+ENTERPRISE_FIELDS: tuple[str, ...] = (
+    "uscc",
+    "name",
+    "former_names",
+    "legal_representative",
+    "founded_on",
+    "region",
+    "park",
+    "address",
+    "latitude",
+    "longitude",
+    "industry",
+    "scale",
+    "status",
+    "contact_name",
+    "contact_phone",
+)
+FIGURES_FIELDS: tuple[str, ...] = ("year", *AnnualFigures.FIGURE_FIELDS)
+QUALIFICATION_FIELDS: tuple[str, ...] = (
+    "kind",
+    "level",
+    "certificate_no",
+    "granted_on",
+    "valid_until",
+    "source",
+)
+# Scopes whose holders can write at all (a chain office or an enterprise user reads only).
+_WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
+
+
+def _editor_scope(actor: Any) -> Scope:
+    """The actor's scope if they may write enterprise records; PermissionDenied otherwise."""
+    scope = scope_for(actor)
+    if not can_edit_enterprises(actor) or scope.kind not in _WRITING_SCOPES:
+        raise PermissionDenied(_("You may not change enterprise records."))
+    return scope
+
+
+def _apply(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ValueError(f"Unknown fields: {', '.join(unknown)}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+
+
+def _place(enterprise: Enterprise, scope: Scope) -> None:
+    """Reconcile town and park, then refuse a place outside the editor's scope."""
+    if enterprise.uscc:
+        enterprise.uscc = normalize_uscc(enterprise.uscc)
+    if enterprise.former_names is None:
+        enterprise.former_names = []
+    park = enterprise.park if enterprise.park_id else None
+    if park is not None and park.town_region_id and enterprise.region_id != park.town_region_id:
+        if enterprise.region_id and len(enterprise.region_id) > 6:
+            raise ValidationError(
+                {
+                    "park": _("This park lies in {town}; choose that town or another park.").format(
+                        town=park.town_region
+                    )
+                }
+            )
+        # Only the county was given: the park tells the town.
+        enterprise.region_id = park.town_region_id
+    if scope.kind is ScopeKind.PARK:
+        if enterprise.park_id != scope.unit_id:
+            raise ValidationError({"park": _("You may only record enterprises in your park.")})
+    elif scope.kind is ScopeKind.TOWN:
+        if enterprise.region_id != scope.region_code:
+            raise ValidationError({"region": _("You may only record enterprises in your town.")})
+    elif not (enterprise.region_id or "").startswith(scope.region_prefix):
+        raise ValidationError({"region": _("Choose a place inside your area.")})
+
+
+def _locked_enterprise(actor: Any, pk: int) -> Enterprise:
+    """The enterprise row, locked, if the actor can see it; PermissionDenied otherwise."""
+    try:
+        enterprise: Enterprise = Enterprise.objects.for_user(actor).select_for_update().get(pk=pk)
+    except Enterprise.DoesNotExist:
+        raise PermissionDenied(_("This enterprise is outside your area.")) from None
+    return enterprise
+
+
+@transaction.atomic
+def create_enterprise(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
+    """Record a new enterprise. `data` maps ENTERPRISE_FIELDS to values (model instances for
+    region, park and industry), as a ModelForm's or serializer's cleaned data does."""
+    scope = _editor_scope(actor)
+    enterprise = Enterprise()
+    _apply(enterprise, data, ENTERPRISE_FIELDS)
+    _place(enterprise, scope)
+    enterprise.full_clean()
+    enterprise.save()
+    record_change(obj=enterprise, action=AuditAction.CREATE, actor=actor, before=None)
+    return enterprise
+
+
+@transaction.atomic
+def update_enterprise(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> Enterprise:
+    """Change an enterprise's master data. A new name keeps the old one among the former names;
+    a move to another town moves its figures, qualifications and chain links along with it
+    (their region is what scopes them)."""
+    scope = _editor_scope(actor)
+    current = _locked_enterprise(actor, enterprise.pk)
+    check_version(current, expected_version)
+    before = snapshot(current)
+    old_name, old_region_id = current.name, current.region_id
+    _apply(current, data, ENTERPRISE_FIELDS)
+    if current.name != old_name and "former_names" not in data:
+        current.former_names = [old_name, *[n for n in current.former_names if n != old_name]]
+    _place(current, scope)
+    current.full_clean()
+    current.version += 1
+    current.save()
+    if current.region_id != old_region_id:
+        # Derived scope keys, not edits of their own: no version bump or audit row per child.
+        for model in (AnnualFigures, Qualification, EnterpriseNode):
+            model.objects.filter(enterprise_id=current.pk).update(region_id=current.region_id)
+    record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
+    return current
+
+
+def _editable_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
+    """The enterprise, if the actor may change its figures and qualifications."""
+    _editor_scope(actor)
+    return _locked_enterprise(actor, enterprise.pk)
+
+
+@transaction.atomic
+def save_annual_figures(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: Mapping[str, Any],
+    figures: AnnualFigures | None = None,
+    expected_version: int | None = None,
+) -> AnnualFigures:
+    """Create one year's figures of an enterprise (`figures` None) or change them."""
+    owner = _editable_enterprise(actor, enterprise)
+    before: dict[str, Any] | None = None
+    if figures is None:
+        row = AnnualFigures(enterprise=owner)
+    else:
+        try:
+            row = AnnualFigures.objects.select_for_update().get(pk=figures.pk, enterprise=owner)
+        except AnnualFigures.DoesNotExist:
+            raise PermissionDenied(_("These figures belong to another enterprise.")) from None
+        check_version(row, expected_version)
+        before = snapshot(row)
+        row.version += 1
+    _apply(row, data, FIGURES_FIELDS)
+    row.region_id = owner.region_id
+    row.full_clean()
+    row.save()
+    record_change(
+        obj=row,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        actor=actor,
+        before=before,
+    )
+    return row
+
+
+@transaction.atomic
+def save_qualification(
+    *,
+    actor: Any,
+    enterprise: Enterprise,
+    data: Mapping[str, Any],
+    qualification: Qualification | None = None,
+    expected_version: int | None = None,
+) -> Qualification:
+    """Record a qualification of an enterprise (`qualification` None) or change one."""
+    owner = _editable_enterprise(actor, enterprise)
+    before: dict[str, Any] | None = None
+    if qualification is None:
+        row = Qualification(enterprise=owner)
+    else:
+        try:
+            row = Qualification.objects.select_for_update().get(
+                pk=qualification.pk, enterprise=owner
+            )
+        except Qualification.DoesNotExist:
+            raise PermissionDenied(_("This qualification belongs to another enterprise.")) from None
+        check_version(row, expected_version)
+        before = snapshot(row)
+        row.version += 1
+    _apply(row, data, QUALIFICATION_FIELDS)
+    if not row.level and row.kind_id:
+        row.level = row.kind.default_level
+    row.region_id = owner.region_id
+    row.full_clean()
+    row.save()
+    record_change(
+        obj=row,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        actor=actor,
+        before=before,
+    )
+    return row
+
+
+@transaction.atomic
+def delete_qualification(
+    *, actor: Any, qualification: Qualification, expected_version: int | None = None
+) -> None:
+    """Remove a qualification recorded in error (the audit row keeps its last state)."""
+    _editable_enterprise(actor, qualification.enterprise)
+    delete_object(qualification, actor=actor, expected_version=expected_version)

@@ -1,0 +1,188 @@
+"""The enterprise FilterSet: search (name, credit code, pinyin initials, former names), filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.http import QueryDict
+from django.test import RequestFactory
+
+from jinmu.chains.tests.factories import ChainFactory, ChainNodeFactory, EnterpriseNodeFactory
+from jinmu.enterprises.filtersets import EnterpriseFilterSet
+from jinmu.enterprises.models import Enterprise, IndustryCode
+from jinmu.enterprises.tests.factories import (
+    EnterpriseFactory,
+    QualificationFactory,
+    QualificationKindFactory,
+)
+
+
+def filtered(user: Any, query: str) -> set[str]:
+    """Names the FilterSet returns for `query`, as the page, API and export call it."""
+    request = RequestFactory().get("/enterprises/?" + query)
+    request.user = user
+    filterset = EnterpriseFilterSet(
+        QueryDict(query), queryset=Enterprise.objects.for_user(user), request=request
+    )
+    return set(filterset.qs.values_list("name", flat=True))
+
+
+def industry(code: str, name: str, level: str) -> IndustryCode:
+    """An industry code (the reference data may already hold it)."""
+    row, _created = IndustryCode.objects.get_or_create(
+        code=code, defaults={"name": name, "level": level}
+    )
+    return row
+
+
+@pytest.fixture
+def admin(world: Any) -> Any:
+    """A region-wide user."""
+    return world.user("admin")
+
+
+def test_pinyin_initials_find_the_enterprise(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="宁津健身器材有限公司")
+    EnterpriseFactory(name="德州电梯有限公司")
+
+    # when / then
+    assert filtered(admin, "q=njjs") == {"宁津健身器材有限公司"}
+    assert filtered(admin, "q=NJJS") == {"宁津健身器材有限公司"}
+    assert filtered(admin, "q=jsqc") == {"宁津健身器材有限公司"}  # initials inside the name
+
+
+def test_name_search_is_a_substring_match(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="宁津健身器材有限公司")
+    EnterpriseFactory(name="德州电梯有限公司")
+
+    # when / then
+    assert filtered(admin, "q=电梯") == {"德州电梯有限公司"}
+
+
+def test_credit_code_matches_exactly_or_by_prefix(world: Any, admin: Any) -> None:
+    # given
+    first = EnterpriseFactory(name="甲公司")
+    EnterpriseFactory(name="乙公司")
+
+    # when / then
+    assert filtered(admin, f"q={first.uscc}") == {"甲公司"}
+    assert filtered(admin, f"q={first.uscc.lower()}") == {"甲公司"}
+    assert "甲公司" in filtered(admin, f"q={first.uscc[:10]}")
+
+
+def test_former_names_are_searched(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="新名字有限公司", former_names=["宁津老厂", "Old Works"])
+    EnterpriseFactory(name="别的公司")
+
+    # when / then
+    assert filtered(admin, "q=老厂") == {"新名字有限公司"}
+    assert filtered(admin, "q=old works") == {"新名字有限公司"}
+
+
+def test_town_and_park_filters(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="甲公司", region=world.town_a)
+    EnterpriseFactory(name="乙公司", region=world.town_b)
+    EnterpriseFactory(name="丙公司", region=world.town_a, park=world.park)
+
+    # when / then
+    assert filtered(admin, f"town={world.town_a.code}") == {"甲公司", "丙公司"}
+    assert filtered(admin, f"park={world.park.pk}") == {"丙公司"}
+
+
+def test_a_town_outside_the_scope_is_not_a_valid_choice(world: Any) -> None:
+    # given
+    EnterpriseFactory(name="甲公司", region=world.town_a)
+    user = world.user("town_a")
+    request = RequestFactory().get("/")
+    request.user = user
+
+    # when
+    filterset = EnterpriseFilterSet(
+        QueryDict(f"town={world.town_b.code}"),
+        queryset=Enterprise.objects.for_user(user),
+        request=request,
+    )
+
+    # then: the choice is refused and nothing outside the scope appears
+    assert not filterset.is_valid()
+    assert "town" in filterset.errors
+    assert [town.code for town in filterset.form.fields["town"].queryset] == [world.town_a.code]
+
+
+def test_chain_and_node_filters(world: Any, admin: Any) -> None:
+    # given
+    chain = ChainFactory(office=world.chain_office)
+    node = ChainNodeFactory(chain=chain)
+    other_node = ChainNodeFactory(chain=chain)
+    EnterpriseNodeFactory(node=node, enterprise=EnterpriseFactory(name="甲公司"))
+    EnterpriseNodeFactory(node=other_node, enterprise=EnterpriseFactory(name="乙公司"))
+    EnterpriseFactory(name="丙公司")
+
+    # when / then
+    assert filtered(admin, f"chain={chain.pk}") == {"甲公司", "乙公司"}
+    assert filtered(admin, f"node={node.pk}") == {"甲公司"}
+
+
+def test_scale_and_status_filters(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="规上公司", scale="above")
+    EnterpriseFactory(name="规下公司", scale="below")
+    EnterpriseFactory(name="注销公司", status="deregistered")
+
+    # when / then
+    assert filtered(admin, "scale=above") == {"规上公司"}
+    assert filtered(admin, "status=deregistered") == {"注销公司"}
+
+
+def test_qualification_filter_counts_only_valid_ones(world: Any, admin: Any) -> None:
+    # given
+    kind = QualificationKindFactory()
+    today = dt.date.today()
+    QualificationFactory(
+        kind=kind,
+        enterprise=EnterpriseFactory(name="有效公司"),
+        granted_on=today - dt.timedelta(days=300),
+        valid_until=today + dt.timedelta(days=30),
+    )
+    QualificationFactory(
+        kind=kind,
+        enterprise=EnterpriseFactory(name="过期公司"),
+        granted_on=today - dt.timedelta(days=1200),
+        valid_until=today - dt.timedelta(days=1),
+    )
+
+    # when / then
+    assert filtered(admin, f"qualification={kind.code}") == {"有效公司"}
+
+
+def test_industry_filter_matches_by_code_prefix(world: Any, admin: Any) -> None:
+    # given
+    industry("C", "制造业", "section")
+    division = industry("C34", "通用设备制造业", "division")
+    elevators = industry("C3435", "电梯、自动扶梯及升降机制造", "class")
+    furniture = industry("C21", "家具制造业", "division")
+    EnterpriseFactory(name="电梯公司", industry=elevators)
+    EnterpriseFactory(name="通用设备公司", industry=division)
+    EnterpriseFactory(name="家具公司", industry=furniture)
+
+    # when / then
+    assert filtered(admin, "industry=C34") == {"电梯公司", "通用设备公司"}
+    assert filtered(admin, "industry=c3435") == {"电梯公司"}
+    assert filtered(admin, "industry=C") == {"电梯公司", "通用设备公司", "家具公司"}
+
+
+def test_filters_combine(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="宁津健身器材有限公司", region=world.town_a, scale="above")
+    EnterpriseFactory(name="宁津健身器械有限公司", region=world.town_b, scale="above")
+
+    # when / then
+    assert filtered(admin, f"q=njjs&town={world.town_a.code}&scale=above") == {
+        "宁津健身器材有限公司"
+    }

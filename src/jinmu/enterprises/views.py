@@ -1,0 +1,258 @@
+"""Pages of the enterprise register: the filtered list, the record, and its create/edit form."""
+
+from __future__ import annotations
+
+import copy
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jinmu.chains.models import EnterpriseNode
+from jinmu.core.pagination import COUNT_CAP, page_url, paginate
+from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
+from jinmu.core.templatetags.jinmu import TEN_THOUSAND
+from jinmu.enterprises.filtersets import EnterpriseFilterSet
+from jinmu.enterprises.forms import EnterpriseForm
+from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
+from jinmu.enterprises.services import create_enterprise, update_enterprise
+
+PAGE_SIZE = 25
+LIST_ORDER = ("name_pinyin", "id")
+_WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
+# Rows of the figures table: (field, label, kind); money is shown in 万元.
+FIGURE_COLUMNS: tuple[tuple[str, Any, str], ...] = (
+    ("operating_revenue", gettext_lazy("Operating revenue"), "money"),
+    ("industrial_output", gettext_lazy("Industrial output value"), "money"),
+    ("value_added", gettext_lazy("Value added"), "money"),
+    ("total_profit", gettext_lazy("Total profit"), "money"),
+    ("tax_paid", gettext_lazy("Tax paid"), "money"),
+    ("rd_expense", gettext_lazy("R&D expense"), "money"),
+    ("export_value", gettext_lazy("Export value"), "money"),
+    ("assets", gettext_lazy("Total assets"), "money"),
+    ("liabilities", gettext_lazy("Total liabilities"), "money"),
+    ("employees", gettext_lazy("Employees"), "count"),
+    ("st_staff", gettext_lazy("S&T staff"), "count"),
+    ("land_area_mu", gettext_lazy("Land area (mu)"), "quantity"),
+    ("energy_tce", gettext_lazy("Energy use (tce)"), "quantity"),
+    ("emissions", gettext_lazy("Emissions (t)"), "quantity"),
+)
+# Series of the figures chart: (field, chart type), money in 万元.
+CHART_SERIES: tuple[tuple[str, str], ...] = (
+    ("operating_revenue", "bar"),
+    ("industrial_output", "bar"),
+    ("tax_paid", "line"),
+    ("rd_expense", "line"),
+)
+_LABELS = {field: label for field, label, _kind in FIGURE_COLUMNS}
+
+
+def _module_scope(request: HttpRequest) -> Scope:
+    """The user's scope; roles that have no enterprises to see (security admin, auditor, bank,
+    judge, an enterprise user not linked to an enterprise) get 403 on every page."""
+    scope = scope_for(request.user)
+    if scope.kind is ScopeKind.NONE:
+        raise PermissionDenied(_("Your role has no access to the enterprise register."))
+    return scope
+
+
+def _may_write(request: HttpRequest, scope: Scope) -> bool:
+    return can_edit_enterprises(request.user) and scope.kind in _WRITING_SCOPES
+
+
+def _is_htmx_partial(request: HttpRequest) -> bool:
+    """An HTMX request for a fragment (a back-button history restore wants the whole page)."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
+    )
+
+
+def with_latest_revenue(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """Annotate each row with its latest year that has a revenue figure, and that revenue
+    (correlated subqueries inside the list's one SQL query: no query per row)."""
+    latest = AnnualFigures.objects.filter(
+        enterprise_id=OuterRef("pk"), operating_revenue__isnull=False
+    ).order_by("-year")
+    return queryset.annotate(
+        latest_revenue=Subquery(latest.values("operating_revenue")[:1]),
+        latest_year=Subquery(latest.values("year")[:1]),
+    )
+
+
+@login_required
+@require_GET
+def enterprise_list(request: HttpRequest) -> HttpResponse:
+    """The register, filtered, searched and paged by cursor; the table alone for HTMX."""
+    scope = _module_scope(request)
+    filterset = EnterpriseFilterSet(
+        request.GET or None, queryset=Enterprise.objects.for_user(request.user), request=request
+    )
+    filtered = filterset.qs
+    rows = with_latest_revenue(filtered.select_related("region", "park", "industry"))
+    page = paginate(
+        rows,
+        order=LIST_ORDER,
+        cursor=request.GET.get("cursor"),
+        page_size=PAGE_SIZE,
+        count=False,
+    )
+    # Count the plain filtered rows (no subqueries, no joins), capped.
+    page.total_capped = filtered.order_by()[: COUNT_CAP + 1].count()
+    # The filters on screen, without the cursor or empty fields (the export link and page 1).
+    query = QueryDict(mutable=True)
+    for key, values in request.GET.lists():
+        if key != "cursor" and any(values):
+            query.setlist(key, [v for v in values if v])
+    context = {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
+        "first_url": page_url(query, None),
+        "query_string": query.urlencode(),
+        "can_edit": _may_write(request, scope),
+        "is_partial": _is_htmx_partial(request),
+    }
+    template = "enterprises/_table.html" if context["is_partial"] else "enterprises/list.html"
+    return render(request, template, context)
+
+
+def chart_data(figures: list[AnnualFigures]) -> dict[str, Any]:
+    """Years and money series (万元) for the ECharts figures chart."""
+    rows = sorted(figures, key=lambda row: row.year)
+
+    def wan(value: Decimal | None) -> float | None:
+        return None if value is None else float(round(value / TEN_THOUSAND, 2))
+
+    return {
+        "years": [str(row.year) for row in rows],
+        "unit": _("10k yuan"),
+        "series": [
+            {
+                "name": str(_LABELS[field]),
+                "type": kind,
+                "data": [wan(getattr(row, field)) for row in rows],
+            }
+            for field, kind in CHART_SERIES
+        ],
+    }
+
+
+def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
+    """The enterprise if it is in the user's scope; 404 otherwise."""
+    enterprise: Enterprise = get_object_or_404(
+        Enterprise.objects.for_user(request.user).select_related("region", "park", "industry"),
+        pk=pk,
+    )
+    return enterprise
+
+
+@login_required
+@require_GET
+def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """An enterprise's record: master data, chains, figures over the years, qualifications."""
+    scope = _module_scope(request)
+    enterprise = _visible_enterprise(request, pk)
+    figures = list(
+        AnnualFigures.objects.for_user(request.user).filter(enterprise=enterprise).order_by("-year")
+    )
+    qualifications = list(
+        Qualification.objects.for_user(request.user)
+        .filter(enterprise=enterprise)
+        .select_related("kind")
+        .order_by("kind__ladder_rank", "kind__name", "-granted_on")
+    )
+    if scope.kind is ScopeKind.ENTERPRISE:
+        # Its own chain links are part of an enterprise's profile.
+        links_qs = EnterpriseNode.objects.filter(enterprise=enterprise)
+    else:
+        links_qs = EnterpriseNode.objects.for_user(request.user).filter(enterprise=enterprise)
+    links = list(links_qs.select_related("node__chain").order_by("node__chain__name", "node"))
+    context = {
+        "enterprise": enterprise,
+        "figures": figures,
+        "years": [row.year for row in figures],
+        "figure_rows": [
+            {"label": label, "kind": kind, "values": [getattr(row, field) for row in figures]}
+            for field, label, kind in FIGURE_COLUMNS
+        ],
+        "chart": chart_data(figures),
+        "qualifications": [(q, q.expiry_state()) for q in qualifications],
+        "links": links,
+        "can_edit": _may_write(request, scope),
+    }
+    return render(request, "enterprises/detail.html", context)
+
+
+@login_required
+@require_GET
+def figures_chart_data(request: HttpRequest, pk: int) -> JsonResponse:
+    """The figures chart's data as JSON (same scope as the record)."""
+    _module_scope(request)
+    enterprise = _visible_enterprise(request, pk)
+    figures = list(AnnualFigures.objects.for_user(request.user).filter(enterprise=enterprise))
+    return JsonResponse(chart_data(figures))
+
+
+def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
+    """Put a service's validation error next to its field (or above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_create(request: HttpRequest) -> HttpResponse:
+    """Record a new enterprise (editors, inside their town, park or region)."""
+    scope = _module_scope(request)
+    if not _may_write(request, scope):
+        raise PermissionDenied(_("You may not record enterprises."))
+    form = EnterpriseForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = create_enterprise(actor=request.user, data=form.service_data())
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Enterprise {name} recorded.").format(name=enterprise))
+            return redirect(enterprise)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": None})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an enterprise's master data; a form opened on an older version is refused."""
+    scope = _module_scope(request)
+    enterprise = _visible_enterprise(request, pk)
+    if not _may_write(request, scope):
+        raise PermissionDenied(_("You may not change enterprise records."))
+    # The form works on its own copy: a refused edit must not rename the page's heading.
+    form = EnterpriseForm(request.POST or None, instance=copy.copy(enterprise), scope=scope)
+    if request.method == "POST" and form.is_valid():
+        try:
+            enterprise = update_enterprise(
+                actor=request.user,
+                enterprise=enterprise,
+                data=form.service_data(),
+                expected_version=form.expected_version,
+            )
+        except ValidationError as error:
+            _add_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes to {name} saved.").format(name=enterprise))
+            return redirect(enterprise)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
