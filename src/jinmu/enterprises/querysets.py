@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 
 from jinmu.core.querysets import ScopedQuerySet
 from jinmu.core.scoping import Scope, ScopeKind
@@ -33,6 +33,20 @@ class EnterpriseQuerySet(ScopedQuerySet[Any]):
             )
             return self.in_region(scope.region_prefix).filter(Exists(on_chain))
         return self.none()
+
+    def with_latest_revenue(self) -> EnterpriseQuerySet:
+        """Annotate each row with its latest year that has a revenue figure, and that revenue
+        (correlated subqueries inside the list's one SQL query: no query per row)."""
+        from jinmu.enterprises.models import AnnualFigures
+
+        latest = AnnualFigures.objects.filter(
+            enterprise_id=OuterRef("pk"), operating_revenue__isnull=False
+        ).order_by("-year")
+        annotated: EnterpriseQuerySet = self.annotate(
+            latest_revenue=Subquery(latest.values("operating_revenue")[:1]),
+            latest_year=Subquery(latest.values("year")[:1]),
+        )
+        return annotated
 
     def operating(self) -> EnterpriseQuerySet:
         """Only operating enterprises."""

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, QuerySet, Subquery
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,18 +76,6 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
     )
 
 
-def with_latest_revenue(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
-    """Annotate each row with its latest year that has a revenue figure, and that revenue
-    (correlated subqueries inside the list's one SQL query: no query per row)."""
-    latest = AnnualFigures.objects.filter(
-        enterprise_id=OuterRef("pk"), operating_revenue__isnull=False
-    ).order_by("-year")
-    return queryset.annotate(
-        latest_revenue=Subquery(latest.values("operating_revenue")[:1]),
-        latest_year=Subquery(latest.values("year")[:1]),
-    )
-
-
 @login_required
 @require_GET
 def enterprise_list(request: HttpRequest) -> HttpResponse:
@@ -98,7 +85,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=Enterprise.objects.for_user(request.user), request=request
     )
     filtered = filterset.qs
-    rows = with_latest_revenue(filtered.select_related("region", "park", "industry"))
+    rows = filtered.select_related("region", "park", "industry").with_latest_revenue()
     page = paginate(
         rows,
         order=LIST_ORDER,
