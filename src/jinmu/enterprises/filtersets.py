@@ -23,6 +23,7 @@ from jinmu.core.choices import RegionLevel, UnitKind
 from jinmu.core.models import Region, Unit
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
+from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
 from jinmu.enterprises.models import (
     AnnualFigures,
@@ -75,7 +76,12 @@ def _chains(request: Any) -> QuerySet[Chain]:
 
 def _nodes(request: Any) -> QuerySet[ChainNode]:
     # The label "chain · node" reads the chain: join it instead of one query per option.
-    return ChainNode.objects.for_user(_user(request)).select_related("chain")
+    # Only the columns the label needs: a county has hundreds of nodes in this select.
+    return (
+        ChainNode.objects.for_user(_user(request))
+        .select_related("chain")
+        .only("id", "name", "chain__id", "chain__name")
+    )
 
 
 def industry_choices() -> list[tuple[str, str]]:
@@ -129,7 +135,9 @@ class EnterpriseFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
             if name == "industry":
-                field.widget = forms.Select(choices=_OnceChoices(industry_choices))
+                field.widget = FastSelect(choices=_OnceChoices(industry_choices))
+            elif isinstance(field.widget, forms.Select):
+                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
         if "q" in self.fields:
