@@ -1,0 +1,203 @@
+"""Put the whole demo county together, and print its logins."""
+
+from __future__ import annotations
+
+import random
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import Q, Sum
+
+from jinmu.chains.choices import NodeKind
+from jinmu.chains.models import ChainNode, EnterpriseNode
+from jinmu.core.choices import AuditAction, Role
+from jinmu.core.models import AuditLog, Region, User
+from jinmu.demo.enterprises import LATEST_YEAR, GenerationResult, generate_enterprises
+from jinmu.demo.ningjin import CHAINS, DEMO_PASSWORD, ROLE_NAMES_ZH, USERS, chief_title
+from jinmu.demo.world import DemoContext, build_bottlenecks, prepare_world
+from jinmu.enterprises.choices import EnterpriseStatus
+from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
+
+DEFAULT_SEED = 20260101
+DEFAULT_ENTERPRISES = 3000
+
+
+@dataclass
+class DemoSummary:
+    """What the demo created, and how long it took."""
+
+    seed: int
+    created: dict[str, int] = field(default_factory=dict)
+    generation: GenerationResult = field(default_factory=GenerationResult)
+    seconds: float = 0.0
+
+
+def has_enterprises() -> bool:
+    """True once any enterprise exists (the demo then leaves the database alone)."""
+    return Enterprise.objects.exists()
+
+
+def set_local_demand(ctx: DemoContext, seed: int) -> int:
+    """Give most product and process nodes a local demand, so that coverage can be judged.
+
+    Demand is derived from what local firms actually produce (latest year, operating firms):
+    nodes marked weak get a demand that local output covers only 12–27 % of (below the chain's
+    30 % threshold); the others are covered 55–140 %. Deliberate gaps get their fixed demand.
+    Nodes whose firms are traders or service providers have no industrial output to compare,
+    so they get no demand.
+    """
+    rng = random.Random(seed + 1)
+    chain_ids = [chain.pk for chain in ctx.chains.values()]
+    supply_rows = (
+        EnterpriseNode.objects.filter(
+            node__chain_id__in=chain_ids, enterprise__status=EnterpriseStatus.OPERATING
+        )
+        .values("node_id")
+        .annotate(
+            output=Sum(
+                "enterprise__figures__industrial_output",
+                filter=Q(enterprise__figures__year=LATEST_YEAR),
+            )
+        )
+        .order_by()
+    )
+    supply = {row["node_id"]: row["output"] or Decimal(0) for row in supply_rows}
+    changed: list[ChainNode] = []
+    for spec in CHAINS:
+        for node_spec in spec.all_nodes():
+            node = ctx.nodes.get((spec.key, node_spec.name))
+            if node is None or node_spec.kind in (NodeKind.GROUP, NodeKind.FACILITY):
+                continue
+            demand: float | None = None
+            if node_spec.health == "gap":
+                demand = float(node_spec.gap_demand) or None
+            elif any(code.startswith("C") for code in node_spec.codes):
+                output = float(supply.get(node.pk, 0))
+                if output <= 0:
+                    demand = 5e7
+                elif node_spec.health == "weak":
+                    demand = output / rng.uniform(0.12, 0.27)
+                else:
+                    demand = output / rng.uniform(0.55, 1.4)
+            if demand is None:
+                continue
+            node.local_demand = Decimal(round(demand, -4))
+            changed.append(node)
+    ChainNode.objects.bulk_update(changed, ["local_demand"], batch_size=200)
+    return len(changed)
+
+
+def _enterprise_user(ctx: DemoContext, firm_id: int | None) -> int:
+    spec = next(u for u in USERS if u.enterprise)
+    if firm_id is None or User.objects.filter(username=spec.username).exists():
+        return 0
+    firm = Enterprise.objects.get(pk=firm_id)
+    User.objects.create(
+        username=spec.username,
+        display_name=spec.display_name,
+        roles=[spec.role],
+        region_id=firm.region_id,
+        enterprise=firm,
+        password=ctx.password_hash,
+    )
+    return 1
+
+
+def _audit(summary: DemoSummary, counts: dict[type[models.Model], int], county: Region) -> None:
+    """Seed data is a system action: one summarising audit row per model (actor None), not one
+    per row. Thousands of identical 'created by the demo' rows would bury the log that auditors
+    read, and writing them would make loading take minutes."""
+    for model, count in counts.items():
+        if not count:
+            continue
+        opts = model._meta
+        AuditLog.objects.create(
+            actor=None,
+            actor_name="system",
+            action=AuditAction.CREATE,
+            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+            object_id="*",
+            object_repr=f"jinmu demo: {count} × {opts.app_label}.{opts.object_name}"[:200],
+            region=county,
+            after={"rows": count, "seed": summary.seed, "source": "jinmu demo"},
+        )
+
+
+def build_demo(*, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRISES) -> DemoSummary:
+    """Build Ningjin in one transaction: county, units, chains, users and `enterprises` firms."""
+    started = time.monotonic()
+    summary = DemoSummary(seed=seed)
+    with transaction.atomic():
+        ctx = prepare_world(password_hash=make_password(DEMO_PASSWORD))
+        result = generate_enterprises(enterprises, seed=seed, ctx=ctx)
+        set_local_demand(ctx, seed)
+        build_bottlenecks(ctx)
+        ctx.created[User] += _enterprise_user(ctx, result.demo_firm_id)
+        counts: dict[type[models.Model], int] = dict(ctx.created)
+        counts[Enterprise] = result.enterprises
+        counts[AnnualFigures] = result.figures
+        counts[Qualification] = result.qualifications
+        counts[EnterpriseNode] = result.links
+        _audit(summary, counts, ctx.county)
+    summary.generation = result
+    summary.created = {m._meta.label: c for m, c in counts.items() if c}
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+# -- the login table -------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def login_rows() -> list[tuple[str, str, str, str, str]]:
+    """(username, password, role in Chinese, unit, what they see) for every demo login."""
+    from jinmu.demo.ningjin import BANKS, DEPARTMENTS, PARKS, town_unit_name
+
+    unit_names = {short: name for name, short in (*DEPARTMENTS, *BANKS)}
+    unit_names.update({p.short_name: p.name for p in PARKS})
+    rows: list[tuple[str, str, str, str, str]] = []
+    for spec in USERS:
+        if spec.enterprise:
+            unit = "宁津县金曹健身器材有限公司（大曹镇）"
+        elif spec.role == Role.TOWN and spec.region:
+            unit = town_unit_name(spec.region)
+        else:
+            unit = unit_names.get(spec.unit, spec.unit)
+        rows.append((spec.username, DEMO_PASSWORD, ROLE_NAMES_ZH[spec.role], unit, spec.sees))
+    for chain in CHAINS:
+        rows.append(
+            (
+                chain.chief[0],
+                DEMO_PASSWORD,
+                f"{ROLE_NAMES_ZH[Role.COUNTY_LEADER]}（链长）",
+                "县委县政府",
+                f"全县数据（只读）；{chief_title(chain.name)}",
+            )
+        )
+    return rows
+
+
+def format_logins() -> str:
+    """The login table as aligned text (Chinese characters count double)."""
+    header = ("用户名", "密码", "角色", "单位", "可见范围")
+    rows = [header, *login_rows()]
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(header) - 1)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [_pad(cell, widths[i]) for i, cell in enumerate(row[:-1])]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 8)
+    return "\n".join(lines)
