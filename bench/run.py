@@ -79,10 +79,9 @@ def measure_one(size: int) -> dict[str, Any]:
     town = User.objects.get(username="town-dacao")
     chain = Chain.objects.get(name="健身器材")
     total = Enterprise.objects.count()
-    deep = (
-        Enterprise.objects.order_by("name_pinyin", "id")
-        .values_list("name_pinyin", "id")[int(total * 0.9)]
-    )
+    deep = Enterprise.objects.order_by("name_pinyin", "id").values_list("name_pinyin", "id")[
+        int(total * 0.9)
+    ]
     deep_cursor = encode_cursor(list(deep))
     rng = random.Random(7)
     ids = list(Enterprise.objects.values_list("id", flat=True)[:: max(1, total // 200)])
@@ -91,11 +90,17 @@ def measure_one(size: int) -> dict[str, Any]:
     cases: list[tuple[str, User, Any]] = [
         ("bare template view", industry, lambda i: "/bench/bare/"),
         ("enterprise list, page 1", industry, lambda i: "/enterprises/"),
-        ("enterprise list, filtered (chain + 规上)", industry,
-         lambda i: f"/enterprises/?chain={chain.pk}&scale=above"),
+        (
+            "enterprise list, filtered (chain + 规上)",
+            industry,
+            lambda i: f"/enterprises/?chain={chain.pk}&scale=above",
+        ),
         ("enterprise list, town user", town, lambda i: "/enterprises/"),
-        ("enterprise list, deep page (90%)", industry,
-         lambda i: f"/enterprises/?cursor={deep_cursor}"),
+        (
+            "enterprise list, deep page (90%)",
+            industry,
+            lambda i: f"/enterprises/?cursor={deep_cursor}",
+        ),
         ("enterprise search (pinyin njjs)", industry, lambda i: "/enterprises/?q=njjs"),
         ("enterprise detail", industry, lambda i: f"/enterprises/{detail_ids[i]}/"),
         ("chain page (map and lists)", industry, lambda i: f"/chains/{chain.pk}/"),
@@ -120,12 +125,14 @@ def measure_one(size: int) -> dict[str, Any]:
                 timings.append(elapsed)
                 queries.add(len(ctx.captured_queries))
         timings.sort()
-        rows.append({
-            "case": name,
-            "p50": statistics.median(timings),
-            "p95": timings[int(len(timings) * 0.95) - 1],
-            "queries": sorted(queries),
-        })
+        rows.append(
+            {
+                "case": name,
+                "p50": statistics.median(timings),
+                "p95": timings[int(len(timings) * 0.95) - 1],
+                "queries": sorted(queries),
+            }
+        )
     return {"size": size, "enterprises": total, "generation_s": generation, "rows": rows}
 
 
@@ -147,8 +154,10 @@ def machine() -> str:
         pass
     import sqlite3
 
-    return (f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
-            f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}")
+    return (
+        f"{cpu}, {os.cpu_count()} cores{mem}; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; {platform.system()} {platform.release()}"
+    )
 
 
 def write_results(results: list[dict[str, Any]]) -> bool:
@@ -169,30 +178,44 @@ def write_results(results: list[dict[str, Any]]) -> bool:
     ]
     for result in results:
         gen = f", generated in {result['generation_s']:.0f} s" if result["generation_s"] else ""
-        lines += [f"## {result['enterprises']:,} enterprises{gen}", "",
-                  "| page | p50 | p95 | queries per request |", "|---|---:|---:|---|"]
+        lines += [
+            f"## {result['enterprises']:,} enterprises{gen}",
+            "",
+            "| page | p50 | p95 | queries per request |",
+            "|---|---:|---:|---|",
+        ]
         for row in result["rows"]:
-            lines.append(f"| {row['case']} | {row['p50']:.1f} | {row['p95']:.1f} | "
-                         f"{', '.join(map(str, row['queries']))} |")
+            lines.append(
+                f"| {row['case']} | {row['p50']:.1f} | {row['p95']:.1f} | "
+                f"{', '.join(map(str, row['queries']))} |"
+            )
         lines.append("")
     ok = True
     if len(results) > 1:
-        lines += [f"## Goals at {big['enterprises']:,} against {small['enterprises']:,}", "",
-                  f"p95 ≤ {GOAL_P95_MS:.0f} ms, p95 ≤ {GOAL_RATIO}× the small-data p95 "
-                  "(or within 5 ms of it, where the small figure is near the bare view's), "
-                  "same number of queries.", "",
-                  "| page | p95 small | p95 big | ratio | queries | verdict |",
-                  "|---|---:|---:|---:|---|---|"]
+        lines += [
+            f"## Goals at {big['enterprises']:,} against {small['enterprises']:,}",
+            "",
+            f"p95 ≤ {GOAL_P95_MS:.0f} ms, p95 ≤ {GOAL_RATIO}× the small-data p95 "
+            "(or within 5 ms of it, where the small figure is near the bare view's), "
+            "same number of queries.",
+            "",
+            "| page | p95 small | p95 big | ratio | queries | verdict |",
+            "|---|---:|---:|---:|---|---|",
+        ]
         for s_row, b_row in zip(small["rows"], big["rows"], strict=True):
             ratio = b_row["p95"] / s_row["p95"] if s_row["p95"] else 0
             same_queries = s_row["queries"] == b_row["queries"]
-            passed = (b_row["p95"] <= GOAL_P95_MS
-                      and (ratio <= GOAL_RATIO or b_row["p95"] - s_row["p95"] <= 5)
-                      and same_queries)
+            passed = (
+                b_row["p95"] <= GOAL_P95_MS
+                and (ratio <= GOAL_RATIO or b_row["p95"] - s_row["p95"] <= 5)
+                and same_queries
+            )
             ok = ok and passed
-            lines.append(f"| {s_row['case']} | {s_row['p95']:.1f} | {b_row['p95']:.1f} | "
-                         f"{ratio:.2f} | {'same' if same_queries else 'differ'} | "
-                         f"{'met' if passed else 'NOT met'} |")
+            lines.append(
+                f"| {s_row['case']} | {s_row['p95']:.1f} | {b_row['p95']:.1f} | "
+                f"{ratio:.2f} | {'same' if same_queries else 'differ'} | "
+                f"{'met' if passed else 'NOT met'} |"
+            )
         lines.append("")
     RESULTS.write_text("\n".join(lines) + "\n")
     return ok
@@ -209,8 +232,13 @@ def main() -> None:
         return
     results = []
     for size in args.sizes:
-        out = subprocess.run([sys.executable, __file__, "--one", str(size)], check=True,
-                             capture_output=True, text=True, cwd=ROOT)
+        out = subprocess.run(
+            [sys.executable, __file__, "--one", str(size)],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"{size}: done", file=sys.stderr)
     ok = write_results(results)

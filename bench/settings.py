@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-secret-key-not-for-production")
 
-from jinmu.settings import *  # noqa: F403, E402
-from jinmu.settings import BASE_DIR, DATABASES, TEMPLATES  # noqa: E402
+from jinmu.settings import *  # noqa: F403
+from jinmu.settings import BASE_DIR, DATABASES, TEMPLATES
 
 DATABASES["default"]["NAME"] = os.environ.get(
     "BENCH_DB", str(BASE_DIR / "bench" / "data" / "bench.sqlite3")

@@ -28,8 +28,16 @@ IGNORE = ["static/*", "*/migrations/*", "*/tests/*", "conftest.py", "settings_te
 def makemessages() -> None:
     """Run Django's makemessages for zh_Hans in the package directory."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "jinmu.settings_test"}
-    args = [sys.executable, "-m", "django", "makemessages", "-l", "zh_Hans", "--no-location",
-            "--no-obsolete"]
+    args = [
+        sys.executable,
+        "-m",
+        "django",
+        "makemessages",
+        "-l",
+        "zh_Hans",
+        "--no-location",
+        "--no-obsolete",
+    ]
     for pattern in IGNORE:
         args += ["--ignore", pattern]
     subprocess.run(args, cwd=PACKAGE, env=env, check=True, stdout=subprocess.DEVNULL)

@@ -39,7 +39,10 @@ def pack(name: str, version: str, workdir: Path) -> tuple[Path, dict[str, str]]:
     """Download one package tarball with npm and return it with its metadata."""
     out = subprocess.run(
         ["npm", "pack", f"{name}@{version}", "--json", "--pack-destination", str(workdir)],
-        check=True, capture_output=True, text=True, cwd=workdir,
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=workdir,
     )
     info = json.loads(out.stdout)[0]
     return workdir / info["filename"], {"version": info["version"], "integrity": info["integrity"]}

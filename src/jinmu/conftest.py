@@ -64,7 +64,14 @@ def world(db: Any) -> World:
         "judge": user_with(Role.JUDGE, username="t-judge"),
     }
     return World(
-        county=region, town_a=town_a, town_b=town_b, industry_office=industry,
-        chain_office=chain_office, other_chain_office=other_chain_office,
-        town_a_unit=town_a_unit, town_b_unit=town_b_unit, park=park, users=users,
+        county=region,
+        town_a=town_a,
+        town_b=town_b,
+        industry_office=industry,
+        chain_office=chain_office,
+        other_chain_office=other_chain_office,
+        town_a_unit=town_a_unit,
+        town_b_unit=town_b_unit,
+        park=park,
+        users=users,
     )

@@ -6,8 +6,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-secret-key-not-for-production")
 
-from jinmu.settings import *  # noqa: F403, E402
-from jinmu.settings import DATABASES  # noqa: E402
+from jinmu.settings import *  # noqa: F403
+from jinmu.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

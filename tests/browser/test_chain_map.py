@@ -25,7 +25,9 @@ CANVAS_PAINTED = """
 """
 
 
-@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 1280, "height": 900}, {"width": 390, "height": 844}]
+)
 def test_chain_office_sees_its_chain_map(
     live_server: Any, browser: Any, artifacts: Path, viewport: dict[str, int]
 ) -> None:
@@ -43,10 +45,13 @@ def test_chain_office_sees_its_chain_map(
     # then the chart is drawn, in Chinese, and nothing was fetched from outside the machine
     assert page.evaluate(CANVAS_PAINTED) > 1000
     assert "健身器材" in page.inner_text("body")
-    outside = [u for u in requests if not u.startswith(live_server.url) and not u.startswith("data:")]
+    outside = [
+        u for u in requests if not u.startswith(live_server.url) and not u.startswith("data:")
+    ]
     assert outside == []
     option = page.evaluate(
-        "() => echarts.getInstanceByDom(document.getElementById('chain-map')).getOption().series.length"
+        "() => echarts.getInstanceByDom(document.getElementById('chain-map'))"
+        ".getOption().series.length"
     )
     assert option >= 1
     page.screenshot(path=str(artifacts / f"chain-map-{viewport['width']}.png"), full_page=True)

@@ -20,8 +20,9 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     """Credentials for a token."""
 
     username = serializers.CharField(label=_("Username"))
-    password = serializers.CharField(label=_("Password"), style={"input_type": "password"},
-                                     trim_whitespace=False)
+    password = serializers.CharField(
+        label=_("Password"), style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 class LoginThrottle(AnonRateThrottle):

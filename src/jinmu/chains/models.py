@@ -38,15 +38,26 @@ class Chain(DomainModel):
     cluster = models.CharField(_("cluster"), max_length=10, choices=Cluster.choices)
     description = models.TextField(_("description"), blank=True)
     chief = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("chain chief (链长)"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="chains_led",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chain chief (链长)"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="chains_led",
     )
     office = models.ForeignKey(
-        "core.Unit", verbose_name=_("chain office"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="chains",
+        "core.Unit",
+        verbose_name=_("chain office"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="chains",
     )
     weak_share_threshold = models.DecimalField(
-        _("weak-node threshold"), max_digits=4, decimal_places=3, default=DEFAULT_WEAK_SHARE,
+        _("weak-node threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=DEFAULT_WEAK_SHARE,
         validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_(
             "A node is weak when local output covers less than this share of the local demand."
@@ -62,7 +73,8 @@ class Chain(DomainModel):
         verbose_name_plural = _("industrial chains")
         constraints = (
             models.UniqueConstraint(
-                fields=("region", "name"), name="%(app_label)s_%(class)s_unique_name",
+                fields=("region", "name"),
+                name="%(app_label)s_%(class)s_unique_name",
                 violation_error_message=_("A chain with this name already exists."),
             ),
         )
@@ -84,7 +96,11 @@ class ChainNode(DomainModel):
         Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="nodes"
     )
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent node"), null=True, blank=True, on_delete=models.CASCADE,
+        "self",
+        verbose_name=_("parent node"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
         related_name="children",
     )
     name = models.CharField(_("name"), max_length=60)
@@ -97,7 +113,11 @@ class ChainNode(DomainModel):
     )
     description = models.CharField(_("description"), max_length=300, blank=True)
     local_demand = models.DecimalField(
-        _("local annual demand (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("local annual demand (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
         help_text=_(
             "What the county's chain buys of this link a year; with it the platform can tell "
@@ -114,7 +134,8 @@ class ChainNode(DomainModel):
         verbose_name_plural = _("chain nodes")
         constraints = (
             models.UniqueConstraint(
-                fields=("chain", "name"), name="%(app_label)s_%(class)s_unique_name",
+                fields=("chain", "name"),
+                name="%(app_label)s_%(class)s_unique_name",
                 violation_error_message=_("This chain already has a node with this name."),
             ),
         )
@@ -143,7 +164,9 @@ class EnterpriseNode(DomainModel):
     """An enterprise serving a chain node, in a role (链主, backbone, supporting)."""
 
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), on_delete=models.CASCADE,
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
         related_name="node_links",
     )
     node = models.ForeignKey(
@@ -162,7 +185,8 @@ class EnterpriseNode(DomainModel):
         verbose_name_plural = _("enterprises on nodes")
         constraints = (
             models.UniqueConstraint(
-                fields=("enterprise", "node"), name="%(app_label)s_%(class)s_unique_link",
+                fields=("enterprise", "node"),
+                name="%(app_label)s_%(class)s_unique_link",
                 violation_error_message=_("This enterprise is already on this node."),
             ),
         )
@@ -180,7 +204,11 @@ class ChainPartner(DomainModel):
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices)
     name = models.CharField(_("name"), max_length=100)
     unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL,
+        "core.Unit",
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="chain_partnerships",
         help_text=_("For a county department: the unit on the platform."),
     )
@@ -196,7 +224,8 @@ class ChainPartner(DomainModel):
         verbose_name_plural = _("chain partners")
         constraints = (
             models.UniqueConstraint(
-                fields=("chain", "kind", "name"), name="%(app_label)s_%(class)s_unique_partner",
+                fields=("chain", "kind", "name"),
+                name="%(app_label)s_%(class)s_unique_partner",
                 violation_error_message=_("This partner is already listed for this chain."),
             ),
         )
@@ -215,12 +244,18 @@ class Bottleneck(DomainModel):
     detail = models.TextField(_("detail"), blank=True)
     since = models.DateField(_("since"))
     owner_unit = models.ForeignKey(
-        "core.Unit", verbose_name=_("owner unit"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="bottlenecks",
+        "core.Unit",
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="bottlenecks",
     )
     owner_name = models.CharField(_("owner"), max_length=50, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=BottleneckStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=BottleneckStatus.choices,
         default=BottleneckStatus.OPEN,
     )
     cleared_on = models.DateField(_("cleared on"), null=True, blank=True)

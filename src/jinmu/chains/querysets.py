@@ -22,7 +22,9 @@ class ChainQuerySet(ScopedQuerySet[Any]):
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         if scope.kind in (ScopeKind.TOWN, ScopeKind.PARK):
-            return self.filter(region__code__startswith=scope.region_prefix or scope.region_code[:6])
+            return self.filter(
+                region__code__startswith=scope.region_prefix or scope.region_code[:6]
+            )
         return self.none()
 
 

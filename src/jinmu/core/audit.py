@@ -44,7 +44,7 @@ def record_change(
     actor: Any,
     before: dict[str, Any] | None,
 ) -> AuditLog:
-    """Write one audit row for `obj`; `before` is its snapshot prior to the change (None on create)."""
+    """Write one audit row for `obj`; `before` is its snapshot before the change (None: create)."""
     after = None if action == AuditAction.DELETE else snapshot(obj)
     region_id = getattr(obj, "region_id", None)
     if region_id is None and before:

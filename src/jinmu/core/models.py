@@ -21,11 +21,16 @@ class Region(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     is_demo_code = models.BooleanField(
-        _("made-up demo code"), default=False,
+        _("made-up demo code"),
+        default=False,
         help_text=_("The code was made up for the demo and is not an official code."),
     )
 
@@ -54,7 +59,10 @@ class DomainModel(models.Model):
     """Base of every domain row: belongs to a region, is timestamped and versioned."""
 
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+",
+        Region,
+        verbose_name=_("region"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -76,11 +84,19 @@ class Unit(DomainModel):
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent unit"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
     town_region = models.ForeignKey(
-        Region, verbose_name=_("town"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("town"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="units",
         help_text=_("For a town unit: the town it governs. For a park: the town it lies in."),
     )
@@ -94,7 +110,8 @@ class Unit(DomainModel):
         verbose_name_plural = _("units")
         constraints = (
             models.UniqueConstraint(
-                fields=("region", "kind", "name"), name="%(app_label)s_%(class)s_unique_name",
+                fields=("region", "kind", "name"),
+                name="%(app_label)s_%(class)s_unique_name",
                 violation_error_message=_("A unit of this kind and name already exists."),
             ),
         )
@@ -108,18 +125,30 @@ class User(AbstractUser):
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
     unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.PROTECT,
+        Unit,
+        verbose_name=_("unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="users",
         help_text=_("The area the user works for; county-wide roles see all of it."),
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name=_("enterprise"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="users",
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="users",
         help_text=_("For an enterprise user: the one enterprise they act for."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -156,19 +185,29 @@ class AuditLog(models.Model):
 
     time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("actor"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
     content_type = models.ForeignKey(
-        "contenttypes.ContentType", verbose_name=_("object type"), on_delete=models.PROTECT,
+        "contenttypes.ContentType",
+        verbose_name=_("object type"),
+        on_delete=models.PROTECT,
         related_name="+",
     )
     object_id = models.CharField(_("object id"), max_length=64)
     object_repr = models.CharField(_("object"), max_length=200)
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT,
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     before = models.JSONField(_("before"), null=True, blank=True)

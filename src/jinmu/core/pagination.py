@@ -131,14 +131,18 @@ class KeysetApiPagination(BasePagination):
             size = self.page_size
         size = max(1, min(size, self.max_page_size))
         self.page = paginate(
-            queryset, order=order, cursor=request.query_params.get("cursor"), page_size=size,
+            queryset,
+            order=order,
+            cursor=request.query_params.get("cursor"),
+            page_size=size,
             count=False,
         )
         return list(self.page.rows)
 
     def get_paginated_response(self, data: Any) -> Response:
         """`{"next": url-or-null, "results": [...]}`."""
-        assert self.page is not None and self.request is not None
+        assert self.page is not None
+        assert self.request is not None
         next_url = None
         if self.page.next_cursor:
             params = self.request.query_params.copy()
@@ -162,8 +166,17 @@ class KeysetApiPagination(BasePagination):
     def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
         """Document `cursor` and `page_size`."""
         return [
-            {"name": "cursor", "required": False, "in": "query", "schema": {"type": "string"},
-             "description": "Opaque cursor from the previous page's `next`."},
-            {"name": "page_size", "required": False, "in": "query",
-             "schema": {"type": "integer", "maximum": self.max_page_size}},
+            {
+                "name": "cursor",
+                "required": False,
+                "in": "query",
+                "schema": {"type": "string"},
+                "description": "Opaque cursor from the previous page's `next`.",
+            },
+            {
+                "name": "page_size",
+                "required": False,
+                "in": "query",
+                "schema": {"type": "integer", "maximum": self.max_page_size},
+            },
         ]

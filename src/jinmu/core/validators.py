@@ -52,9 +52,9 @@ def validate_uscc(value: str) -> None:
     expected = uscc_check_character(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("Wrong check character: the last character should be {expected}, not {actual}.").format(
-                expected=expected, actual=code[17]
-            ),
+            _(
+                "Wrong check character: the last character should be {expected}, not {actual}."
+            ).format(expected=expected, actual=code[17]),
             code="check",
         )
 

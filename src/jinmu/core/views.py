@@ -42,13 +42,15 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             entries = entries.filter(region__code__startswith=region.scope_prefix)
     if q := request.GET.get("q", "").strip():
         entries = entries.filter(object_repr__icontains=q) | entries.filter(actor_name=q)
-    page = paginate(entries, order=("-time", "-id"), cursor=request.GET.get("cursor"),
-                    page_size=50)
+    page = paginate(entries, order=("-time", "-id"), cursor=request.GET.get("cursor"), page_size=50)
     return render(
         request,
         "core/audit_log.html",
-        {"page": page, "q": q, "next_url": page_url(request.GET, page.next_cursor)
-         if page.next_cursor else None},
+        {
+            "page": page,
+            "q": q,
+            "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""Enterprise register: one record per unified social credit code, with figures and qualifications."""
+"""Enterprise register: one record per credit code, with annual figures and qualifications."""
 
 from __future__ import annotations
 
@@ -35,7 +35,11 @@ class IndustryCode(models.Model):
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=IndustryLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("parent"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="children",
     )
 
@@ -52,7 +56,10 @@ class Enterprise(DomainModel):
     """A legal entity in the county, identified by its unified social credit code."""
 
     uscc = models.CharField(
-        _("unified social credit code"), max_length=18, unique=True, validators=[validate_uscc],
+        _("unified social credit code"),
+        max_length=18,
+        unique=True,
+        validators=[validate_uscc],
         error_messages={"unique": _("An enterprise with this credit code already exists.")},
     )
     name = models.CharField(_("name"), max_length=200)
@@ -60,8 +67,13 @@ class Enterprise(DomainModel):
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
     founded_on = models.DateField(_("founding date"), null=True, blank=True)
     park = models.ForeignKey(
-        "core.Unit", verbose_name=_("park"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="park_enterprises", limit_choices_to={"kind": "park"},
+        "core.Unit",
+        verbose_name=_("park"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="park_enterprises",
+        limit_choices_to={"kind": "park"},
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(
@@ -71,14 +83,20 @@ class Enterprise(DomainModel):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     industry = models.ForeignKey(
-        IndustryCode, verbose_name=_("industry"), null=True, blank=True, on_delete=models.PROTECT,
+        IndustryCode,
+        verbose_name=_("industry"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="enterprises",
     )
     scale = models.CharField(
         _("scale"), max_length=10, choices=EnterpriseScale.choices, default=EnterpriseScale.BELOW
     )
     status = models.CharField(
-        _("status"), max_length=15, choices=EnterpriseStatus.choices,
+        _("status"),
+        max_length=15,
+        choices=EnterpriseStatus.choices,
         default=EnterpriseStatus.OPERATING,
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -90,7 +108,10 @@ class Enterprise(DomainModel):
     )
 
     audit_exclude: ClassVar[tuple[str, ...]] = (
-        "created_at", "updated_at", "name_pinyin", "name_initials",
+        "created_at",
+        "updated_at",
+        "name_pinyin",
+        "name_initials",
     )
 
     objects = EnterpriseQuerySet.as_manager()
@@ -139,12 +160,20 @@ class AnnualFigures(DomainModel):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
     operating_revenue = models.DecimalField(
-        _("operating revenue (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("operating revenue (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     industrial_output = models.DecimalField(
-        _("industrial output value (yuan)"), max_digits=18, decimal_places=2, null=True,
-        blank=True, validators=[MinValueValidator(0)],
+        _("industrial output value (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
     )
     value_added = models.DecimalField(
         _("value added (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
@@ -153,29 +182,53 @@ class AnnualFigures(DomainModel):
         _("total profit (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
     )
     tax_paid = models.DecimalField(
-        _("tax paid (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("tax paid (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     rd_expense = models.DecimalField(
-        _("R&D expense (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("R&D expense (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     export_value = models.DecimalField(
-        _("export value (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True,
+        _("export value (yuan)"),
+        max_digits=18,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     st_staff = models.PositiveIntegerField(_("S&T staff"), null=True, blank=True)
     land_area_mu = models.DecimalField(
-        _("land area (mu)"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("land area (mu)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     energy_tce = models.DecimalField(
-        _("energy use (tce)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("energy use (tce)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     emissions = models.DecimalField(
-        _("emissions (t)"), max_digits=14, decimal_places=2, null=True, blank=True,
+        _("emissions (t)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
         validators=[MinValueValidator(0)],
     )
     assets = models.DecimalField(
@@ -189,9 +242,20 @@ class AnnualFigures(DomainModel):
 
     # Field names of the money and quantity columns, in display order.
     FIGURE_FIELDS: ClassVar[tuple[str, ...]] = (
-        "operating_revenue", "industrial_output", "value_added", "total_profit", "tax_paid",
-        "rd_expense", "export_value", "employees", "st_staff", "land_area_mu", "energy_tce",
-        "emissions", "assets", "liabilities",
+        "operating_revenue",
+        "industrial_output",
+        "value_added",
+        "total_profit",
+        "tax_paid",
+        "rd_expense",
+        "export_value",
+        "employees",
+        "st_staff",
+        "land_area_mu",
+        "energy_tce",
+        "emissions",
+        "assets",
+        "liabilities",
     )
 
     class Meta:
@@ -200,7 +264,8 @@ class AnnualFigures(DomainModel):
         verbose_name_plural = _("annual figures")
         constraints = (
             models.UniqueConstraint(
-                fields=("enterprise", "year"), name="%(app_label)s_%(class)s_unique_year",
+                fields=("enterprise", "year"),
+                name="%(app_label)s_%(class)s_unique_year",
                 violation_error_message=_("Figures for this enterprise and year already exist."),
             ),
         )
@@ -235,11 +300,15 @@ class QualificationKind(models.Model):
         _("default level"), max_length=12, choices=QualificationLevel.choices, blank=True
     )
     validity_years = models.PositiveSmallIntegerField(
-        _("validity (years)"), null=True, blank=True,
+        _("validity (years)"),
+        null=True,
+        blank=True,
         help_text=_("Leave empty if the qualification does not expire."),
     )
     ladder_rank = models.PositiveSmallIntegerField(
-        _("rank on the cultivation ladder"), null=True, blank=True,
+        _("rank on the cultivation ladder"),
+        null=True,
+        blank=True,
         help_text=_("Higher is further up the ladder (科技型 → 创新型 → 专精特新 → 小巨人)."),
     )
     is_active = models.BooleanField(_("active"), default=True)
@@ -257,11 +326,15 @@ class Qualification(DomainModel):
     """A qualification held by an enterprise (高企, 专精特新, 上云 …), with its validity."""
 
     enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE,
+        Enterprise,
+        verbose_name=_("enterprise"),
+        on_delete=models.CASCADE,
         related_name="qualifications",
     )
     kind = models.ForeignKey(
-        QualificationKind, verbose_name=_("kind"), on_delete=models.PROTECT,
+        QualificationKind,
+        verbose_name=_("kind"),
+        on_delete=models.PROTECT,
         related_name="qualifications",
     )
     level = models.CharField(
@@ -271,7 +344,9 @@ class Qualification(DomainModel):
     granted_on = models.DateField(_("granted on"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     source = models.CharField(
-        _("source"), max_length=200, blank=True,
+        _("source"),
+        max_length=200,
+        blank=True,
         help_text=_("The list or document that granted it, e.g. a published batch."),
     )
 

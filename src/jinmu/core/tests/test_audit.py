@@ -29,10 +29,13 @@ def test_create_update_delete_each_write_one_row_with_before_and_after(world: An
     # then
     rows = list(AuditLog.objects.filter(object_repr="统计局").order_by("id"))
     assert [r.action for r in rows] == [AuditAction.CREATE, AuditAction.UPDATE, AuditAction.DELETE]
-    assert rows[0].before is None and rows[0].after["name"] == "统计局"
-    assert rows[1].before["short_name"] == "" and rows[1].after["short_name"] == "统计"
+    assert rows[0].before is None
+    assert rows[0].after["name"] == "统计局"
+    assert rows[1].before["short_name"] == ""
+    assert rows[1].after["short_name"] == "统计"
     assert rows[1].after["version"] == 2
-    assert rows[2].before["short_name"] == "统计" and rows[2].after is None
+    assert rows[2].before["short_name"] == "统计"
+    assert rows[2].after is None
     assert all(r.actor == actor and r.request_id == "req-123" for r in rows)
     assert all(r.region_id == "371422" for r in rows)
 

@@ -8,9 +8,7 @@ from django.core.exceptions import ValidationError
 from jinmu.core.validators import normalize_uscc, uscc_check_character, validate_uscc
 
 
-@pytest.mark.parametrize(
-    "code", ["914403001922038216", "91440300708461136T", "91330100799655058B"]
-)
+@pytest.mark.parametrize("code", ["914403001922038216", "91440300708461136T", "91330100799655058B"])
 def test_real_codes_pass(code: str) -> None:
     # when / then: no exception
     validate_uscc(code)
