@@ -302,7 +302,7 @@ def test_stale_node_edit_is_refused_with_a_message(client: Any, world: Any) -> N
     # then
     assert response.status_code == 409
     messages = [str(m) for m in response.context["messages"]]
-    assert any("version 2" in m for m in messages)
+    assert any("版本2" in m and "重新" in m for m in messages)
     node.refresh_from_db()
     assert node.name == "他人改名"
 
