@@ -85,7 +85,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jinmu.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -145,6 +144,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "jinmu.core.validators.CharacterClassValidator", "OPTIONS": {"min_classes": 3}},
 ]
 
+# Always Chinese: the users are Chinese officials, and headless or foreign-language browsers must
+# not switch the UI to the English msgids (no LocaleMiddleware, so Accept-Language is ignored).
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [PACKAGE_DIR / "locale"]
