@@ -102,6 +102,8 @@ def measure_one(size: int) -> dict[str, Any]:
             lambda i: f"/enterprises/?cursor={deep_cursor}",
         ),
         ("enterprise search (pinyin njjs)", industry, lambda i: "/enterprises/?q=njjs"),
+        ("enterprise search (trade-name initials hj)", industry, lambda i: "/enterprises/?q=hj"),
+        ("enterprise search (Chinese 健身)", industry, lambda i: "/enterprises/?q=健身"),
         ("enterprise detail", industry, lambda i: f"/enterprises/{detail_ids[i]}/"),
         ("chain page (map and lists)", industry, lambda i: f"/chains/{chain.pk}/"),
         ("chain map data", industry, lambda i: f"/chains/{chain.pk}/map.json"),

@@ -223,5 +223,8 @@ LOGGING = {
 # Region whose users the demo creates; also the default for a one-county deployment.
 JINMU_DEFAULT_REGION = os.environ.get("JINMU_DEFAULT_REGION", "371422")
 
+# Leading place words left out of the trade-name initials used by search (宁津X → X).
+JINMU_PLACE_WORDS = env_list("JINMU_PLACE_WORDS", ["德州", "宁津"])
+
 FORMAT_MODULE_PATH = ["jinmu.formats"]
 SITE_TITLE = _("Jinmu")

@@ -43,7 +43,12 @@ def decode_cursor(cursor: str) -> list[Any] | None:
 
 
 def _after(fields: Sequence[str], values: Sequence[Any]) -> Q:
-    """Rows strictly after `values` in (fields…) order ('-field' sorts descending), as a Q."""
+    """Rows strictly after `values` in (fields…) order ('-field' sorts descending), as a Q.
+
+    The OR-expansion alone (a > x OR (a = x AND b > y)) keeps databases from using the sort
+    index as a range; the extra leading bound (a >= x) lets them start the index scan at the
+    cursor, so a deep page costs what page 1 costs.
+    """
     condition: Q | None = None
     for i, field in enumerate(fields):
         name = field.lstrip("-")
@@ -52,7 +57,9 @@ def _after(fields: Sequence[str], values: Sequence[Any]) -> Q:
         step = Q(**equal, **{f"{name}__{lookup}": values[i]})
         condition = step if condition is None else condition | step
     assert condition is not None
-    return condition
+    first = fields[0]
+    bound = "lte" if first.startswith("-") else "gte"
+    return Q(**{f"{first.lstrip('-')}__{bound}": values[0]}) & condition
 
 
 @dataclass

@@ -35,6 +35,7 @@ from jinmu.demo.ningjin import CHAINS, DEMO_FIRM, FITNESS, PARKS, AnchorSpec, Ch
 from jinmu.demo.world import DemoContext
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
+from jinmu.enterprises.text import brand_initials as trade_name_initials
 
 YEARS = (2023, 2024, 2025)
 LATEST_YEAR = YEARS[-1]
@@ -48,7 +49,7 @@ EXPIRING_SHARE = 0.08
 ENTERPRISE_COLUMNS = (
     "id", "region_id", "uscc", "name", "legal_representative", "founded_on", "park_id",
     "address", "latitude", "longitude", "industry_id", "scale", "status", "contact_name",
-    "name_pinyin", "name_initials",
+    "name_pinyin", "name_initials", "brand_initials",
 )  # fmt: skip
 FIGURES_COLUMNS = (
     "enterprise_id", "region_id", "year", "operating_revenue", "industrial_output",
@@ -254,7 +255,7 @@ class _Generator:
             Decimal(f"{lat + rng.gauss(0, 0.012):.6f}") if has_coords else None,
             Decimal(f"{lon + rng.gauss(0, 0.015):.6f}") if has_coords else None,
             industry, str(EnterpriseScale.ABOVE if above else EnterpriseScale.BELOW), status,
-            contact, pinyin, initials,
+            contact, pinyin, initials, trade_name_initials(name, initials),
         )  # fmt: skip
         profile = self._profile(spec, node, revenue, industrial, anchor)
         held = self._held(status, spec, revenue, industrial, profile, anchor, above)

@@ -23,6 +23,7 @@ from jinmu.enterprises.querysets import (
     EnterpriseQuerySet,
     QualificationQuerySet,
 )
+from jinmu.enterprises.text import brand_initials as trade_name_initials
 from jinmu.enterprises.text import pinyin_initials, pinyin_key
 
 EXPIRY_WARNING_DAYS = 90
@@ -106,11 +107,15 @@ class Enterprise(DomainModel):
     name_initials = models.CharField(
         _("pinyin initials"), max_length=200, blank=True, editable=False
     )
+    brand_initials = models.CharField(
+        _("pinyin initials of the trade name"), max_length=200, blank=True, editable=False
+    )
 
     audit_exclude: ClassVar[tuple[str, ...]] = (
         "created_at",
         "updated_at",
         "name_pinyin",
+        "brand_initials",
         "name_initials",
     )
 
@@ -125,6 +130,7 @@ class Enterprise(DomainModel):
             models.Index(fields=("region", "name_pinyin", "id"), name="ent_enterprise_region_idx"),
             models.Index(fields=("park", "name_pinyin", "id"), name="ent_enterprise_park_idx"),
             models.Index(fields=("name_initials",), name="ent_enterprise_initials_idx"),
+            models.Index(fields=("brand_initials",), name="ent_enterprise_brand_idx"),
         )
 
     def __str__(self) -> str:
@@ -140,9 +146,15 @@ class Enterprise(DomainModel):
         """Keep the pinyin sort key and initials in step with the name."""
         self.name_pinyin = pinyin_key(self.name)
         self.name_initials = pinyin_initials(self.name)
+        self.brand_initials = trade_name_initials(self.name, self.name_initials)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
-            kwargs["update_fields"] = {*update_fields, "name_pinyin", "name_initials"}
+            kwargs["update_fields"] = {
+                *update_fields,
+                "name_pinyin",
+                "name_initials",
+                "brand_initials",
+            }
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

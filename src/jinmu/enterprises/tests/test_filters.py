@@ -51,7 +51,23 @@ def test_pinyin_initials_find_the_enterprise(world: Any, admin: Any) -> None:
     # when / then
     assert filtered(admin, "q=njjs") == {"宁津健身器材有限公司"}
     assert filtered(admin, "q=NJJS") == {"宁津健身器材有限公司"}
-    assert filtered(admin, "q=jsqc") == {"宁津健身器材有限公司"}  # initials inside the name
+    # the trade name's initials, after the place name (宁津)
+    assert filtered(admin, "q=jsqc") == {"宁津健身器材有限公司"}
+    # initials from the middle of the name are not searched (that would scan every name)
+    assert filtered(admin, "q=yxgs") == set()
+
+
+def test_trade_name_initials_skip_the_place(world: Any, admin: Any) -> None:
+    # given
+    EnterpriseFactory(name="宁津县华健体育器材有限公司")
+    EnterpriseFactory(name="山东津力健身器材股份有限公司")
+    EnterpriseFactory(name="德州安德实木家具有限责任公司")
+
+    # when / then
+    assert filtered(admin, "q=hjty") == {"宁津县华健体育器材有限公司"}
+    assert filtered(admin, "q=jl") == {"山东津力健身器材股份有限公司"}
+    assert filtered(admin, "q=adsm") == {"德州安德实木家具有限责任公司"}
+    assert filtered(admin, "q=njx") == {"宁津县华健体育器材有限公司"}
 
 
 def test_name_search_is_a_substring_match(world: Any, admin: Any) -> None:
@@ -76,12 +92,12 @@ def test_credit_code_matches_exactly_or_by_prefix(world: Any, admin: Any) -> Non
 
 def test_former_names_are_searched(world: Any, admin: Any) -> None:
     # given
-    EnterpriseFactory(name="新名字有限公司", former_names=["宁津老厂", "Old Works"])
+    EnterpriseFactory(name="新名字有限公司", former_names=["宁津老厂", "津城五金厂"])
     EnterpriseFactory(name="别的公司")
 
     # when / then
     assert filtered(admin, "q=老厂") == {"新名字有限公司"}
-    assert filtered(admin, "q=old works") == {"新名字有限公司"}
+    assert filtered(admin, "q=五金厂") == {"新名字有限公司"}
 
 
 def test_town_and_park_filters(world: Any, admin: Any) -> None:
