@@ -277,3 +277,52 @@ class Bottleneck(DomainModel):
             raise ValidationError({"cleared_on": _("Give the date the bottleneck was cleared.")})
         if self.cleared_on and self.since and self.cleared_on < self.since:
             raise ValidationError({"cleared_on": _("Clearing cannot predate the bottleneck.")})
+
+
+class NodeStats(models.Model):
+    """Derived: the link counts and local output of one node, as the gap analysis needs them.
+
+    A cache of an aggregate over every enterprise link of the node, which at county scale
+    (a chain with 100,000+ links) is too slow to run on each page view. It is written only by
+    `jinmu.chains.stats`, in the same transaction as every write that changes its inputs (links,
+    the linked enterprises' status, place and figures), and read by the gap analysis, which
+    computes a missing row on the fly. Not a domain row: nobody edits it, so it has no version
+    and its writes are not audited. It carries its node's region like every row, so that it is
+    stored and scoped with its node.
+    """
+
+    node = models.OneToOneField(
+        ChainNode,
+        verbose_name=_("node"),
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="stats",
+    )
+    region = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    leaders = models.PositiveIntegerField(_("chain-leader links"), default=0)
+    backbone = models.PositiveIntegerField(_("backbone links"), default=0)
+    supporting = models.PositiveIntegerField(_("supporting links"), default=0)
+    total = models.PositiveIntegerField(_("links"), default=0)
+    operating = models.PositiveIntegerField(_("operating local enterprises"), default=0)
+    output = models.DecimalField(
+        _("local output (yuan)"),
+        max_digits=20,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "Latest recorded industrial output of the operating local enterprises, summed."
+        ),
+    )
+    links_updated = models.DateTimeField(_("links last updated"), null=True, blank=True)
+    enterprises_updated = models.DateTimeField(_("enterprises last updated"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    class Meta:
+        verbose_name = _("node statistics")
+        verbose_name_plural = _("node statistics")
+
+    def __str__(self) -> str:
+        return f"{self.node_id}: {self.operating}/{self.total}"

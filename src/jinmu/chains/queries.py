@@ -18,13 +18,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
     CharField,
     Count,
-    DecimalField,
-    Max,
-    OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Sum,
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -39,13 +34,20 @@ from jinmu.chains.choices import (
     PartnerKind,
     Segment,
 )
-from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
+from jinmu.chains.models import (
+    Bottleneck,
+    Chain,
+    ChainNode,
+    ChainPartner,
+    EnterpriseNode,
+    NodeStats,
+)
+from jinmu.chains.stats import compute_node_stats, latest_output
 from jinmu.core.models import AuditLog, Region, Unit
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus
 from jinmu.enterprises.models import (
     EXPIRY_WARNING_DAYS,
-    AnnualFigures,
     Enterprise,
     Qualification,
 )
@@ -188,31 +190,6 @@ class NodeGap:
         return reverse("chains:node", args=[self.node.pk])
 
 
-def _local_condition(chains: Sequence[Chain]) -> Q:
-    """Links whose enterprise lies in its chain's region (chains may sit in different regions)."""
-    by_prefix: dict[str, list[str]] = defaultdict(list)
-    for chain in chains:
-        by_prefix[region_prefix(chain.region_id)].append(chain.region_id)
-    condition: Q | None = None
-    for prefix, codes in by_prefix.items():
-        step = Q(node__chain__region__in=codes, enterprise__region__code__startswith=prefix)
-        condition = step if condition is None else condition | step
-    assert condition is not None
-    return condition
-
-
-def _latest_output() -> Subquery:
-    """The enterprise's industrial output of its most recent year that has one recorded."""
-    latest = (
-        AnnualFigures.objects.filter(
-            enterprise_id=OuterRef("enterprise_id"), industrial_output__isnull=False
-        )
-        .order_by("-year")
-        .values("industrial_output")[:1]
-    )
-    return Subquery(latest, output_field=DecimalField(max_digits=18, decimal_places=2))
-
-
 def _tree_order(nodes: Sequence[ChainNode]) -> list[tuple[ChainNode, int]]:
     """Nodes of one chain depth-first (segment, order, name), each with its depth."""
     by_id = {node.pk: node for node in nodes}
@@ -245,31 +222,30 @@ def _tree_order(nodes: Sequence[ChainNode]) -> list[tuple[ChainNode, int]]:
 
 
 def gaps_for_chains(chains: Sequence[Chain]) -> dict[int, list[NodeGap]]:
-    """The gap analysis of every node of the given chains, in tree order (three queries)."""
+    """The gap analysis of every node of the given chains, in tree order (two queries).
+
+    Link counts and local output come from the stored `NodeStats` (kept fresh by the writes
+    that change them); a node without its row yet gets it computed here, so the result never
+    depends on a refresh job having run.
+    """
     result: dict[int, list[NodeGap]] = {chain.pk: [] for chain in chains}
     if not chains:
         return result
     chain_by_id = {chain.pk: chain for chain in chains}
     chain_ids = list(chain_by_id)
 
-    nodes = list(ChainNode.objects.filter(chain_id__in=chain_ids).order_by())
-    operating_local = Q(enterprise__status=EnterpriseStatus.OPERATING) & _local_condition(chains)
-    link_rows = (
-        EnterpriseNode.objects.filter(node__chain_id__in=chain_ids)
-        .values("node_id")
-        .annotate(
-            leaders=Count("pk", filter=Q(role=ChainRole.LEADER)),
-            backbone=Count("pk", filter=Q(role=ChainRole.BACKBONE)),
-            supporting=Count("pk", filter=Q(role=ChainRole.SUPPORTING)),
-            total=Count("pk"),
-            operating=Count("pk", filter=operating_local),
-            output=Sum(_latest_output(), filter=operating_local),
-            links_updated=Max("updated_at"),
-            enterprises_updated=Max("enterprise__updated_at"),
-        )
-        .order_by()
+    nodes = list(
+        ChainNode.objects.filter(chain_id__in=chain_ids).select_related("stats").order_by()
     )
-    links = {row["node_id"]: row for row in link_rows}
+    stats: dict[int, NodeStats] = {}
+    for node in nodes:
+        try:
+            stats[node.pk] = node.stats
+        except NodeStats.DoesNotExist:
+            pass
+    missing = [node.pk for node in nodes if node.pk not in stats]
+    if missing:
+        stats.update(compute_node_stats(missing))
     bottlenecks: dict[int, list[Bottleneck]] = defaultdict(list)
     for bottleneck in (
         Bottleneck.objects.filter(node__chain_id__in=chain_ids, status=BottleneckStatus.OPEN)
@@ -286,7 +262,7 @@ def gaps_for_chains(chains: Sequence[Chain]) -> dict[int, list[NodeGap]]:
         chain = chain_by_id[chain_id]
         for node, depth in _tree_order(chain_nodes):
             result[chain_id].append(
-                _node_gap(node, depth, chain, links.get(node.pk), bottlenecks.get(node.pk, []))
+                _node_gap(node, depth, chain, stats.get(node.pk), bottlenecks.get(node.pk, []))
             )
     return result
 
@@ -295,27 +271,23 @@ def _node_gap(
     node: ChainNode,
     depth: int,
     chain: Chain,
-    link_row: dict[str, Any] | None,
+    stats: NodeStats | None,
     open_bottlenecks: list[Bottleneck],
 ) -> NodeGap:
     """Combine a node's link counts and bottlenecks into its flags and single state."""
-    row = link_row or {}
-    gap = NodeGap(
-        node=node,
-        threshold=Decimal(chain.weak_share_threshold),
-        depth=depth,
-        leader_count=row.get("leaders", 0),
-        backbone_count=row.get("backbone", 0),
-        supporting_count=row.get("supporting", 0),
-        enterprise_count=row.get("total", 0),
-        operating_count=row.get("operating", 0),
-        local_output=Decimal(row.get("output") or 0),
-        open_bottlenecks=open_bottlenecks,
-    )
+    gap = NodeGap(node=node, threshold=Decimal(chain.weak_share_threshold), depth=depth)
+    gap.open_bottlenecks = open_bottlenecks
+    if stats is not None:
+        gap.leader_count = stats.leaders
+        gap.backbone_count = stats.backbone
+        gap.supporting_count = stats.supporting
+        gap.enterprise_count = stats.total
+        gap.operating_count = stats.operating
+        gap.local_output = Decimal(stats.output or 0)
     gap.last_updated = _later(
         node.updated_at,
-        row.get("links_updated"),
-        row.get("enterprises_updated"),
+        stats.links_updated if stats else None,
+        stats.enterprises_updated if stats else None,
         *(b.updated_at for b in open_bottlenecks),
     )
     if node.local_demand is not None and node.local_demand > 0:
@@ -651,7 +623,7 @@ def node_enterprises(user: Any, node: ChainNode) -> list[NodeEnterpriseRow]:
             node=node, enterprise__in=Enterprise.objects.for_user(user).values("pk")
         )
         .select_related("enterprise", "enterprise__park")
-        .annotate(latest_output=_latest_output())
+        .annotate(latest_output=latest_output())
     )
     role_order = {role: i for i, role in enumerate(ChainRole.values)}
     rows = [

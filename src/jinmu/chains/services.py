@@ -3,7 +3,8 @@
 Every function is keyword-only, atomic and audited (through `save_object`/`delete_object` or
 `record_change`), refuses a stale version, and checks that the actor may edit chains and that the
 chain is in their scope: a chain office changes only its own chains. Child rows take their
-region from their parent.
+region from their parent. Writes that change a node's links refresh its derived statistics
+(`jinmu.chains.stats`) in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from jinmu.chains.choices import BottleneckStatus, NodeKind
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
 from jinmu.chains.queries import linkable_enterprises
+from jinmu.chains.stats import refresh_node_stats
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction, UnitKind
 from jinmu.core.models import Region
@@ -138,7 +140,11 @@ def create_chain(*, actor: Any, data: Mapping[str, Any], region: Region | None =
 def update_chain(
     *, actor: Any, chain: Chain, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Chain:
-    """Change a chain's settings; only the industry office hands a chain to another office."""
+    """Change a chain's settings; only the industry office hands a chain to another office.
+
+    The chain's region, which decides which firms count as local in the node statistics, is not
+    among the editable fields; a write that moves a chain must call `stats.refresh_chain`.
+    """
     require_chain_editor(actor, chain)
     current = _locked(Chain, chain.pk)
     if (
@@ -212,14 +218,20 @@ def create_node(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainNo
     require_chain_editor(actor, chain)
     node = _apply(ChainNode(chain=chain, region_id=chain.region_id), data, NODE_FIELDS)
     _check_parent(node)
-    return save_object(node, actor=actor)
+    save_object(node, actor=actor)
+    refresh_node_stats([node.pk])  # its row of zeros, so reading it never has to compute
+    return node
 
 
 @transaction.atomic
 def update_node(
     *, actor: Any, node: ChainNode, data: Mapping[str, Any], expected_version: int | None = None
 ) -> ChainNode:
-    """Change a node; it stays on its chain."""
+    """Change a node; it stays on its chain.
+
+    Its statistics stay as they are: they count the node's own links only, whatever its parent,
+    and demand and threshold are applied when the gaps are read.
+    """
     current = _locked(ChainNode, node.pk)
     require_chain_editor(actor, current.chain)
     _apply(current, data, NODE_FIELDS)
@@ -269,7 +281,9 @@ def link_enterprise(
     link = EnterpriseNode(
         node=node, enterprise=enterprise, role=role, note=note, region_id=node.region_id
     )
-    return save_object(link, actor=actor)
+    save_object(link, actor=actor)
+    refresh_node_stats([node.pk])
+    return link
 
 
 @transaction.atomic
@@ -284,7 +298,9 @@ def update_link(
     current = _locked(EnterpriseNode, link.pk)
     require_chain_editor(actor, current.node.chain)
     _apply(current, data, LINK_FIELDS)
-    return save_object(current, actor=actor, expected_version=expected_version)
+    save_object(current, actor=actor, expected_version=expected_version)
+    refresh_node_stats([current.node_id])
+    return current
 
 
 @transaction.atomic
@@ -295,6 +311,7 @@ def unlink_enterprise(
     current = _locked(EnterpriseNode, link.pk)
     require_chain_editor(actor, current.node.chain)
     delete_object(current, actor=actor, expected_version=expected_version)
+    refresh_node_stats([current.node_id])
 
 
 # --------------------------------------------------------------------------- partners

@@ -13,6 +13,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, Sum
 
+from jinmu.chains import stats
 from jinmu.chains.choices import NodeKind
 from jinmu.chains.models import ChainNode, EnterpriseNode
 from jinmu.core.choices import AuditAction, Role
@@ -137,6 +138,9 @@ def build_demo(*, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRIS
         result = generate_enterprises(enterprises, seed=seed, ctx=ctx)
         set_local_demand(ctx, seed)
         build_bottlenecks(ctx)
+        # Links and figures were bulk-loaded past the services: compute the node statistics.
+        for chain in ctx.chains.values():
+            stats.refresh_chain(chain.pk)
         ctx.created[User] += _enterprise_user(ctx, result.demo_firm_id)
         counts: dict[type[models.Model], int] = dict(ctx.created)
         counts[Enterprise] = result.enterprises

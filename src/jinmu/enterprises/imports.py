@@ -4,7 +4,9 @@ Rows are validated first (cells, scope, duplicates, the models' own rules); if a
 error nothing is written and every error is reported by Excel row and column. Otherwise all rows
 are written in one transaction, each create or change audited; rows that already match the
 database are left alone, so importing the same file twice changes nothing. Lookups (existing
-enterprises, towns, parks, industry codes) are fetched in bulk, so the work stays linear.
+enterprises, towns, parks, industry codes) are fetched in bulk, so the work stays linear. After
+the writes, the chain-node statistics of every enterprise written are refreshed at once, in the
+same transaction (`jinmu.chains.stats`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from jinmu.chains import stats
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction, RegionLevel, UnitKind
 from jinmu.core.models import Region, Unit
@@ -526,7 +529,9 @@ def import_enterprises(*, actor: Any, rows_or_file: RowsOrFile, dry_run: bool) -
             if result.errors or dry_run:
                 transaction.set_rollback(True)
             else:
-                _write(plans, actor=actor)
+                written = _write(plans, actor=actor)
+                # New enterprises are on no node yet; changed ones may have a new status or place.
+                stats.refresh_for_enterprises(plan.obj.pk for plan in written if not plan.is_new)
     except IntegrityError:
         result.errors = [_concurrent_error()]
     _fill_outcomes(result, plans if result.ok else [])
@@ -648,8 +653,10 @@ def _validate_enterprises(
     return plans
 
 
-def _write(plans: Iterable[_Plan], *, actor: Any) -> None:
-    """Save the created and changed rows, each with its audit entry (unchanged rows untouched)."""
+def _write(plans: Iterable[_Plan], *, actor: Any) -> list[_Plan]:
+    """Save the created and changed rows, each with its audit entry (unchanged rows untouched);
+    return the plans written."""
+    written: list[_Plan] = []
     for plan in plans:
         if plan.is_new:
             plan.obj.save()
@@ -658,6 +665,10 @@ def _write(plans: Iterable[_Plan], *, actor: Any) -> None:
             plan.obj.version = plan.obj.version + 1  # type: ignore[attr-defined]
             plan.obj.save()
             record_change(obj=plan.obj, action=AuditAction.UPDATE, actor=actor, before=plan.before)
+        else:
+            continue
+        written.append(plan)
+    return written
 
 
 def _fill_outcomes(result: ImportResult, plans: Iterable[_Plan]) -> None:
@@ -704,7 +715,11 @@ def import_annual_figures(*, actor: Any, rows_or_file: RowsOrFile, dry_run: bool
             if result.errors or dry_run:
                 transaction.set_rollback(True)
             else:
-                _write(plans, actor=actor)
+                written = _write(plans, actor=actor)
+                stats.refresh_for_enterprises(
+                    plan.obj.enterprise_id  # type: ignore[attr-defined]
+                    for plan in written
+                )
     except IntegrityError:
         result.errors = [_concurrent_error()]
     _fill_outcomes(result, plans if result.ok else [])

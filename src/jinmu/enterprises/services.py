@@ -3,6 +3,9 @@
 Who may write: `jinmu.core.scoping.can_edit_enterprises` (system admin, industry office, towns
 and parks), and only inside their scope: a town records and edits enterprises located in the
 town, a park those in the park, a region-wide editor anything in the region.
+
+Writes that change what the chain gap analysis counts (an enterprise's status or place, its
+figures) refresh the statistics of its chain nodes in the same transaction (`jinmu.chains.stats`).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from jinmu.chains import stats
 from jinmu.chains.models import EnterpriseNode
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction
@@ -117,6 +121,7 @@ def create_enterprise(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
     enterprise.full_clean()
     enterprise.save()
     record_change(obj=enterprise, action=AuditAction.CREATE, actor=actor, before=None)
+    # A new enterprise is on no node yet, so there is nothing to refresh; linking it does that.
     return enterprise
 
 
@@ -135,7 +140,7 @@ def update_enterprise(
     current = _locked_enterprise(actor, enterprise.pk)
     check_version(current, expected_version)
     before = snapshot(current)
-    old_name, old_region_id = current.name, current.region_id
+    old_name, old_region_id, old_status = current.name, current.region_id, current.status
     _apply(current, data, ENTERPRISE_FIELDS)
     if current.name != old_name and "former_names" not in data:
         current.former_names = [old_name, *[n for n in current.former_names if n != old_name]]
@@ -147,6 +152,11 @@ def update_enterprise(
         # Derived scope keys, not edits of their own: no version bump or audit row per child.
         for model in (AnnualFigures, Qualification, EnterpriseNode):
             model.objects.filter(enterprise_id=current.pk).update(region_id=current.region_id)
+    if current.region_id != old_region_id or current.status != old_status:
+        # Whether it counts as an operating local firm on its nodes may have changed.
+        stats.refresh_for_enterprises([current.pk])
+    else:
+        stats.bump_enterprises_updated([current.pk], current.updated_at)
     record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
     return current
 
@@ -169,6 +179,7 @@ def save_annual_figures(
     """Create one year's figures of an enterprise (`figures` None) or change them."""
     owner = _editable_enterprise(actor, enterprise)
     before: dict[str, Any] | None = None
+    output_before: tuple[Any, Any] = (None, None)
     if figures is None:
         row = AnnualFigures(enterprise=owner)
     else:
@@ -178,11 +189,20 @@ def save_annual_figures(
             raise PermissionDenied(_("These figures belong to another enterprise.")) from None
         check_version(row, expected_version)
         before = snapshot(row)
+        output_before = (row.year, row.industrial_output)
         row.version += 1
     _apply(row, data, FIGURES_FIELDS)
     row.region_id = owner.region_id
     row.full_clean()
     row.save()
+    moves_output = (
+        (row.year, row.industrial_output) != output_before
+        if before is not None
+        else row.industrial_output is not None
+    )
+    if moves_output:
+        # The enterprise's latest industrial output, summed on its nodes, may have changed.
+        stats.refresh_for_enterprises([owner.pk])
     record_change(
         obj=row,
         action=AuditAction.CREATE if before is None else AuditAction.UPDATE,

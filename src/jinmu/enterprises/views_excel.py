@@ -64,7 +64,7 @@ class ImportForm(forms.Form):
         label=gettext_lazy("The workbook holds"),
         choices=tuple(KIND_LABELS.items()),
         initial=excel.ENTERPRISES,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     file = forms.FileField(
         label=gettext_lazy("Excel workbook (.xlsx)"),

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import factory
 
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
+from jinmu.chains.stats import refresh_node_stats
 from jinmu.core.tests.factories import county
 
 
@@ -33,6 +35,13 @@ class ChainNodeFactory(factory.django.DjangoModelFactory):
     segment = "midstream"
     kind = "product"
 
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Save, then store the node's statistics as `create_node` does."""
+        node = super()._create(model_class, *args, **kwargs)
+        refresh_node_stats([node.pk])
+        return node
+
 
 class EnterpriseNodeFactory(factory.django.DjangoModelFactory):
     """An enterprise supporting a node."""
@@ -44,6 +53,13 @@ class EnterpriseNodeFactory(factory.django.DjangoModelFactory):
     enterprise = factory.SubFactory("jinmu.enterprises.tests.factories.EnterpriseFactory")
     region = factory.LazyAttribute(lambda o: o.enterprise.region)
     role = "supporting"
+
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Save, then refresh the node's statistics as `link_enterprise` does."""
+        link = super()._create(model_class, *args, **kwargs)
+        refresh_node_stats([link.node_id])
+        return link
 
 
 class ChainPartnerFactory(factory.django.DjangoModelFactory):

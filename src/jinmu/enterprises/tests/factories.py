@@ -46,6 +46,15 @@ class AnnualFiguresFactory(factory.django.DjangoModelFactory):
     tax_paid = Decimal("1200000.00")
     employees = 120
 
+    @classmethod
+    def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
+        """Save, then refresh the chain-node statistics as `save_annual_figures` does."""
+        from jinmu.chains.stats import refresh_for_enterprises
+
+        figures = super()._create(model_class, *args, **kwargs)
+        refresh_for_enterprises([figures.enterprise_id])
+        return figures
+
 
 class QualificationKindFactory(factory.django.DjangoModelFactory):
     """A qualification kind (get-or-create by code)."""
