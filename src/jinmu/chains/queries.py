@@ -16,10 +16,14 @@ from typing import Any, Generic, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
+    Case,
     CharField,
     Count,
+    Max,
     Q,
     QuerySet,
+    Value,
+    When,
 )
 from django.db.models.functions import Cast
 from django.urls import reverse
@@ -454,12 +458,23 @@ def gap_list(user: Any, chain: Chain | int | None = None, state: str | None = No
 # --------------------------------------------------------------------------- the chain's lists
 
 
+# Enterprise lists on chain and node pages show this many rows, then link to the filtered
+# enterprise register: a big chain has thousands of backbone and supporting firms.
+LIST_LIMIT = 50
+
+
 @dataclass
 class Listing(Generic[T]):
     """Rows of a list with the time its data last changed (so stale maps show as stale)."""
 
     rows: list[T]
     last_updated: dt.datetime | None
+    total: int | None = None
+
+    @property
+    def is_truncated(self) -> bool:
+        """True when more rows exist than are shown."""
+        return self.total is not None and self.total > len(self.rows)
 
 
 @dataclass
@@ -512,6 +527,30 @@ def _listing(rows: list[T], stamps: Iterable[dt.datetime | None]) -> Listing[T]:
     return Listing(rows=rows, last_updated=_later(*stamps))
 
 
+def _role_listing(links: QuerySet[EnterpriseNode], role: str) -> Listing[ChainEnterpriseRow]:
+    """The first LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
+    last change over all of them (three queries, whatever the number of links)."""
+    enterprise_ids = links.values("enterprise_id")
+    first = list(
+        Enterprise.objects.filter(pk__in=enterprise_ids)
+        .order_by("name_pinyin", "pk")
+        .values_list("pk", flat=True)[:LIST_LIMIT]
+    )
+    summary = links.aggregate(
+        total=Count("enterprise_id", distinct=True),
+        links_updated=Max("updated_at"),
+        enterprises_updated=Max("enterprise__updated_at"),
+    )
+    rows = _enterprise_rows(
+        links.filter(enterprise_id__in=first).select_related("enterprise", "node")
+    ).get(role, [])
+    return Listing(
+        rows=rows,
+        last_updated=_later(summary["links_updated"], summary["enterprises_updated"]),
+        total=summary["total"],
+    )
+
+
 def _partial_scope(user: Any) -> bool:
     """Users who see chains but only part of the enterprises on them."""
     return scope_for(user).kind in (ScopeKind.TOWN, ScopeKind.PARK)
@@ -525,24 +564,22 @@ def chain_lists(
     With `user`, enterprises are limited to those the user may see (a town sees its own firms).
     """
     gaps = node_gaps(chain) if gaps is None else gaps
-    links = EnterpriseNode.objects.filter(
-        node__chain=chain, role__in=(ChainRole.LEADER, ChainRole.BACKBONE)
-    ).select_related("enterprise", "node")
     is_partial = user is not None and _partial_scope(user)
-    if is_partial:
-        links = links.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
-    grouped = _enterprise_rows(links)
+    role_lists: dict[str, Listing[ChainEnterpriseRow]] = {}
+    for role in (ChainRole.LEADER, ChainRole.BACKBONE):
+        links = EnterpriseNode.objects.filter(node__chain=chain, role=role)
+        if is_partial:
+            links = links.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
+        role_lists[role] = _role_listing(links, role)
     gap_rows = [gap for gap in gaps if gap.is_gap]
     partner_order = {kind: i for i, kind in enumerate(PartnerKind.values)}
     partners = sorted(
         ChainPartner.objects.filter(chain=chain).select_related("unit"),
         key=lambda p: (partner_order.get(p.kind, 99), p.name),
     )
-    leaders = grouped.get(ChainRole.LEADER, [])
-    backbone = grouped.get(ChainRole.BACKBONE, [])
     return ChainLists(
-        leaders=_listing(leaders, (r.last_updated for r in leaders)),
-        backbone=_listing(backbone, (r.last_updated for r in backbone)),
+        leaders=role_lists[ChainRole.LEADER],
+        backbone=role_lists[ChainRole.BACKBONE],
         # Gaps change with any node, link or bottleneck, so the whole chain's stamps count.
         gaps=_listing(gap_rows, (gap.last_updated for gap in gaps)),
         partners=_listing(partners, (p.updated_at for p in partners)),
@@ -615,17 +652,24 @@ class NodeEnterpriseRow:
         return self.is_local and self.enterprise.status == EnterpriseStatus.OPERATING
 
 
-def node_enterprises(user: Any, node: ChainNode) -> list[NodeEnterpriseRow]:
-    """The node's enterprises the user may see, leaders first, with latest output (one query)."""
+def node_enterprises(
+    user: Any, node: ChainNode, *, limit: int | None = None
+) -> Listing[NodeEnterpriseRow]:
+    """The node's first `limit` enterprises the user may see (leaders, then backbone, then
+    supporting; by pinyin), with latest output and the total (two queries)."""
     prefix = region_prefix(node.chain.region_id)
-    links = (
-        EnterpriseNode.objects.filter(
-            node=node, enterprise__in=Enterprise.objects.for_user(user).values("pk")
-        )
-        .select_related("enterprise", "enterprise__park")
-        .annotate(latest_output=latest_output())
+    visible = EnterpriseNode.objects.filter(
+        node=node, enterprise__in=Enterprise.objects.for_user(user).values("pk")
     )
-    role_order = {role: i for i, role in enumerate(ChainRole.values)}
+    role_rank = Case(
+        *(When(role=role, then=Value(i)) for i, role in enumerate(ChainRole.values)),
+        default=Value(99),
+    )
+    links = (
+        visible.select_related("enterprise", "enterprise__park")
+        .annotate(latest_output=latest_output(), role_rank=role_rank)
+        .order_by("role_rank", "enterprise__name_pinyin", "pk")[: limit or LIST_LIMIT]
+    )
     rows = [
         NodeEnterpriseRow(
             link=link,
@@ -634,8 +678,8 @@ def node_enterprises(user: Any, node: ChainNode) -> list[NodeEnterpriseRow]:
         )
         for link in links
     ]
-    rows.sort(key=lambda r: (role_order.get(r.link.role, 99), r.enterprise.name_pinyin))
-    return rows
+    summary = visible.aggregate(total=Count("pk"), updated=Max("updated_at"))
+    return Listing(rows=rows, last_updated=summary["updated"], total=summary["total"])
 
 
 def linkable_enterprises(user: Any) -> QuerySet[Enterprise]:

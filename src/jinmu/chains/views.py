@@ -205,7 +205,7 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
     gaps = queries.node_gaps(chain)
     gap = next(g for g in gaps if g.node.pk == node.pk)
     children = [g for g in gaps if g.node.parent_id == node.pk]
-    rows = queries.node_enterprises(request.user, node)
+    listing = queries.node_enterprises(request.user, node)
     bottlenecks = list(
         Bottleneck.objects.filter(node=node)
         .select_related("owner_unit")
@@ -225,8 +225,9 @@ def node_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "node": node,
             "gap": gap,
             "children": children,
-            "rows": rows,
-            "hidden_count": max(gap.enterprise_count - len(rows), 0),
+            "rows": listing.rows,
+            "listing": listing,
+            "hidden_count": max(gap.enterprise_count - (listing.total or 0), 0),
             "bottlenecks": bottlenecks,
             "can_edit": can_edit,
             "link_form": link_form,

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
 from jinmu.core.choices import RegionLevel, UnitKind
 from jinmu.core.models import Region, Unit
@@ -190,6 +191,9 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     node = django_filters.ModelChoiceFilter(
         label=_("Chain node"), queryset=_nodes, method="filter_node"
     )
+    role = django_filters.ChoiceFilter(
+        label=_("Chain role"), choices=ChainRole.choices, method="filter_role"
+    )
     scale = django_filters.ChoiceFilter(label=_("Scale"), choices=EnterpriseScale.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
     qualification = django_filters.ModelChoiceFilter(
@@ -228,6 +232,14 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     def filter_chain(self, queryset: QuerySet[Enterprise], name: str, value: Chain) -> Any:
         """Enterprises on any node of the chain."""
         links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), node__chain=value)
+        return queryset.filter(Exists(links))
+
+    def filter_role(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
+        """Enterprises in this role on some node (of the chosen chain, if one is chosen)."""
+        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), role=value)
+        chain = self.form.cleaned_data.get("chain")
+        if chain is not None:
+            links = links.filter(node__chain=chain)
         return queryset.filter(Exists(links))
 
     @extend_schema_field(OpenApiTypes.INT)

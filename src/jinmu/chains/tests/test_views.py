@@ -480,7 +480,7 @@ def test_chain_page_query_count_is_constant(
     grow(chain, 10)
     with django_assert_max_num_queries(small):
         response = client.get(url)
-    assert small <= 14
+    assert small <= 16
     assert len(json.loads(json.dumps(response.context["map_data"]))["legend"]) == 5
 
 
@@ -500,3 +500,34 @@ def test_node_page_query_count_is_constant(
     grow(chain, 3)
     with django_assert_max_num_queries(small):
         client.get(url)
+
+
+def test_long_enterprise_lists_show_the_first_rows_and_link_to_the_register(
+    client: Any, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a chain whose node has more backbone firms than the pages list
+    from jinmu.chains import queries
+
+    monkeypatch.setattr(queries, "LIST_LIMIT", 2)
+    chain = ChainFactory(office=world.chain_office)
+    node = ChainNodeFactory(chain=chain)
+    for name in ("甲公司", "乙公司", "丙公司"):
+        EnterpriseNodeFactory(node=node, role="backbone", enterprise__name=name)
+    client.force_login(world.user("chain"))
+
+    # when
+    chain_page = client.get(reverse("chains:detail", args=[chain.pk]))
+    node_page = client.get(reverse("chains:node", args=[node.pk]))
+
+    # then the chain page lists two of three, says so, and links to the filtered register
+    backbone = chain_page.context["lists"].backbone
+    assert (len(backbone.rows), backbone.total) == (2, 3)
+    html = chain_page.content.decode()
+    assert f"?chain={chain.pk}&amp;role=backbone" in html
+    assert node_page.context["listing"].total == 3
+    assert len(node_page.context["rows"]) == 2
+    assert f"?node={node.pk}" in node_page.content.decode()
+    # and the register, filtered that way, has all three
+    register = client.get(reverse("enterprises:list"), {"chain": chain.pk, "role": "backbone"})
+    names = {row.name for row in register.context["page"].rows}
+    assert names == {"甲公司", "乙公司", "丙公司"}
