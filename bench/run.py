@@ -13,6 +13,7 @@ alongside a bare template view measured in the same run. Results go to bench/RES
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -27,10 +28,21 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "RESULTS.md"
-ITERATIONS = 40
+ITERATIONS = 60
 WARMUP = 5
 GOAL_P95_MS = 150.0
 GOAL_RATIO = 1.3
+# The issue's goal ("list/detail p95 ≤ 150 ms at 300k, and ≤ 1.3× the 3k time") applies to
+# these; the other pages are measured and reported against 150 ms only.
+GOAL_CASES = {
+    "enterprise list, page 1",
+    "enterprise list, filtered (chain + 规上)",
+    "enterprise list, town user",
+    "enterprise list, deep page (90%)",
+    "enterprise search (pinyin njjs)",
+    "enterprise detail",
+    "API enterprise list",
+}
 
 
 def _setup(db: Path) -> None:
@@ -58,13 +70,27 @@ def generate(size: int, db: Path) -> float:
     return time.monotonic() - started
 
 
+def _migrate_and_analyze() -> None:
+    """Bring a kept database up to the current schema and refresh the planner's statistics."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def measure_one(size: int) -> dict[str, Any]:
     """Run in a child process: measure every page on the database of `size` enterprises."""
     db = DATA / f"bench-{size}.sqlite3"
     fresh = not db.exists()
     DATA.mkdir(parents=True, exist_ok=True)
     _setup(db)
-    generation = generate(size, db) if fresh else None
+    if fresh:
+        generation: float | None = generate(size, db)
+    else:
+        generation = None
+        _migrate_and_analyze()
 
     from django.db import connection
     from django.test import Client
@@ -111,6 +137,7 @@ def measure_one(size: int) -> dict[str, Any]:
     ]
     rows = []
     for name, user, url_for in cases:
+        gc.collect()
         client = Client()
         client.force_login(user)
         timings = []
@@ -130,6 +157,7 @@ def measure_one(size: int) -> dict[str, Any]:
         rows.append(
             {
                 "case": name,
+                "goal": name in GOAL_CASES,
                 "p50": statistics.median(timings),
                 "p95": timings[int(len(timings) * 0.95) - 1],
                 "queries": sorted(queries),
@@ -197,9 +225,10 @@ def write_results(results: list[dict[str, Any]]) -> bool:
         lines += [
             f"## Goals at {big['enterprises']:,} against {small['enterprises']:,}",
             "",
-            f"p95 ≤ {GOAL_P95_MS:.0f} ms, p95 ≤ {GOAL_RATIO}× the small-data p95 "
-            "(or within 5 ms of it, where the small figure is near the bare view's), "
-            "same number of queries.",
+            f"The issue's goal for the list and detail pages: p95 ≤ {GOAL_P95_MS:.0f} ms, "
+            f"p95 ≤ {GOAL_RATIO}× the small-data p95 (or within 5 ms of it), and the same "
+            "number of queries. Searches whose result sets grow with the data, the chain page "
+            "and the map data are measured and compared with 150 ms only.",
             "",
             "| page | p95 small | p95 big | ratio | queries | verdict |",
             "|---|---:|---:|---:|---|---|",
@@ -207,16 +236,18 @@ def write_results(results: list[dict[str, Any]]) -> bool:
         for s_row, b_row in zip(small["rows"], big["rows"], strict=True):
             ratio = b_row["p95"] / s_row["p95"] if s_row["p95"] else 0
             same_queries = s_row["queries"] == b_row["queries"]
+            fast = b_row["p95"] <= GOAL_P95_MS
             passed = (
-                b_row["p95"] <= GOAL_P95_MS
-                and (ratio <= GOAL_RATIO or b_row["p95"] - s_row["p95"] <= 5)
-                and same_queries
+                fast and (ratio <= GOAL_RATIO or b_row["p95"] - s_row["p95"] <= 5) and same_queries
             )
-            ok = ok and passed
+            if b_row.get("goal"):
+                ok = ok and passed
+                verdict = "met" if passed else "NOT met"
+            else:
+                verdict = "no goal; " + ("≤ 150 ms" if fast else "> 150 ms")
             lines.append(
                 f"| {s_row['case']} | {s_row['p95']:.1f} | {b_row['p95']:.1f} | "
-                f"{ratio:.2f} | {'same' if same_queries else 'differ'} | "
-                f"{'met' if passed else 'NOT met'} |"
+                f"{ratio:.2f} | {'same' if same_queries else 'differ'} | {verdict} |"
             )
         lines.append("")
     RESULTS.write_text("\n".join(lines) + "\n")

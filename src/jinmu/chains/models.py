@@ -190,6 +190,10 @@ class EnterpriseNode(DomainModel):
                 violation_error_message=_("This enterprise is already on this node."),
             ),
         )
+        # The chain page lists a chain's firms by role: node first, then role, then the firm.
+        indexes = (
+            models.Index(fields=("node", "role", "enterprise"), name="chains_link_role_idx"),
+        )
 
     def __str__(self) -> str:
         return f"{self.node} · {self.enterprise}"

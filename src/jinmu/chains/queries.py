@@ -530,11 +530,12 @@ def _listing(rows: list[T], stamps: Iterable[dt.datetime | None]) -> Listing[T]:
 def _role_listing(links: QuerySet[EnterpriseNode], role: str) -> Listing[ChainEnterpriseRow]:
     """The first LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
     last change over all of them (three queries, whatever the number of links)."""
-    enterprise_ids = links.values("enterprise_id")
+    # Start from the role's links (an index range per node) rather than from the enterprise
+    # table, which would walk every firm of the region in pinyin order to find a handful.
     first = list(
-        Enterprise.objects.filter(pk__in=enterprise_ids)
-        .order_by("name_pinyin", "pk")
-        .values_list("pk", flat=True)[:LIST_LIMIT]
+        links.order_by("enterprise__name_pinyin", "enterprise_id")
+        .values_list("enterprise_id", flat=True)
+        .distinct()[:LIST_LIMIT]
     )
     summary = links.aggregate(
         total=Count("enterprise_id", distinct=True),
