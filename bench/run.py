@@ -39,7 +39,7 @@ GOAL_CASES = {
     "enterprise list, filtered (chain + 规上)",
     "enterprise list, town user",
     "enterprise list, deep page (90%)",
-    "enterprise search (pinyin njjs)",
+    "enterprise search (initials njx, a full page at both sizes)",
     "enterprise detail",
     "API enterprise list",
 }
@@ -128,6 +128,11 @@ def measure_one(size: int) -> dict[str, Any]:
             lambda i: f"/enterprises/?cursor={deep_cursor}",
         ),
         ("enterprise search (pinyin njjs)", industry, lambda i: "/enterprises/?q=njjs"),
+        (
+            "enterprise search (initials njx, a full page at both sizes)",
+            industry,
+            lambda i: "/enterprises/?q=njx",
+        ),
         ("enterprise search (trade-name initials hj)", industry, lambda i: "/enterprises/?q=hj"),
         ("enterprise search (Chinese 健身)", industry, lambda i: "/enterprises/?q=健身"),
         ("enterprise detail", industry, lambda i: f"/enterprises/{detail_ids[i]}/"),
@@ -227,8 +232,10 @@ def write_results(results: list[dict[str, Any]]) -> bool:
             "",
             f"The issue's goal for the list and detail pages: p95 ≤ {GOAL_P95_MS:.0f} ms, "
             f"p95 ≤ {GOAL_RATIO}× the small-data p95 (or within 5 ms of it), and the same "
-            "number of queries. Searches whose result sets grow with the data, the chain page "
-            "and the map data are measured and compared with 150 ms only.",
+            "number of queries. A page costs more with more rows on it, so the goal compares "
+            "pages of equal length: searches that fill a page only at the larger size (njjs, "
+            "hj), the chain page (whose lists grow with the chain up to 50 rows) and the map "
+            "data are measured and compared with 150 ms only.",
             "",
             "| page | p95 small | p95 big | ratio | queries | verdict |",
             "|---|---:|---:|---:|---|---|",
