@@ -105,6 +105,11 @@ def _starts_with(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
+# Past this many matches an initials search is "dense": sorting every match would cost more
+# than walking the sort order, and a LIKE scan finds a page (and the capped count) quickly.
+DENSE_MATCHES = 20_000
+
+
 def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[Enterprise]:
     """Search by pinyin initials or credit code (from the start), or by Chinese name or former
     name (anywhere).
@@ -121,13 +126,19 @@ def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[En
     letters = text.replace(" ", "")
     if letters.isascii() and letters.isalpha():
         initials = letters.lower()
-        condition = _starts_with("name_initials", initials) | _starts_with(
-            "brand_initials", initials
-        )
         code = normalize_uscc(letters)
+        ranges = _starts_with("name_initials", initials) | _starts_with("brand_initials", initials)
         if all(ch in USCC_ALPHABET for ch in code):
-            condition |= _starts_with("uscc", code)
-        return queryset.filter(condition)
+            ranges |= _starts_with("uscc", code)
+        if queryset.filter(ranges).order_by()[: DENSE_MATCHES + 1].count() <= DENSE_MATCHES:
+            return queryset.filter(ranges)
+        # Most names match (e.g. "njx": 宁津县…). Reading the index ranges would fetch and sort
+        # every match before the first page; LIKE (which the indexes do not serve) lets the
+        # database walk the sort index instead and stop after one page. Same rows either way.
+        patterns = Q(name_initials__startswith=initials) | Q(brand_initials__startswith=initials)
+        if all(ch in USCC_ALPHABET for ch in code):
+            patterns |= Q(uscc__startswith=code)
+        return queryset.filter(patterns)
     code = normalize_uscc(text)
     if code.isascii() and code and all(ch in USCC_ALPHABET for ch in code):
         return queryset.filter(_starts_with("uscc", code[:18]))

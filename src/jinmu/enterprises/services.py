@@ -11,7 +11,7 @@ figures) refresh the statistics of its chain nodes in the same transaction (`jin
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -161,10 +161,47 @@ def update_enterprise(
     return current
 
 
+_Child = TypeVar("_Child", AnnualFigures, Qualification)
+
+
 def _editable_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
     """The enterprise, if the actor may change its figures and qualifications."""
     _editor_scope(actor)
     return _locked_enterprise(actor, enterprise.pk)
+
+
+def _child_row(
+    model: type[_Child],
+    owner: Enterprise,
+    existing: _Child | None,
+    expected_version: int | None,
+    foreign: str,
+) -> tuple[_Child, dict[str, Any] | None]:
+    """A new row of `model` for `owner`, or the existing one locked, version-checked and bumped,
+    with its snapshot; `foreign` is the message when it belongs to another enterprise."""
+    if existing is None:
+        return model(enterprise=owner), None
+    try:
+        row = model._default_manager.select_for_update().get(pk=existing.pk, enterprise=owner)
+    except model.DoesNotExist:
+        raise PermissionDenied(foreign) from None
+    check_version(row, expected_version)
+    before = snapshot(row)
+    row.version += 1
+    return row, before
+
+
+def _store_child(row: Any, owner: Enterprise, actor: Any, before: dict[str, Any] | None) -> None:
+    """Validate, save and audit a child row, in the owner's region."""
+    row.region_id = owner.region_id
+    row.full_clean()
+    row.save()
+    record_change(
+        obj=row,
+        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
+        actor=actor,
+        before=before,
+    )
 
 
 @transaction.atomic
@@ -178,23 +215,13 @@ def save_annual_figures(
 ) -> AnnualFigures:
     """Create one year's figures of an enterprise (`figures` None) or change them."""
     owner = _editable_enterprise(actor, enterprise)
-    before: dict[str, Any] | None = None
-    output_before: tuple[Any, Any] = (None, None)
-    if figures is None:
-        row = AnnualFigures(enterprise=owner)
-    else:
-        try:
-            row = AnnualFigures.objects.select_for_update().get(pk=figures.pk, enterprise=owner)
-        except AnnualFigures.DoesNotExist:
-            raise PermissionDenied(_("These figures belong to another enterprise.")) from None
-        check_version(row, expected_version)
-        before = snapshot(row)
-        output_before = (row.year, row.industrial_output)
-        row.version += 1
+    row, before = _child_row(
+        AnnualFigures, owner, figures, expected_version,
+        _("These figures belong to another enterprise."),
+    )  # fmt: skip
+    output_before = (row.year, row.industrial_output) if before is not None else (None, None)
     _apply(row, data, FIGURES_FIELDS)
-    row.region_id = owner.region_id
-    row.full_clean()
-    row.save()
+    _store_child(row, owner, actor, before)
     moves_output = (
         (row.year, row.industrial_output) != output_before
         if before is not None
@@ -203,12 +230,6 @@ def save_annual_figures(
     if moves_output:
         # The enterprise's latest industrial output, summed on its nodes, may have changed.
         stats.refresh_for_enterprises([owner.pk])
-    record_change(
-        obj=row,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        actor=actor,
-        before=before,
-    )
     return row
 
 
@@ -223,31 +244,14 @@ def save_qualification(
 ) -> Qualification:
     """Record a qualification of an enterprise (`qualification` None) or change one."""
     owner = _editable_enterprise(actor, enterprise)
-    before: dict[str, Any] | None = None
-    if qualification is None:
-        row = Qualification(enterprise=owner)
-    else:
-        try:
-            row = Qualification.objects.select_for_update().get(
-                pk=qualification.pk, enterprise=owner
-            )
-        except Qualification.DoesNotExist:
-            raise PermissionDenied(_("This qualification belongs to another enterprise.")) from None
-        check_version(row, expected_version)
-        before = snapshot(row)
-        row.version += 1
+    row, before = _child_row(
+        Qualification, owner, qualification, expected_version,
+        _("This qualification belongs to another enterprise."),
+    )  # fmt: skip
     _apply(row, data, QUALIFICATION_FIELDS)
     if not row.level and row.kind_id:
         row.level = row.kind.default_level
-    row.region_id = owner.region_id
-    row.full_clean()
-    row.save()
-    record_change(
-        obj=row,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        actor=actor,
-        before=before,
-    )
+    _store_child(row, owner, actor, before)
     return row
 
 

@@ -161,8 +161,7 @@ class ChainViewSet(
             raise _stale_as_400(error) from error
 
 
-@extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
-class ChainNodeViewSet(
+class _ServiceCrudViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -170,148 +169,101 @@ class ChainNodeViewSet(
     mixins.DestroyModelMixin,
     _ChainViewSet,
 ):
+    """Create, update and delete through the chain services.
+
+    Subclasses name the services, the keyword under which a service takes the object
+    (`object_kwarg`) and the parent field a new row hangs from (`parent_field`); a stale
+    `expected_version` is a 400 on that field.
+    """
+
+    keyset_order = ("id",)
+    object_kwarg: str
+    parent_field: str
+    create_service: Any
+    update_service: Any
+    delete_service: Any
+
+    def perform_create(self, serializer: Any) -> None:
+        """Add through the service."""
+        serializer.instance = self.create_service(
+            actor=self.request.user,
+            **{self.parent_field: serializer.validated_data[self.parent_field]},
+            data=serializer.service_data(drop=(self.parent_field,)),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale `expected_version` is a 400."""
+        try:
+            serializer.instance = self.update_service(
+                actor=self.request.user,
+                **{self.object_kwarg: serializer.instance},
+                data=serializer.service_data(drop=(self.parent_field,)),
+                expected_version=serializer.client_version(),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+
+    def perform_destroy(self, instance: Any) -> None:
+        """Remove through the service (a node takes its sub-nodes, links and bottlenecks)."""
+        try:
+            self.delete_service(
+                actor=self.request.user,
+                **{self.object_kwarg: instance},
+                expected_version=_query_version(self.request),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+
+
+@extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
+class ChainNodeViewSet(_ServiceCrudViewSet):
     """Nodes of the chains in scope; filter by `chain`, `segment`, `kind`."""
 
     serializer_class = ChainNodeSerializer
     filterset_class = ChainNodeFilterSet
-    keyset_order = ("id",)
+    object_kwarg = "node"
+    parent_field = "chain"
+    create_service = staticmethod(services.create_node)
+    update_service = staticmethod(services.update_node)
+    delete_service = staticmethod(services.delete_node)
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
         return ChainNode.objects.for_user(self.request.user)
 
-    def perform_create(self, serializer: Any) -> None:
-        """Add through the service."""
-        serializer.instance = services.create_node(
-            actor=self.request.user,
-            chain=serializer.validated_data["chain"],
-            data=serializer.service_data(drop=("chain",)),
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
-        try:
-            serializer.instance = services.update_node(
-                actor=self.request.user,
-                node=serializer.instance,
-                data=serializer.service_data(drop=("chain",)),
-                expected_version=serializer.client_version(),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-
-    def perform_destroy(self, instance: ChainNode) -> None:
-        """Delete with sub-nodes, links and bottlenecks (each audited)."""
-        try:
-            services.delete_node(
-                actor=self.request.user,
-                node=instance,
-                expected_version=_query_version(self.request),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-
 
 @extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
-class ChainPartnerViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _ChainViewSet,
-):
+class ChainPartnerViewSet(_ServiceCrudViewSet):
     """Partners (政产学研金服用) of the chains in scope; filter by `chain`, `kind`."""
 
     serializer_class = ChainPartnerSerializer
     filterset_class = ChainPartnerFilterSet
-    keyset_order = ("id",)
+    object_kwarg = "partner"
+    parent_field = "chain"
+    create_service = staticmethod(services.create_partner)
+    update_service = staticmethod(services.update_partner)
+    delete_service = staticmethod(services.delete_partner)
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
         return ChainPartner.objects.for_user(self.request.user)
 
-    def perform_create(self, serializer: Any) -> None:
-        """Add through the service."""
-        serializer.instance = services.create_partner(
-            actor=self.request.user,
-            chain=serializer.validated_data["chain"],
-            data=serializer.service_data(drop=("chain",)),
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
-        try:
-            serializer.instance = services.update_partner(
-                actor=self.request.user,
-                partner=serializer.instance,
-                data=serializer.service_data(drop=("chain",)),
-                expected_version=serializer.client_version(),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-
-    def perform_destroy(self, instance: ChainPartner) -> None:
-        """Remove through the service."""
-        try:
-            services.delete_partner(
-                actor=self.request.user,
-                partner=instance,
-                expected_version=_query_version(self.request),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-
 
 @extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
-class BottleneckViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _ChainViewSet,
-):
+class BottleneckViewSet(_ServiceCrudViewSet):
     """Bottlenecks (堵点) on the chains in scope; filter by `chain`, `node`, `status`."""
 
     serializer_class = BottleneckSerializer
     filterset_class = BottleneckFilterSet
-    keyset_order = ("id",)
+    object_kwarg = "bottleneck"
+    parent_field = "node"
+    create_service = staticmethod(services.create_bottleneck)
+    update_service = staticmethod(services.update_bottleneck)
+    delete_service = staticmethod(services.delete_bottleneck)
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
         return Bottleneck.objects.for_user(self.request.user).select_related("node")
-
-    def perform_create(self, serializer: Any) -> None:
-        """Record through the service."""
-        serializer.instance = services.create_bottleneck(
-            actor=self.request.user,
-            node=serializer.validated_data["node"],
-            data=serializer.service_data(drop=("node",)),
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
-        try:
-            serializer.instance = services.update_bottleneck(
-                actor=self.request.user,
-                bottleneck=serializer.instance,
-                data=serializer.service_data(drop=("node",)),
-                expected_version=serializer.client_version(),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-
-    def perform_destroy(self, instance: Bottleneck) -> None:
-        """Remove through the service."""
-        try:
-            services.delete_bottleneck(
-                actor=self.request.user,
-                bottleneck=instance,
-                expected_version=_query_version(self.request),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
 
     @extend_schema(
         request=BottleneckClearSerializer,
