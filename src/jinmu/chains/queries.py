@@ -461,6 +461,8 @@ def gap_list(user: Any, chain: Chain | int | None = None, state: str | None = No
 # Enterprise lists on chain and node pages show this many rows, then link to the filtered
 # enterprise register: a big chain has thousands of backbone and supporting firms.
 LIST_LIMIT = 50
+# The chain page is an overview: its 链主 and backbone lists show fewer rows.
+CHAIN_LIST_LIMIT = 20
 
 
 @dataclass
@@ -528,14 +530,14 @@ def _listing(rows: list[T], stamps: Iterable[dt.datetime | None]) -> Listing[T]:
 
 
 def _role_listing(links: QuerySet[EnterpriseNode], role: str) -> Listing[ChainEnterpriseRow]:
-    """The first LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
+    """The first CHAIN_LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
     last change over all of them (three queries, whatever the number of links)."""
     # Start from the role's links (an index range per node) rather than from the enterprise
     # table, which would walk every firm of the region in pinyin order to find a handful.
     first = list(
         links.order_by("enterprise__name_pinyin", "enterprise_id")
         .values_list("enterprise_id", flat=True)
-        .distinct()[:LIST_LIMIT]
+        .distinct()[:CHAIN_LIST_LIMIT]
     )
     summary = links.aggregate(
         total=Count("enterprise_id", distinct=True),

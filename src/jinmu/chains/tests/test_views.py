@@ -509,6 +509,7 @@ def test_long_enterprise_lists_show_the_first_rows_and_link_to_the_register(
     from jinmu.chains import queries
 
     monkeypatch.setattr(queries, "LIST_LIMIT", 2)
+    monkeypatch.setattr(queries, "CHAIN_LIST_LIMIT", 2)
     chain = ChainFactory(office=world.chain_office)
     node = ChainNodeFactory(chain=chain)
     for name in ("甲公司", "乙公司", "丙公司"):

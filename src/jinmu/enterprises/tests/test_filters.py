@@ -202,3 +202,22 @@ def test_filters_combine(world: Any, admin: Any) -> None:
     assert filtered(admin, f"q=njjs&town={world.town_a.code}&scale=above") == {
         "宁津健身器材有限公司"
     }
+
+
+def test_dense_initials_search_returns_the_same_rows(
+    world: Any, admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given names most of which start with the county's initials
+    from jinmu.enterprises import filtersets
+
+    for name in ("宁津县华健体育器材有限公司", "宁津县金曹机械有限公司", "德州安德家具有限公司"):
+        EnterpriseFactory(name=name)
+    sparse = filtered(admin, "q=njx")
+
+    # when the same search is planned as a dense one (walk the sort order with LIKE)
+    monkeypatch.setattr(filtersets, "DENSE_MATCHES", 0)
+    dense = filtered(admin, "q=njx")
+
+    # then both plans find the same enterprises
+    assert sparse == dense == {"宁津县华健体育器材有限公司", "宁津县金曹机械有限公司"}
+    assert filtered(admin, "q=NJX") == dense
