@@ -28,7 +28,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
 RESULTS = ROOT / "bench" / "RESULTS.md"
-ITERATIONS = 100
+ITERATIONS = 60
 WARMUP = 5
 GOAL_P95_MS = 150.0
 GOAL_RATIO = 1.3
@@ -70,10 +70,15 @@ def generate(size: int, db: Path) -> float:
 
 
 def _migrate_and_analyze() -> None:
-    """Bring a kept database up to the current schema and refresh the planner's statistics."""
+    """Bring a kept database up to the current schema; refresh the planner's statistics when
+    that changed anything (ANALYZE of the big database takes a while)."""
     from django.core.management import call_command
     from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
 
+    executor = MigrationExecutor(connection)
+    if not executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     call_command("migrate", verbosity=0)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -217,7 +222,10 @@ def write_results(results: list[dict[str, Any]]) -> bool:
         "Each page requested in-process through Django's test client as the `industry` user "
         "(the whole county) unless noted; "
         f"{WARMUP} warm-up requests, then {ITERATIONS} measured, with the garbage collector "
-        "run between pages and paused while one is timed. Times in milliseconds. "
+        "run between pages and paused while one is timed. The sizes are measured in "
+        "alternation over several rounds (each in a fresh process) and each figure is the "
+        "median over the rounds, so that a slow spell of the shared machine does not decide "
+        "a comparison. Times in milliseconds. "
         "Database: SQLite (WAL) with the Ningjin demo county plus generated enterprises, each "
         "with three years of figures, qualifications and chain links.",
         "",
@@ -273,26 +281,51 @@ def write_results(results: list[dict[str, Any]]) -> bool:
     return ok
 
 
+def _median_of_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One result whose p50 and p95 are the medians over the rounds."""
+    first = runs[0]
+    rows = []
+    for i, row in enumerate(first["rows"]):
+        samples = [run["rows"][i] for run in runs]
+        rows.append(
+            {
+                **row,
+                "p50": statistics.median(s["p50"] for s in samples),
+                "p95": statistics.median(s["p95"] for s in samples),
+                "queries": sorted({q for s in samples for q in s["queries"]}),
+            }
+        )
+    generation = next((run["generation_s"] for run in runs if run["generation_s"]), None)
+    return {**first, "rows": rows, "generation_s": generation, "rounds": len(runs)}
+
+
 def main() -> None:
     """Measure each size in its own process, then write the results."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[3000, 30000])
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds over all sizes; medians are reported"
+    )
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
         print(json.dumps(measure_one(args.one)))
         return
-    results = []
-    for size in args.sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--one", str(size)],
-            check=True,
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
-        )
-        results.append(json.loads(out.stdout.strip().splitlines()[-1]))
-        print(f"{size}: done", file=sys.stderr)
+    # Sizes are measured in alternation, round after round, so that a slow spell of a shared
+    # machine falls on both sizes alike; each figure is the median over the rounds.
+    rounds: dict[int, list[dict[str, Any]]] = {size: [] for size in args.sizes}
+    for number in range(args.rounds):
+        for size in args.sizes:
+            out = subprocess.run(
+                [sys.executable, __file__, "--one", str(size)],
+                check=True,
+                capture_output=True,
+                text=True,
+                cwd=ROOT,
+            )
+            rounds[size].append(json.loads(out.stdout.strip().splitlines()[-1]))
+            print(f"round {number + 1}, {size}: done", file=sys.stderr)
+    results = [_median_of_rounds(rounds[size]) for size in args.sizes]
     ok = write_results(results)
     print(RESULTS.read_text())
     if not ok:
