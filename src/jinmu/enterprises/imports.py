@@ -31,6 +31,7 @@ from jinmu.core.uploads import UploadError, clean_cell, normalise_header, read_r
 from jinmu.enterprises import excel
 from jinmu.enterprises.excel import Column
 from jinmu.enterprises.models import AnnualFigures, Enterprise, IndustryCode
+from jinmu.enterprises.services import move_children
 
 CHUNK = 500  # keeps `IN (…)` lists well below every database's parameter limit
 _T = TypeVar("_T")
@@ -530,6 +531,15 @@ def import_enterprises(*, actor: Any, rows_or_file: RowsOrFile, dry_run: bool) -
                 transaction.set_rollback(True)
             else:
                 written = _write(plans, actor=actor)
+                # A firm moved to another town takes its figures, qualifications and links along.
+                moved = [
+                    plan.obj
+                    for plan in written
+                    if isinstance(plan.obj, Enterprise)
+                    and plan.before is not None
+                    and plan.before.get("region_id") != plan.obj.region_id
+                ]
+                move_children(moved)
                 # New enterprises are on no node yet; changed ones may have a new status or place.
                 stats.refresh_for_enterprises(plan.obj.pk for plan in written if not plan.is_new)
     except IntegrityError:

@@ -10,7 +10,7 @@ figures) refresh the statistics of its chain nodes in the same transaction (`jin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -149,9 +149,7 @@ def update_enterprise(
     current.version += 1
     current.save()
     if current.region_id != old_region_id:
-        # Derived scope keys, not edits of their own: no version bump or audit row per child.
-        for model in (AnnualFigures, Qualification, EnterpriseNode):
-            model.objects.filter(enterprise_id=current.pk).update(region_id=current.region_id)
+        move_children([current])
     if current.region_id != old_region_id or current.status != old_status:
         # Whether it counts as an operating local firm on its nodes may have changed.
         stats.refresh_for_enterprises([current.pk])
@@ -168,6 +166,20 @@ def _editable_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
     """The enterprise, if the actor may change its figures and qualifications."""
     _editor_scope(actor)
     return _locked_enterprise(actor, enterprise.pk)
+
+
+def move_children(enterprises: Iterable[Enterprise]) -> None:
+    """Give the figures, qualifications and chain links of moved enterprises their new region.
+
+    These are derived scope keys, not edits of their own: no version bump or audit row per child
+    (the enterprise's own audit row records the move). Called inside the writer's transaction.
+    """
+    by_region: dict[str, list[int]] = {}
+    for enterprise in enterprises:
+        by_region.setdefault(enterprise.region_id, []).append(enterprise.pk)
+    for region_id, ids in by_region.items():
+        for model in (AnnualFigures, Qualification, EnterpriseNode):
+            model.objects.filter(enterprise_id__in=ids).update(region_id=region_id)
 
 
 def _child_row(

@@ -827,3 +827,21 @@ def test_sheet_without_data_rows_is_an_error(world: World) -> None:
 
     # then
     assert [error.code for error in result.errors] == ["no_rows"]
+
+
+def test_moving_a_firm_to_another_town_moves_its_figures_and_scope(world: World) -> None:
+    # given a firm in 大曹镇 with figures
+    enterprise = EnterpriseFactory(uscc=make_uscc(8), name="宁津搬迁有限公司", region=world.town_a)
+    figures = AnnualFiguresFactory(enterprise=enterprise)
+    row = {"统一社会信用代码": make_uscc(8), "企业名称": "宁津搬迁有限公司", "所在乡镇": "保店镇"}
+    data = workbook([row], headers=["统一社会信用代码", "企业名称", "所在乡镇"])
+
+    # when the industry office imports its new town
+    result = import_enterprises(actor=world.user("industry"), rows_or_file=data, dry_run=False)
+
+    # then the firm and its figures now belong to 保店镇: the new town sees them, the old not
+    assert result.ok, result.errors
+    figures.refresh_from_db()
+    assert figures.region_id == world.town_b.code
+    assert AnnualFigures.objects.for_user(world.user("town_b")).filter(pk=figures.pk).exists()
+    assert not AnnualFigures.objects.for_user(world.user("town_a")).filter(pk=figures.pk).exists()
