@@ -338,15 +338,36 @@ def _wan(amount: Decimal | None) -> str:
     return f"{amount / TEN_THOUSAND:,.2f}"
 
 
-def _map_item(gap: NodeGap, children: list[dict[str, Any]]) -> dict[str, Any]:
-    """One node of the ECharts tree."""
+# Covered nodes run from light to dark green with their local output (gaps keep their colour).
+_OUTPUT_LIGHT = (0xB2, 0xE8, 0xBE)
+_OUTPUT_DARK = (0x1A, 0x7F, 0x32)
+
+
+def output_colour(output: Decimal | None, largest: Decimal | None) -> str:
+    """Green shade for a covered node: darker the larger its share of the chain's top output."""
+    if not output or not largest or largest <= 0:
+        t = 0.0
+    else:
+        t = math.sqrt(max(0.0, min(1.0, float(output / largest))))
+    rgb = (round(a + (b - a) * t) for a, b in zip(_OUTPUT_LIGHT, _OUTPUT_DARK, strict=True))
+    return "#" + "".join(f"{c:02x}" for c in rgb)
+
+
+def _map_item(
+    gap: NodeGap, children: list[dict[str, Any]], largest: Decimal | None = None
+) -> dict[str, Any]:
+    """One node of the ECharts tree: sized by operating firms, coloured by gap state, and for
+    covered nodes shaded by local output."""
     node = gap.node
+    colour = (
+        output_colour(gap.local_output, largest) if gap.state == GapState.COVERED else gap.colour
+    )
     return {
         "id": f"node-{node.pk}",
         "name": node.name,
         "value": gap.operating_count,
         "symbolSize": symbol_size(gap.operating_count),
-        "itemStyle": {"color": gap.colour, "borderColor": gap.colour},
+        "itemStyle": {"color": colour, "borderColor": colour},
         "state": gap.state,
         "state_label": gap.state_label,
         "is_group": gap.is_group,
@@ -374,8 +395,10 @@ def chain_map(chain: Chain, gaps: Sequence[NodeGap] | None = None) -> dict[str, 
             parent = None
         children[parent].append(gap)
 
+    largest = max((gap.local_output or Decimal(0) for gap in gaps), default=None)
+
     def build(gap: NodeGap) -> dict[str, Any]:
-        return _map_item(gap, [build(child) for child in children.get(gap.node.pk, [])])
+        return _map_item(gap, [build(child) for child in children.get(gap.node.pk, [])], largest)
 
     segments = []
     for segment in Segment:

@@ -262,7 +262,8 @@ def test_chain_map_nests_segments_and_nodes_and_colours_states(world: Any) -> No
     assert [c["name"] for c in upstream["children"]] == ["零部件"]
     children = {c["name"]: c for c in upstream["children"][0]["children"]}
     assert set(children) == {"轴承", "电机"}
-    assert children["轴承"]["itemStyle"]["color"] == queries.STATE_COLOURS[GapState.COVERED]
+    # covered nodes are shaded green by output (here none: the lightest shade)
+    assert children["轴承"]["itemStyle"]["color"] == queries.output_colour(None, None)
     assert children["电机"]["itemStyle"]["color"] == queries.STATE_COLOURS[GapState.MISSING]
     assert children["轴承"]["value"] == 4
     assert children["轴承"]["symbolSize"] > children["电机"]["symbolSize"]
@@ -271,6 +272,27 @@ def test_chain_map_nests_segments_and_nodes_and_colours_states(world: Any) -> No
     legend = {item["state"]: item["count"] for item in data["legend"]}
     assert legend[GapState.MISSING] == 1
     assert legend[GapState.COVERED] == 1
+
+
+def test_covered_nodes_are_darker_the_more_they_produce(world: Any) -> None:
+    # given two covered nodes, one producing ten times the other
+    chain = ChainFactory()
+    small = ChainNodeFactory(chain=chain, name="小")
+    large = ChainNodeFactory(chain=chain, name="大")
+    for node, output in ((small, "1000000"), (large, "10000000")):
+        link = EnterpriseNodeFactory(node=node)
+        AnnualFiguresFactory(enterprise=link.enterprise, industrial_output=Decimal(output))
+    # when
+    data = queries.chain_map(chain)
+    # then the larger one has the darkest shade and the smaller a lighter one
+    nodes = {c["name"]: c for c in data["tree"]["children"][1]["children"]}
+
+    def darkness(colour: str) -> int:
+        return -sum(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+
+    assert nodes["大"]["itemStyle"]["color"] == queries.output_colour(Decimal(1), Decimal(1))
+    assert darkness(nodes["大"]["itemStyle"]["color"]) > darkness(nodes["小"]["itemStyle"]["color"])
+    assert darkness(nodes["小"]["itemStyle"]["color"]) > darkness(queries.output_colour(None, None))
 
 
 # --------------------------------------------------------------------------- gap list
