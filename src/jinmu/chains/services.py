@@ -9,7 +9,7 @@ region from their parent. Writes that change a node's links refresh its derived 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,7 +25,7 @@ from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction, UnitKind
 from jinmu.core.models import Region
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
-from jinmu.core.services import delete_object, save_object
+from jinmu.core.services import apply_fields, delete_object, save_object
 from jinmu.enterprises.models import Enterprise
 
 M = TypeVar("M", bound=models.Model)
@@ -86,16 +86,6 @@ def _require_region_editor(actor: Any) -> None:
         raise PermissionDenied(_("Only the industry office may create or delete chains."))
 
 
-def _apply(obj: M, data: Mapping[str, Any], allowed: Iterable[str]) -> M:
-    """Set the given fields; a field outside `allowed` is a programming error."""
-    unknown = set(data) - set(allowed)
-    if unknown:
-        raise TypeError(f"Fields not editable here: {sorted(unknown)}")
-    for name, value in data.items():
-        setattr(obj, name, value)
-    return obj
-
-
 def _locked(model: type[M], pk: Any) -> M:
     """The current row, locked for the rest of the transaction."""
     return model._default_manager.select_for_update().get(pk=pk)
@@ -132,7 +122,7 @@ def create_chain(*, actor: Any, data: Mapping[str, Any], region: Region | None =
     if region is None or not region.code.startswith(scope.region_prefix):
         raise PermissionDenied(_("The chain must lie in your region."))
     _validate_office(data.get("office"))
-    chain = _apply(Chain(region=region), data, CHAIN_FIELDS)
+    chain = apply_fields(Chain(region=region), data, CHAIN_FIELDS)
     return save_object(chain, actor=actor)
 
 
@@ -156,7 +146,7 @@ def update_chain(
             {"office": _("Only the industry office may hand a chain to another office.")}
         )
     _validate_office(data.get("office"))
-    _apply(current, data, CHAIN_FIELDS)
+    apply_fields(current, data, CHAIN_FIELDS)
     return save_object(current, actor=actor, expected_version=expected_version)
 
 
@@ -216,7 +206,7 @@ def _check_parent(node: ChainNode) -> None:
 def create_node(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainNode:
     """Add a node to a chain (its region is the chain's)."""
     require_chain_editor(actor, chain)
-    node = _apply(ChainNode(chain=chain, region_id=chain.region_id), data, NODE_FIELDS)
+    node = apply_fields(ChainNode(chain=chain, region_id=chain.region_id), data, NODE_FIELDS)
     _check_parent(node)
     save_object(node, actor=actor)
     refresh_node_stats([node.pk])  # its row of zeros, so reading it never has to compute
@@ -234,7 +224,7 @@ def update_node(
     """
     current = _locked(ChainNode, node.pk)
     require_chain_editor(actor, current.chain)
-    _apply(current, data, NODE_FIELDS)
+    apply_fields(current, data, NODE_FIELDS)
     _check_parent(current)
     return save_object(current, actor=actor, expected_version=expected_version)
 
@@ -297,7 +287,7 @@ def update_link(
     """Change an enterprise's role or note on a node."""
     current = _locked(EnterpriseNode, link.pk)
     require_chain_editor(actor, current.node.chain)
-    _apply(current, data, LINK_FIELDS)
+    apply_fields(current, data, LINK_FIELDS)
     save_object(current, actor=actor, expected_version=expected_version)
     refresh_node_stats([current.node_id])
     return current
@@ -321,7 +311,8 @@ def unlink_enterprise(
 def create_partner(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainPartner:
     """Add a member of the chain's 政产学研金服用 community."""
     require_chain_editor(actor, chain)
-    partner = _apply(ChainPartner(chain=chain, region_id=chain.region_id), data, PARTNER_FIELDS)
+    partner = ChainPartner(chain=chain, region_id=chain.region_id)
+    apply_fields(partner, data, PARTNER_FIELDS)
     return save_object(partner, actor=actor)
 
 
@@ -336,7 +327,7 @@ def update_partner(
     """Change a partner."""
     current = _locked(ChainPartner, partner.pk)
     require_chain_editor(actor, current.chain)
-    _apply(current, data, PARTNER_FIELDS)
+    apply_fields(current, data, PARTNER_FIELDS)
     return save_object(current, actor=actor, expected_version=expected_version)
 
 
@@ -357,7 +348,8 @@ def delete_partner(
 def create_bottleneck(*, actor: Any, node: ChainNode, data: Mapping[str, Any]) -> Bottleneck:
     """Record a bottleneck (堵点) on a node."""
     require_chain_editor(actor, node.chain)
-    bottleneck = _apply(Bottleneck(node=node, region_id=node.region_id), data, BOTTLENECK_FIELDS)
+    bottleneck = Bottleneck(node=node, region_id=node.region_id)
+    apply_fields(bottleneck, data, BOTTLENECK_FIELDS)
     return save_object(bottleneck, actor=actor)
 
 
@@ -372,7 +364,7 @@ def update_bottleneck(
     """Change a bottleneck (reopening one clears its clearing date)."""
     current = _locked(Bottleneck, bottleneck.pk)
     require_chain_editor(actor, current.node.chain)
-    _apply(current, data, BOTTLENECK_FIELDS)
+    apply_fields(current, data, BOTTLENECK_FIELDS)
     if current.status == BottleneckStatus.OPEN:
         current.cleared_on = None
     return save_object(current, actor=actor, expected_version=expected_version)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,17 @@ def check_version(obj: models.Model, expected: int | None) -> None:
             ).format(current=current, expected=expected),
             code="stale",
         )
+
+
+def apply_fields(obj: M, data: Mapping[str, Any], allowed: Iterable[str]) -> M:
+    """Set the given fields on `obj`; a field outside `allowed` is a programming error (the
+    services list what each form or serializer may change)."""
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise TypeError(f"Fields not editable here: {unknown}")
+    for name, value in data.items():
+        setattr(obj, name, value)
+    return obj
 
 
 @transaction.atomic

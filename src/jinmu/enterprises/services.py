@@ -22,7 +22,7 @@ from jinmu.chains.models import EnterpriseNode
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.services import check_version, delete_object
+from jinmu.core.services import apply_fields, check_version, delete_object
 from jinmu.core.validators import normalize_uscc
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
 
@@ -63,14 +63,6 @@ def _editor_scope(actor: Any) -> Scope:
     if not can_edit_enterprises(actor) or scope.kind not in _WRITING_SCOPES:
         raise PermissionDenied(_("You may not change enterprise records."))
     return scope
-
-
-def _apply(obj: Any, data: Mapping[str, Any], allowed: tuple[str, ...]) -> None:
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ValueError(f"Unknown fields: {', '.join(unknown)}")
-    for name, value in data.items():
-        setattr(obj, name, value)
 
 
 def _place(enterprise: Enterprise, scope: Scope) -> None:
@@ -116,7 +108,7 @@ def create_enterprise(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
     region, park and industry), as a ModelForm's or serializer's cleaned data does."""
     scope = _editor_scope(actor)
     enterprise = Enterprise()
-    _apply(enterprise, data, ENTERPRISE_FIELDS)
+    apply_fields(enterprise, data, ENTERPRISE_FIELDS)
     _place(enterprise, scope)
     enterprise.full_clean()
     enterprise.save()
@@ -141,7 +133,7 @@ def update_enterprise(
     check_version(current, expected_version)
     before = snapshot(current)
     old_name, old_region_id, old_status = current.name, current.region_id, current.status
-    _apply(current, data, ENTERPRISE_FIELDS)
+    apply_fields(current, data, ENTERPRISE_FIELDS)
     if current.name != old_name and "former_names" not in data:
         current.former_names = [old_name, *[n for n in current.former_names if n != old_name]]
     _place(current, scope)
@@ -232,7 +224,7 @@ def save_annual_figures(
         _("These figures belong to another enterprise."),
     )  # fmt: skip
     output_before = (row.year, row.industrial_output) if before is not None else (None, None)
-    _apply(row, data, FIGURES_FIELDS)
+    apply_fields(row, data, FIGURES_FIELDS)
     _store_child(row, owner, actor, before)
     moves_output = (
         (row.year, row.industrial_output) != output_before
@@ -260,7 +252,7 @@ def save_qualification(
         Qualification, owner, qualification, expected_version,
         _("This qualification belongs to another enterprise."),
     )  # fmt: skip
-    _apply(row, data, QUALIFICATION_FIELDS)
+    apply_fields(row, data, QUALIFICATION_FIELDS)
     if not row.level and row.kind_id:
         row.level = row.kind.default_level
     _store_child(row, owner, actor, before)
