@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "jinmu.core",
     "jinmu.enterprises",
     "jinmu.chains",
+    "jinmu.projects",
+    "jinmu.problems",
     "jinmu.api",
 ]
 

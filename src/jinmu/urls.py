@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("jinmu.core.urls")),
     path("enterprises/", include("jinmu.enterprises.urls")),
     path("chains/", include("jinmu.chains.urls")),
+    path("projects/", include("jinmu.projects.urls")),
     path("api/", include("jinmu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -11,6 +11,7 @@ v1: list[URLPattern | URLResolver] = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("", include("jinmu.enterprises.api.urls")),
     path("", include("jinmu.chains.api.urls")),
+    path("", include("jinmu.projects.api.urls")),
 ]
 
 urlpatterns = [

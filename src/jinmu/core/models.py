@@ -236,3 +236,27 @@ class AuditLog(models.Model):
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+class WorkdayOverride(DomainModel):
+    """A day the county declares a working day or a day off, overriding the State Council
+    schedule (or supplying it for a year the `chinese-calendar` package does not know yet)."""
+
+    date = models.DateField(_("date"))
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ("date",)
+        verbose_name = _("working-day override")
+        verbose_name_plural = _("working-day overrides")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("region", "date"),
+                name="core_workday_override_unique",
+                violation_error_message=_("This day already has an override."),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d}"

@@ -1,0 +1,91 @@
+"""A problem: something an enterprise or project needs solved, with an owner unit and a due
+date. Weekly reports raise them now; the enterprise request channel will feed the same pool."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jinmu.core.models import DomainModel
+from jinmu.problems.choices import ProblemCategory, ProblemSource, ProblemStatus
+from jinmu.problems.querysets import ProblemQuerySet
+
+
+class Problem(DomainModel):
+    """One tracked problem: raised somewhere, owned by a unit, due by a date, then resolved."""
+
+    title = models.CharField(_("problem"), max_length=200)
+    description = models.TextField(_("details"), blank=True)
+    category = models.CharField(
+        _("category"), max_length=16, choices=ProblemCategory.choices, default=ProblemCategory.OTHER
+    )
+    source = models.CharField(_("source"), max_length=16, choices=ProblemSource.choices)
+    project = models.ForeignKey(
+        "projects.Project",
+        verbose_name=_("project"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="problems",
+    )
+    report = models.ForeignKey(
+        "projects.WeeklyReport",
+        verbose_name=_("raised in report"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="problems",
+    )
+    owner_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("owner unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_problems",
+    )
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("raised by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    raised_on = models.DateField(_("raised on"))
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("claimed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+
+    objects = ProblemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("-raised_on", "-id")
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
+        indexes = (
+            models.Index(fields=("region", "status"), name="problems_region_status_idx"),
+            models.Index(fields=("owner_unit", "status"), name="problems_unit_status_idx"),
+        )
+
+    def __str__(self) -> str:
+        return self.title

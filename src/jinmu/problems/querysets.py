@@ -1,0 +1,36 @@
+"""Scoped reads of problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q
+
+from jinmu.core.querysets import ScopedQuerySet
+from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.problems.choices import UNRESOLVED
+
+
+class ProblemQuerySet(ScopedQuerySet[Any]):
+    """Problems: region-wide roles see the region; a town or park what lies in it; a chain
+    office those of its chains' projects; an enterprise its own."""
+
+    def for_scope(self, scope: Scope) -> ProblemQuerySet:
+        """Scope problems."""
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.TOWN:
+            return self.filter(region_id=scope.region_code)
+        if scope.kind is ScopeKind.PARK:
+            return self.filter(Q(project__park_id=scope.unit_id) | Q(enterprise__park_id=scope.unit_id))
+        if scope.kind is ScopeKind.CHAIN:
+            return self.in_region(scope.region_prefix).filter(
+                project__chain__office_id=scope.unit_id
+            )
+        if scope.kind is ScopeKind.ENTERPRISE:
+            return self.filter(enterprise_id=scope.enterprise_id)
+        return self.none()
+
+    def unresolved(self) -> ProblemQuerySet:
+        """Problems still open or claimed."""
+        return self.filter(status__in=UNRESOLVED)

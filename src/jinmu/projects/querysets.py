@@ -1,0 +1,64 @@
+"""Scoped reads of projects and everything hanging off a project."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinmu.core.querysets import ScopedQuerySet
+from jinmu.core.scoping import Scope, ScopeKind
+
+
+class ProjectQuerySet(ScopedQuerySet[Any]):
+    """Projects: region-wide roles see the region; a chain office the projects on its chains;
+    a town or park what lies in it; an enterprise user the projects of its own enterprise."""
+
+    def for_scope(self, scope: Scope) -> ProjectQuerySet:
+        """Scope projects."""
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.TOWN:
+            return self.filter(region_id=scope.region_code)
+        if scope.kind is ScopeKind.PARK:
+            return self.filter(park_id=scope.unit_id)
+        if scope.kind is ScopeKind.CHAIN:
+            return self.in_region(scope.region_prefix).filter(chain__office_id=scope.unit_id)
+        if scope.kind is ScopeKind.ENTERPRISE:
+            return self.filter(enterprise_id=scope.enterprise_id)
+        return self.none()
+
+    def monitored(self) -> ProjectQuerySet:
+        """Projects under weekly scheduling (they carry a light)."""
+        return self.exclude(light="")
+
+
+class ProjectChildQuerySet(ScopedQuerySet[Any]):
+    """Rows of a project (plans, history, approvals, milestones, reports …): visible exactly
+    when their project is. Their `region` is kept equal to the project's by the services."""
+
+    def for_scope(self, scope: Scope) -> Any:
+        """Scope through the project."""
+        from jinmu.projects.models import Project
+
+        if scope.kind is ScopeKind.REGION:
+            if self.model.__name__ == "StatusChange":
+                return self.filter(project__region__code__startswith=scope.region_prefix)
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.NONE:
+            return self.none()
+        if scope.kind is ScopeKind.TOWN and self.model.__name__ != "StatusChange":
+            return self.filter(region_id=scope.region_code)
+        return self.filter(project__in=Project.objects.for_scope(scope).values("pk"))
+
+
+class TagQuerySet(ScopedQuerySet[Any]):
+    """Project lists are the county's: everyone with a domain scope in the region reads them."""
+
+    def for_scope(self, scope: Scope) -> TagQuerySet:
+        """Tags of the user's county."""
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind in (ScopeKind.CHAIN, ScopeKind.PARK):
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.TOWN:
+            return self.in_region(scope.region_code[:6])
+        return self.none()

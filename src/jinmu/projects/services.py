@@ -1,0 +1,414 @@
+"""Writes of the project record: create, edit, lifecycle transitions, annual plans, approval
+items, tags, attachments, reviews and light overrides.
+
+Every function is keyword-only, atomic and audited, refuses a stale version and checks the
+actor's rights (`jinmu.projects.permissions`). Child rows take their region from the project
+and follow it when it moves. Every write that changes an input of the light recomputes it in
+the same transaction (`jinmu.projects.lights.refresh_light`). Weekly reports live in
+`reporting.py`, milestone plans and baselines in `planning.py`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinmu.core.audit import record_change, snapshot
+from jinmu.core.choices import AuditAction
+from jinmu.core.services import apply_fields, check_version, delete_object, save_object
+from jinmu.projects import lights
+from jinmu.projects.choices import (
+    INITIAL_STATUS,
+    STARTED_STATES,
+    AttractionExclusion,
+    Light,
+    ProjectKind,
+    ProjectStatus,
+    allowed_next,
+)
+from jinmu.projects.models import (
+    ApprovalItem,
+    Attachment,
+    ChallengeReview,
+    Project,
+    ProjectTag,
+    ProjectYearPlan,
+    StatusChange,
+)
+from jinmu.projects.permissions import (
+    can_create_projects,
+    can_edit_project,
+    can_override_light,
+)
+
+# Fields a project form, the API or an import may set. Status, derived figures and lights have
+# their own services.
+COMMON_FIELDS = (
+    "code",
+    "name",
+    "kind",
+    "level",
+    "description",
+    "region",
+    "park",
+    "chain",
+    "node",
+    "latitude",
+    "longitude",
+    "enterprise",
+    "responsible_unit",
+    "responsible_person",
+    "responsible_phone",
+    "leader",
+    "total_investment",
+    "fixed_asset_investment",
+    "planned_start",
+    "actual_start",
+    "planned_completion",
+    "actual_completion",
+    "statistics_registered_on",
+)
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    ProjectKind.ATTRACTION: (
+        "investor",
+        "origin_province",
+        "origin_city",
+        "referrer",
+        "lead_owner",
+        "purpose",
+        "contract_value",
+        "funds_in_place",
+        "exclusions",
+        "lead_registered_on",
+        "lead_owner_named_on",
+        "lead_assessed_on",
+        "lead_feedback_on",
+        "lead_followed_up_on",
+        "signed_on",
+    ),
+    ProjectKind.KEY: (),
+    ProjectKind.RENOVATION: ("direction", "equipment_investment"),
+    ProjectKind.BOND: ("bond_requested", "bond_issued", "bond_disbursed", "coverage_ratio"),
+    ProjectKind.CHALLENGE: ("solver", "reward", "review_score", "objection_until"),
+}
+ALL_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + sum(KIND_FIELDS.values(), ())))
+APPROVAL_FIELDS = ("kind", "name", "planned_on", "actual_on", "authority", "note")
+
+# Children whose region follows the project's.
+_CHILD_RELATIONS = (
+    "year_plans",
+    "approvals",
+    "milestones",
+    "baselines",
+    "reports",
+    "attachments",
+    "reviews",
+)
+
+
+def fields_for(kind: str) -> tuple[str, ...]:
+    """The editable fields of a project of `kind`."""
+    return COMMON_FIELDS + KIND_FIELDS.get(kind, ())
+
+
+def require_editor(actor: Any, project: Project) -> None:
+    """Refuse unless the actor may change this project."""
+    if not can_edit_project(actor, project):
+        raise PermissionDenied(_("You may not change this project."))
+
+
+def _check_exclusions(values: Any) -> None:
+    if values in (None, ""):
+        return
+    if not isinstance(values, list) or any(v not in AttractionExclusion.values for v in values):
+        raise ValidationError({"exclusions": _("Unknown exclusion category.")})
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+@transaction.atomic
+def create_project(
+    *,
+    actor: Any,
+    data: Mapping[str, Any],
+    tags: Iterable[ProjectTag] = (),
+    status: str | None = None,
+) -> Project:
+    """Register a new project in its kind's first state (or `status`, for imports of projects
+    already under way), with a first history entry."""
+    if not can_create_projects(actor):
+        raise PermissionDenied(_("You may not register projects."))
+    kind = data.get("kind")
+    if kind not in ProjectKind.values:
+        raise ValidationError({"kind": _("Choose a project kind.")})
+    project = apply_fields(Project(), data, fields_for(kind))
+    _check_exclusions(project.exclusions)
+    project.status = status or INITIAL_STATUS[kind]
+    if project.status not in dict(_lifecycle_states(kind)):
+        raise ValidationError({"status": _("This status does not belong to the project's kind.")})
+    if kind == ProjectKind.ATTRACTION and project.lead_registered_on is None:
+        project.lead_registered_on = _today()
+    project.full_clean()
+    # The creator must be able to see what they create: a town registers only in its town.
+    project.save()
+    if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(_("You may only register projects inside your own area."))
+    if tags:
+        project.tags.set(tags)
+    StatusChange.objects.create(
+        project=project,
+        from_status="",
+        to_status=project.status,
+        changed_on=_today(),
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=_("Registered"),
+    )
+    record_change(obj=project, action=AuditAction.CREATE, actor=actor, before=None)
+    lights.refresh_light(project)
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *,
+    actor: Any,
+    project: Project,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    tags: Iterable[ProjectTag] | None = None,
+) -> Project:
+    """Change a project's fields (not its status); its rows follow it to a new region."""
+    require_editor(actor, project)
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(current, expected_version)
+    if "kind" in data and data["kind"] != current.kind:
+        raise ValidationError({"kind": _("The kind of a project cannot change.")})
+    old_region = current.region_id
+    apply_fields(project, data, fields_for(current.kind))
+    _check_exclusions(project.exclusions)
+    project.status = current.status
+    save_object(project, actor=actor, expected_version=None)
+    if project.region_id != old_region:
+        for relation in _CHILD_RELATIONS:
+            getattr(project, relation).update(region_id=project.region_id)
+    if tags is not None:
+        project.tags.set(tags)
+    lights.refresh_light(project)
+    return project
+
+
+def _lifecycle_states(kind: str) -> list[tuple[str, str]]:
+    from jinmu.projects.choices import statuses_of
+
+    return statuses_of(kind)
+
+
+@transaction.atomic
+def transition(
+    *,
+    actor: Any,
+    project: Project,
+    to_status: str,
+    reason: str = "",
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Project:
+    """Move a project along its lifecycle; the date it happened (default today), who and why
+    are kept. Entering 开工 sets the actual start, 竣工 the completion, 签约 the signing date."""
+    require_editor(actor, project)
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(current, expected_version)
+    if to_status not in allowed_next(current.kind, current.status):
+        allowed = [str(ProjectStatus(s).label) for s in allowed_next(current.kind, current.status)]
+        raise ValidationError(
+            {
+                "status": _(
+                    "A project in “%(current)s” cannot move to “%(target)s”. Allowed: %(allowed)s."
+                )
+                % {
+                    "current": ProjectStatus(current.status).label,
+                    "target": ProjectStatus(to_status).label
+                    if to_status in ProjectStatus.values
+                    else to_status,
+                    "allowed": "、".join(allowed) or _("none (final state)"),
+                }
+            }
+        )
+    day = on or _today()
+    if day > _today():
+        raise ValidationError({"on": _("A transition cannot be dated in the future.")})
+    if to_status == ProjectStatus.TERMINATED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the project is terminated.")})
+    before = snapshot(current)
+    from_status = current.status
+    current.status = to_status
+    if to_status in STARTED_STATES and current.actual_start is None:
+        current.actual_start = day
+    if to_status == ProjectStatus.COMPLETED and current.actual_completion is None:
+        current.actual_completion = day
+    if to_status == ProjectStatus.SIGNED and current.signed_on is None:
+        current.signed_on = day
+    if to_status == ProjectStatus.ASSESSING and current.lead_assessed_on is None:
+        current.lead_assessed_on = day
+    current.version += 1
+    current.full_clean()
+    current.save()
+    StatusChange.objects.create(
+        project=current,
+        from_status=from_status,
+        to_status=to_status,
+        changed_on=day,
+        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+    )
+    record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
+    lights.refresh_light(current)
+    project.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def set_year_plan(
+    *,
+    actor: Any,
+    project: Project,
+    year: int,
+    planned_investment: Decimal,
+    monthly_shares: list[Any] | None = None,
+) -> ProjectYearPlan:
+    """Set the investment a project plans to complete in a year (creates or replaces)."""
+    require_editor(actor, project)
+    plan = ProjectYearPlan.objects.filter(project=project, year=year).first()
+    if plan is None:
+        plan = ProjectYearPlan(project=project, year=year, region_id=project.region_id)
+    plan.planned_investment = planned_investment
+    plan.monthly_shares = monthly_shares or None
+    save_object(plan, actor=actor)
+    lights.refresh_light(project)
+    return plan
+
+
+@transaction.atomic
+def save_approval(
+    *,
+    actor: Any,
+    project: Project,
+    data: Mapping[str, Any],
+    item: ApprovalItem | None = None,
+    expected_version: int | None = None,
+) -> ApprovalItem:
+    """Add or change one approval item of a project."""
+    require_editor(actor, project)
+    if item is None:
+        item = ApprovalItem(project=project, region_id=project.region_id)
+    elif item.project_id != project.pk:
+        raise PermissionDenied(_("This approval belongs to another project."))
+    apply_fields(item, data, APPROVAL_FIELDS)
+    for name in ("planned_on", "actual_on"):
+        value = getattr(item, name)
+        if value is not None and name == "actual_on" and value > _today():
+            raise ValidationError({name: _("An actual date cannot be in the future.")})
+    return save_object(item, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def delete_approval(*, actor: Any, item: ApprovalItem, expected_version: int | None = None) -> None:
+    """Remove an approval item."""
+    require_editor(actor, item.project)
+    delete_object(item, actor=actor, expected_version=expected_version)
+
+
+@transaction.atomic
+def add_attachment(
+    *, actor: Any, project: Project, kind: str, title: str, file: Any
+) -> Attachment:
+    """Attach a document to a project."""
+    require_editor(actor, project)
+    attachment = Attachment(
+        project=project,
+        region_id=project.region_id,
+        kind=kind,
+        title=title or getattr(file, "name", ""),
+        file=file,
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    return save_object(attachment, actor=actor)
+
+
+@transaction.atomic
+def add_review(
+    *, actor: Any, project: Project, reviewer: str, score: Decimal, comment: str = ""
+) -> ChallengeReview:
+    """Record one reviewer's score of a challenge; the project's score is their average."""
+    require_editor(actor, project)
+    if project.kind != ProjectKind.CHALLENGE:
+        raise ValidationError(_("Only challenges are reviewed."))
+    review = ChallengeReview(
+        project=project,
+        region_id=project.region_id,
+        reviewer=reviewer,
+        score=score,
+        comment=comment,
+    )
+    save_object(review, actor=actor)
+    scores = list(project.reviews.values_list("score", flat=True))
+    average = sum(scores, Decimal("0")) / len(scores)
+    Project.objects.filter(pk=project.pk).update(review_score=average.quantize(Decimal("0.01")))
+    return review
+
+
+@transaction.atomic
+def override_light(
+    *,
+    actor: Any,
+    project: Project,
+    light: str,
+    reason: str,
+    expected_version: int | None = None,
+) -> Project:
+    """Set the light by hand (needs a reason; shown as overridden); an empty light clears it."""
+    if not can_override_light(actor):
+        raise PermissionDenied(_("Only the industry office or a county leader can set a light."))
+    if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(_("You may not change this project."))
+    if light and light not in Light.values:
+        raise ValidationError({"light": _("Choose green, yellow, red or grey.")})
+    if light and not reason.strip():
+        raise ValidationError({"reason": _("An override needs a reason.")})
+    current = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(current, expected_version)
+    before = snapshot(current)
+    current.light_override = light
+    current.light_override_reason = reason.strip() if light else ""
+    current.light_override_by = actor if light else None
+    current.light_override_at = timezone.now() if light else None
+    current.version += 1
+    current.save()
+    record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
+    lights.refresh_light(current)
+    project.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def save_tag(
+    *, actor: Any, region_id: str, name: str, description: str = "", tag: ProjectTag | None = None
+) -> ProjectTag:
+    """Create or rename a curated project list (e.g. 双十)."""
+    from jinmu.projects.permissions import can_approve_plans
+
+    if not can_approve_plans(actor):
+        raise PermissionDenied(_("Only the industry office keeps the project lists."))
+    tag = tag or ProjectTag(region_id=region_id)
+    tag.name = name
+    tag.description = description
+    return save_object(tag, actor=actor)

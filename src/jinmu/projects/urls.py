@@ -1,0 +1,16 @@
+"""Project pages: each views module owns its own routes."""
+
+from __future__ import annotations
+
+from jinmu.projects.views import board, bulletin, excel, ledger, plans, reports
+
+app_name = "projects"
+
+urlpatterns = [
+    *ledger.urlpatterns,
+    *board.urlpatterns,
+    *plans.urlpatterns,
+    *reports.urlpatterns,
+    *bulletin.urlpatterns,
+    *excel.urlpatterns,
+]
