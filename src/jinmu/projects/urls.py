@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinmu.projects.views import board, bulletin, excel, ledger, plans, reports
+from jinmu.projects.views import board, bulletin, excel, ledger, lists, plans, reports
 
 app_name = "projects"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     *reports.urlpatterns,
     *bulletin.urlpatterns,
     *excel.urlpatterns,
+    *lists.urlpatterns,
 ]
