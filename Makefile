@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint types messages check-messages suite browser bench bench-big clean
+.PHONY: run test lint types messages check-messages suite browser bench bench-big bench-projects clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,9 @@ bench: $(STAMP)
 
 bench-big: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 3000 300000
+
+bench-projects: $(STAMP)
+	$(BIN)/python bench/projects.py --sizes 0 50000
 
 clean:
 	rm -rf $(VENV) var

@@ -85,6 +85,52 @@ def _migrate_and_analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def time_cases(
+    cases: list[tuple[str, Any, Any]], goals: set[str] | None = None
+) -> list[dict[str, Any]]:
+    """Request each case's URLs as its user; p50, p95 and the query counts per case."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    goals = GOAL_CASES if goals is None else goals
+    rows = []
+    for name, user, url_for in cases:
+        # Collect between cases and pause the collector while a case is timed: its pauses do
+        # not depend on the data size and would otherwise land on random samples of the p95.
+        gc.collect()
+        gc.disable()
+        client = Client()
+        client.force_login(user)
+        timings = []
+        queries = set()
+        for i in range(WARMUP + ITERATIONS):
+            url = url_for(i)
+            # The query log is a bounded deque: once full, captured counts would read 0.
+            connection.queries_log.clear()
+            with CaptureQueriesContext(connection) as ctx:
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise SystemExit(f"{name}: {url} returned {response.status_code}")
+            if i >= WARMUP:
+                timings.append(elapsed)
+                queries.add(len(ctx.captured_queries))
+        gc.enable()
+        timings.sort()
+        rows.append(
+            {
+                "case": name,
+                "goal": name in goals,
+                "p50": statistics.median(timings),
+                "p95": timings[int(len(timings) * 0.95) - 1],
+                "queries": sorted(queries),
+            }
+        )
+    return rows
+
+
 def measure_one(size: int) -> dict[str, Any]:
     """Run in a child process: measure every page on the database of `size` enterprises."""
     db = DATA / f"bench-{size}.sqlite3"
@@ -96,10 +142,6 @@ def measure_one(size: int) -> dict[str, Any]:
     else:
         generation = None
         _migrate_and_analyze()
-
-    from django.db import connection
-    from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from jinmu.chains.models import Chain
     from jinmu.core.models import User
@@ -150,40 +192,7 @@ def measure_one(size: int) -> dict[str, Any]:
         ("chain map data", industry, lambda i: f"/chains/{chain.pk}/map.json"),
         ("API enterprise list", industry, lambda i: "/api/v1/enterprises/"),
     ]
-    rows = []
-    for name, user, url_for in cases:
-        # Collect between cases and pause the collector while a case is timed: its pauses do
-        # not depend on the data size and would otherwise land on random samples of the p95.
-        gc.collect()
-        gc.disable()
-        client = Client()
-        client.force_login(user)
-        timings = []
-        queries = set()
-        for i in range(WARMUP + ITERATIONS):
-            url = url_for(i)
-            # The query log is a bounded deque: once full, captured counts would read 0.
-            connection.queries_log.clear()
-            with CaptureQueriesContext(connection) as ctx:
-                started = time.perf_counter()
-                response = client.get(url)
-                elapsed = (time.perf_counter() - started) * 1000
-            if response.status_code != 200:
-                raise SystemExit(f"{name}: {url} returned {response.status_code}")
-            if i >= WARMUP:
-                timings.append(elapsed)
-                queries.add(len(ctx.captured_queries))
-        gc.enable()
-        timings.sort()
-        rows.append(
-            {
-                "case": name,
-                "goal": name in GOAL_CASES,
-                "p50": statistics.median(timings),
-                "p95": timings[int(len(timings) * 0.95) - 1],
-                "queries": sorted(queries),
-            }
-        )
+    rows = time_cases(cases)
     return {"size": size, "enterprises": total, "generation_s": generation, "rows": rows}
 
 
@@ -215,7 +224,7 @@ def write_results(results: list[dict[str, Any]]) -> bool:
     """Write bench/RESULTS.md; return True when every goal holds."""
     small, big = results[0], results[-1]
     lines = [
-        "# Benchmark results",
+        "## Enterprises, chains (bench/run.py)",
         "",
         f"Run {time.strftime('%Y-%m-%d %H:%M')} by `python bench/run.py --sizes "
         f"{' '.join(str(r['size']) for r in results)}` on: {machine()}.",
@@ -234,7 +243,7 @@ def write_results(results: list[dict[str, Any]]) -> bool:
     for result in results:
         gen = f", generated in {result['generation_s']:.0f} s" if result["generation_s"] else ""
         lines += [
-            f"## {result['enterprises']:,} enterprises{gen}",
+            f"### {result['enterprises']:,} enterprises{gen}",
             "",
             "| page | p50 | p95 | queries per request |",
             "|---|---:|---:|---|",
@@ -248,7 +257,7 @@ def write_results(results: list[dict[str, Any]]) -> bool:
     ok = True
     if len(results) > 1:
         lines += [
-            f"## Goals at {big['enterprises']:,} against {small['enterprises']:,}",
+            f"### Goals at {big['enterprises']:,} against {small['enterprises']:,}",
             "",
             f"The issue's goal for the list and detail pages: p95 ≤ {GOAL_P95_MS:.0f} ms at the "
             f"larger size, no more than {GOAL_RATIO}× the small-data time (compared on the "
@@ -281,8 +290,21 @@ def write_results(results: list[dict[str, Any]]) -> bool:
                 f"{'same' if same_queries else 'differ'} | {verdict} |"
             )
         lines.append("")
-    RESULTS.write_text("\n".join(lines) + "\n")
+    write_section("enterprises", lines)
     return ok
+
+
+def write_section(name: str, lines: list[str]) -> None:
+    """Replace one suite's section of RESULTS.md (between its markers), keeping the others."""
+    begin, end = f"<!-- bench:{name} -->", f"<!-- /bench:{name} -->"
+    block = "\n".join([begin, *lines, end])
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmark results\n"
+    if begin in text and end in text:
+        head, rest = text.split(begin, 1)
+        text = head + block + rest.split(end, 1)[1]
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    RESULTS.write_text(text)
 
 
 def _median_of_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
