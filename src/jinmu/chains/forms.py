@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.chains.choices import ChainRole, GapState
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
 from jinmu.core.choices import Role, UnitKind
+from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit, User
 from jinmu.core.validators import normalize_uscc
 from jinmu.enterprises.models import Enterprise
@@ -42,18 +43,7 @@ class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-def _bootstrap(form: forms.BaseForm) -> None:
-    """Tabler classes on every widget."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.HiddenInput):
-            continue
-        if isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select")
-        elif isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        else:
-            widget.attrs.setdefault("class", "form-control")
+_bootstrap = bootstrap
 
 
 class ChainForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from jinmu.projects.views import board, bulletin, excel, ledger, lists, plans, reports
+from jinmu.projects.views import board, bulletin, excel, ledger, lists, plans, reports, settings
 
 app_name = "projects"
 
@@ -14,4 +14,5 @@ urlpatterns = [
     *bulletin.urlpatterns,
     *excel.urlpatterns,
     *lists.urlpatterns,
+    *settings.urlpatterns,
 ]
