@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.core.models import DomainModel, Region
 from jinmu.projects.choices import (
     ApprovalKind,
+    AttractionExclusion,
     AttachmentKind,
     Light,
     PlanState,
@@ -38,6 +39,11 @@ def _money(label: Any, **extra: Any) -> models.DecimalField[Any, Any]:
     options: dict[str, Any] = {"null": True, "blank": True, "validators": _NON_NEGATIVE}
     options.update(extra)
     return models.DecimalField(label, **_MONEY, **options)
+
+
+def _all_exclusions() -> list[str]:
+    """By default every category of practice.md keeps a project from counting as attracted."""
+    return list(AttractionExclusion.values)
 
 
 class LedgerSettings(DomainModel):
@@ -104,7 +110,7 @@ class LedgerSettings(DomainModel):
     )
     attraction_excluded = models.JSONField(
         _("attraction: excluded categories"),
-        default=list,
+        default=_all_exclusions,
         blank=True,
         help_text=_("Codes of AttractionExclusion that keep a project from counting."),
     )
@@ -311,6 +317,14 @@ class Project(DomainModel):
         _("plan"), max_length=12, choices=PlanState.choices, default=PlanState.DRAFT
     )
     replan_reason = models.TextField(_("reason for re-planning"), blank=True)
+    replan_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("re-planning requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     # Derived from weekly reports (written by the report service).
     invested_total = models.DecimalField(
         _("investment completed (yuan)"), **_MONEY, default=Decimal("0")

@@ -157,6 +157,8 @@ def create_project(
         raise ValidationError({"status": _("This status does not belong to the project's kind.")})
     if kind == ProjectKind.ATTRACTION and project.lead_registered_on is None:
         project.lead_registered_on = _today()
+    if project.lead_owner_id and project.lead_owner_named_on is None:
+        project.lead_owner_named_on = _today()
     project.full_clean()
     # The creator must be able to see what they create: a town registers only in its town.
     project.save()
@@ -194,6 +196,9 @@ def update_project(
         raise ValidationError({"kind": _("The kind of a project cannot change.")})
     old_region = current.region_id
     apply_fields(project, data, fields_for(current.kind))
+    # The 1-day "name an owner" deadline is measured from this date (江府办函〔2024〕37号).
+    if project.lead_owner_id and not current.lead_owner_id and not data.get("lead_owner_named_on"):
+        project.lead_owner_named_on = _today()
     _check_exclusions(project.exclusions)
     project.status = current.status
     save_object(project, actor=actor, expected_version=None)
