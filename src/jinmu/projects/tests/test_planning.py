@@ -1,0 +1,526 @@
+"""Battle map services: milestones, the frozen baseline, re-planning, permissions, summaries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
+
+from jinmu.core.models import AuditLog
+from jinmu.core.services import StaleObjectError
+from jinmu.core.tests.factories import UnitFactory
+from jinmu.projects import planning
+from jinmu.projects.choices import Light, PlanState
+from jinmu.projects.models import Baseline, Milestone, Project
+from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory
+
+TODAY = dt.date(2026, 5, 15)
+D = dt.date
+
+
+@pytest.fixture(autouse=True)
+def english() -> Iterator[None]:
+    """Pages and messages in the English msgids, whatever translations exist."""
+    with translation.override("en"):
+        yield
+
+
+def town_project(world: Any, **kwargs: Any) -> Project:
+    """A key project in 大曹镇 (town_a)."""
+    return ProjectFactory(region=world.town_a, **kwargs)
+
+
+def add(world: Any, project: Project, persona: str = "town_a", **data: Any) -> Milestone:
+    values = {"name": "开工", "planned_start": D(2026, 3, 1), "planned_end": D(2026, 3, 31)}
+    values.update(data)
+    return planning.add_milestone(
+        actor=world.user(persona), project=project, data=values, today=TODAY
+    )
+
+
+def approved(world: Any, project: Project) -> Baseline:
+    return planning.approve_plan(actor=world.user("industry"), project=project)
+
+
+def field_errors(error: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]]:
+    return error.value.message_dict
+
+
+# --------------------------------------------------------------------------- draft plan
+
+
+def test_town_adds_milestone_to_draft_of_its_project_in_its_region(world: Any) -> None:
+    # given
+    project = town_project(world)
+    unit = UnitFactory(name="住建局")
+    # when
+    milestone = add(world, project, owner_unit=unit, weight=Decimal("2.5"))
+    # then
+    milestone.refresh_from_db()
+    assert milestone.project_id == project.pk
+    assert milestone.region_id == world.town_a.code
+    assert milestone.owner_unit == unit
+    assert milestone.weight == Decimal("2.5")
+    assert AuditLog.objects.filter(
+        object_id=str(milestone.pk), action="create", actor=world.user("town_a")
+    ).exists()
+
+
+@pytest.mark.parametrize("persona", ["town_b", "enterprise", "leader", "bank"])
+def test_others_cannot_add_milestones(world: Any, persona: str) -> None:
+    project = town_project(world)
+    with pytest.raises(PermissionDenied):
+        add(world, project, persona=persona)
+    assert not Milestone.objects.exists()
+
+
+def test_milestone_ending_before_it_starts_is_refused_field_by_field(world: Any) -> None:
+    project = town_project(world)
+    with pytest.raises(ValidationError) as error:
+        add(
+            world,
+            project,
+            planned_start=D(2026, 4, 1),
+            planned_end=D(2026, 3, 1),
+            actual_start=D(2026, 4, 10),
+            actual_end=D(2026, 4, 2),
+        )
+    errors = field_errors(error)
+    assert errors["planned_end"] == ["A milestone cannot end before it starts."]
+    assert errors["actual_end"] == ["A milestone cannot end before it starts."]
+    assert not Milestone.objects.exists()
+
+
+def test_actual_dates_in_the_future_are_refused(world: Any) -> None:
+    project = town_project(world)
+    with pytest.raises(ValidationError) as error:
+        add(world, project, actual_start=TODAY, actual_end=TODAY + dt.timedelta(days=1))
+    assert field_errors(error) == {"actual_end": ["An actual date cannot be in the future."]}
+    with pytest.raises(ValidationError) as error:
+        add(world, project, actual_start=TODAY + dt.timedelta(days=1))
+    assert "actual_start" in field_errors(error)
+    assert not Milestone.objects.exists()
+
+
+def test_draft_milestones_edit_and_delete_freely_with_stale_check(world: Any) -> None:
+    # given
+    project = town_project(world)
+    milestone = add(world, project)
+    version = milestone.version
+    # when
+    planning.update_milestone(
+        actor=world.user("town_a"),
+        milestone=milestone,
+        data={"planned_end": D(2026, 4, 30), "weight": Decimal("3")},
+        expected_version=version,
+        today=TODAY,
+    )
+    # then
+    milestone.refresh_from_db()
+    assert milestone.planned_end == D(2026, 4, 30)
+    assert milestone.version == version + 1
+    # a second edit opened on the old version is refused, nothing changes
+    with pytest.raises(StaleObjectError):
+        planning.update_milestone(
+            actor=world.user("industry"),
+            milestone=milestone,
+            data={"name": "改名"},
+            expected_version=version,
+            today=TODAY,
+        )
+    milestone.refresh_from_db()
+    assert milestone.name == "开工"
+    with pytest.raises(StaleObjectError):
+        planning.delete_milestone(
+            actor=world.user("town_a"), milestone=milestone, expected_version=version
+        )
+    planning.delete_milestone(
+        actor=world.user("town_a"), milestone=milestone, expected_version=version + 1
+    )
+    assert not Milestone.objects.exists()
+
+
+def test_every_milestone_change_recomputes_the_light(world: Any) -> None:
+    # given a project under construction with no milestone rule yet
+    project = town_project(world)
+    # when a milestone due long ago is added unfinished
+    milestone = add(world, project, planned_start=D(2020, 1, 1), planned_end=D(2020, 2, 1))
+    # then the milestone rule colours the project red
+    project.refresh_from_db()
+    rules = {reason["rule"]: reason["light"] for reason in project.light_reasons}
+    assert rules["milestone"] == Light.RED
+    # when it is recorded as finished
+    planning.update_milestone(
+        actor=world.user("town_a"),
+        milestone=milestone,
+        data={"actual_start": D(2020, 1, 1), "actual_end": D(2020, 2, 1)},
+        today=TODAY,
+    )
+    project.refresh_from_db()
+    rules = {reason["rule"]: reason["light"] for reason in project.light_reasons}
+    assert rules["milestone"] == Light.GREEN
+
+
+# --------------------------------------------------------------------------- approval
+
+
+def test_approve_plan_freezes_baseline_one_with_a_snapshot(world: Any) -> None:
+    # given
+    project = town_project(world)
+    unit = UnitFactory(name="自然资源局")
+    second = add(
+        world,
+        project,
+        name="主体施工",
+        planned_start=D(2026, 4, 1),
+        planned_end=D(2026, 9, 30),
+        owner_unit=unit,
+        weight=Decimal("3"),
+        sort_order=2,
+    )
+    first = add(world, project, name="开工", sort_order=1)
+    version = project.version
+    # when
+    baseline = planning.approve_plan(
+        actor=world.user("industry"),
+        project=project,
+        expected_version=version,
+        expected_plan=planning.plan_signature(project),
+    )
+    # then
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.APPROVED
+    assert project.version == version + 1
+    assert baseline.number == 1
+    assert baseline.reason == ""
+    assert baseline.approved_by == world.user("industry")
+    assert baseline.region_id == project.region_id
+    assert baseline.milestones == [
+        {
+            "id": first.pk,
+            "name": "开工",
+            "planned_start": "2026-03-01",
+            "planned_end": "2026-03-31",
+            "owner_unit": None,
+            "owner_unit_name": "",
+            "weight": "1.00",
+            "sort_order": 1,
+        },
+        {
+            "id": second.pk,
+            "name": "主体施工",
+            "planned_start": "2026-04-01",
+            "planned_end": "2026-09-30",
+            "owner_unit": unit.pk,
+            "owner_unit_name": "自然资源局",
+            "weight": "3.00",
+            "sort_order": 2,
+        },
+    ]
+
+
+@pytest.mark.parametrize("persona", ["industry", "leader", "admin"])
+def test_industry_leader_and_admin_approve(world: Any, persona: str) -> None:
+    project = town_project(world)
+    add(world, project)
+    baseline = planning.approve_plan(actor=world.user(persona), project=project)
+    assert baseline.number == 1
+
+
+@pytest.mark.parametrize("persona", ["town_a", "department", "chain", "enterprise"])
+def test_others_cannot_approve(world: Any, persona: str) -> None:
+    project = town_project(world)
+    add(world, project)
+    with pytest.raises(PermissionDenied):
+        planning.approve_plan(actor=world.user(persona), project=project)
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.DRAFT
+    assert not Baseline.objects.exists()
+
+
+def test_empty_plan_and_changed_plan_are_not_approved(world: Any) -> None:
+    project = town_project(world)
+    with pytest.raises(ValidationError, match="at least one milestone"):
+        approved(world, project)
+    signature = planning.plan_signature(project)
+    add(world, project)
+    with pytest.raises(ValidationError, match="plan changed"):
+        planning.approve_plan(
+            actor=world.user("industry"), project=project, expected_plan=signature
+        )
+    assert not Baseline.objects.exists()
+
+
+def test_approved_plan_refuses_planned_changes_but_records_actuals(world: Any) -> None:
+    # given
+    project = town_project(world)
+    milestone = add(world, project)
+    approved(world, project)
+    town = world.user("town_a")
+    # planned dates and weight are frozen, field by field
+    with pytest.raises(ValidationError) as error:
+        planning.update_milestone(
+            actor=town,
+            milestone=milestone,
+            data={"planned_end": D(2026, 4, 30), "weight": Decimal("5"), "actual_start": None},
+            today=TODAY,
+        )
+    frozen = "The plan is approved; request a re-plan to change it."
+    assert field_errors(error) == {"planned_end": [frozen], "weight": [frozen]}
+    # adding and deleting are refused too
+    with pytest.raises(ValidationError, match="request a re-plan"):
+        add(world, project, name="新节点")
+    with pytest.raises(ValidationError, match="request a re-plan"):
+        planning.delete_milestone(actor=town, milestone=milestone)
+    # the same planned values sent back unchanged are fine, and actuals and owner are recorded
+    unit = UnitFactory(name="大曹镇建设办")
+    planning.update_milestone(
+        actor=town,
+        milestone=milestone,
+        data={
+            "planned_end": D(2026, 3, 31),
+            "actual_start": D(2026, 3, 2),
+            "actual_end": D(2026, 4, 3),
+            "owner_unit": unit,
+        },
+        today=TODAY,
+    )
+    milestone.refresh_from_db()
+    assert (milestone.actual_start, milestone.actual_end) == (D(2026, 3, 2), D(2026, 4, 3))
+    assert milestone.owner_unit == unit
+    assert milestone.planned_end == D(2026, 3, 31)
+    assert Milestone.objects.count() == 1
+
+
+def test_approving_twice_is_refused(world: Any) -> None:
+    project = town_project(world)
+    add(world, project)
+    approved(world, project)
+    with pytest.raises(ValidationError, match="Only a draft plan"):
+        approved(world, project)
+    assert Baseline.objects.count() == 1
+
+
+# --------------------------------------------------------------------------- re-planning
+
+
+def test_replan_needs_a_reason_then_approval_keeps_every_baseline(world: Any) -> None:
+    # given an approved plan
+    project = town_project(world)
+    milestone = add(world, project)
+    first = approved(world, project)
+    town = world.user("town_a")
+    # a re-plan without a reason is refused
+    with pytest.raises(ValidationError) as error:
+        planning.request_replan(actor=town, project=project, reason="  ")
+    assert field_errors(error) == {"reason": ["Say why the plan must change."]}
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.APPROVED
+    # with a reason the planned side opens
+    planning.request_replan(
+        actor=town, project=project, reason="用地指标延后下达", expected_version=project.version
+    )
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.REPLANNING
+    assert project.replan_reason == "用地指标延后下达"
+    planning.update_milestone(
+        actor=town, milestone=milestone, data={"planned_end": D(2026, 5, 31)}, today=TODAY
+    )
+    added = add(
+        world, project, name="竣工验收", planned_start=D(2026, 6, 1), planned_end=D(2026, 6, 30)
+    )
+    # when the industry office approves
+    second = planning.approve_replan(actor=world.user("industry"), project=project)
+    # then a second baseline is frozen, the first one kept unchanged
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.APPROVED
+    assert project.replan_reason == ""
+    assert [b.number for b in Baseline.objects.filter(project=project).order_by("number")] == [
+        1,
+        2,
+    ]
+    first.refresh_from_db()
+    assert [m["planned_end"] for m in first.milestones] == ["2026-03-31"]
+    assert second.reason == "用地指标延后下达"
+    assert second.requested_by == town
+    assert second.approved_by == world.user("industry")
+    assert [(m["id"], m["planned_end"]) for m in second.milestones] == [
+        (milestone.pk, "2026-05-31"),
+        (added.pk, "2026-06-30"),
+    ]
+    # and the plan is frozen again
+    with pytest.raises(ValidationError):
+        planning.update_milestone(
+            actor=town, milestone=milestone, data={"planned_end": D(2026, 7, 1)}, today=TODAY
+        )
+
+
+def test_replan_rules(world: Any) -> None:
+    project = town_project(world)
+    add(world, project)
+    town = world.user("town_a")
+    with pytest.raises(ValidationError, match="Only an approved plan"):
+        planning.request_replan(actor=town, project=project, reason="变更")
+    approved(world, project)
+    with pytest.raises(ValidationError, match="No re-plan"):
+        planning.approve_replan(actor=world.user("industry"), project=project)
+    with pytest.raises(PermissionDenied):
+        planning.request_replan(actor=world.user("leader"), project=project, reason="变更")
+    planning.request_replan(actor=town, project=project, reason="变更")
+    with pytest.raises(PermissionDenied):
+        planning.approve_replan(actor=town, project=project)
+    with pytest.raises(StaleObjectError):
+        planning.approve_replan(
+            actor=world.user("leader"), project=project, expected_version=project.version - 1
+        )
+    assert Baseline.objects.count() == 1
+
+
+def test_rejected_replan_returns_to_the_latest_baseline(world: Any) -> None:
+    # given an approved plan of two milestones, then a re-plan that changes one, removes the
+    # other and adds a third
+    project = town_project(world)
+    kept = add(world, project, name="开工", sort_order=1)
+    removed = add(
+        world,
+        project,
+        name="主体",
+        planned_start=D(2026, 4, 1),
+        planned_end=D(2026, 8, 31),
+        weight=Decimal("2"),
+        sort_order=2,
+    )
+    approved(world, project)
+    town = world.user("town_a")
+    planning.request_replan(actor=town, project=project, reason="调整")
+    planning.update_milestone(
+        actor=town,
+        milestone=kept,
+        data={"planned_end": D(2026, 6, 30), "actual_start": D(2026, 3, 5)},
+        today=TODAY,
+    )
+    planning.delete_milestone(actor=town, milestone=removed)
+    add(world, project, name="新增", planned_start=D(2026, 9, 1), planned_end=D(2026, 9, 30))
+    # when the re-plan is refused
+    planning.reject_replan(actor=world.user("leader"), project=project)
+    # then the planned side is the baseline's again, actuals are kept
+    project.refresh_from_db()
+    assert project.plan_state == PlanState.APPROVED
+    rows = list(Milestone.objects.filter(project=project).order_by("sort_order"))
+    assert [(m.pk, m.name, m.planned_end, m.weight) for m in rows] == [
+        (kept.pk, "开工", D(2026, 3, 31), Decimal("1")),
+        (removed.pk, "主体", D(2026, 8, 31), Decimal("2")),
+    ]
+    assert rows[0].actual_start == D(2026, 3, 5)
+    assert Baseline.objects.count() == 1
+
+
+def test_complete_milestone_is_open_to_the_reporting_enterprise(world: Any) -> None:
+    from jinmu.enterprises.tests.factories import EnterpriseFactory
+
+    enterprise = EnterpriseFactory(region=world.town_a)
+    user = world.user("enterprise")
+    user.enterprise = enterprise
+    user.save()
+    project = town_project(world, enterprise=enterprise)
+    milestone = add(world, project)
+    approved(world, project)
+    planning.complete_milestone(actor=user, milestone=milestone, on=D(2026, 4, 2), today=TODAY)
+    milestone.refresh_from_db()
+    assert milestone.actual_end == D(2026, 4, 2)
+    with pytest.raises(ValidationError):
+        planning.complete_milestone(
+            actor=user, milestone=milestone, on=TODAY + dt.timedelta(days=1), today=TODAY
+        )
+    with pytest.raises(PermissionDenied):
+        planning.complete_milestone(
+            actor=world.user("town_b"), milestone=milestone, on=D(2026, 4, 2), today=TODAY
+        )
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def test_states_days_late_and_summary(world: Any) -> None:
+    # given, on 2026-05-15
+    project = town_project(world)
+    make = MilestoneFactory
+    done = make(
+        project=project,
+        planned_start=D(2026, 1, 1),
+        planned_end=D(2026, 2, 1),
+        actual_start=D(2026, 1, 2),
+        actual_end=D(2026, 1, 30),
+        weight=Decimal("2"),
+    )
+    done_late = make(
+        project=project,
+        planned_start=D(2026, 2, 1),
+        planned_end=D(2026, 3, 1),
+        actual_end=D(2026, 3, 11),
+        weight=Decimal("1"),
+    )
+    late = make(
+        project=project,
+        planned_start=D(2026, 3, 1),
+        planned_end=D(2026, 5, 5),
+        actual_start=D(2026, 3, 2),
+        weight=Decimal("3"),
+    )
+    ongoing = make(
+        project=project,
+        planned_start=D(2026, 5, 1),
+        planned_end=D(2026, 6, 30),
+        weight=Decimal("2"),
+    )
+    upcoming = make(
+        project=project,
+        planned_start=D(2026, 7, 1),
+        planned_end=D(2026, 9, 30),
+        weight=Decimal("2"),
+    )
+    # then
+    states = {m.pk: planning.milestone_state(m, today=TODAY) for m in Milestone.objects.all()}
+    assert states == {
+        done.pk: "done",
+        done_late.pk: "done_late",
+        late.pk: "late",
+        ongoing.pk: "ongoing",
+        upcoming.pk: "upcoming",
+    }
+    assert planning.days_late(done, today=TODAY) == 0
+    assert planning.days_late(done_late, today=TODAY) == 10
+    assert planning.days_late(late, today=TODAY) == 10
+    summary = planning.plan_summary(project, today=TODAY)
+    assert (summary.total, summary.done) == (5, 2)
+    assert summary.weighted_percent == 30  # (2 + 1) of 10
+    assert summary.next_milestone == late
+    assert (summary.late_count, summary.max_days_late) == (1, 10)
+    assert summary.baseline_count == 0
+
+
+def test_rows_compare_with_the_chosen_baseline(world: Any) -> None:
+    project = town_project(world)
+    kept = add(world, project, name="开工")
+    gone = add(world, project, name="拆除", planned_start=D(2026, 4, 1), planned_end=D(2026, 4, 9))
+    first = approved(world, project)
+    planning.request_replan(actor=world.user("town_a"), project=project, reason="延期")
+    planning.update_milestone(
+        actor=world.user("town_a"),
+        milestone=kept,
+        data={"planned_end": D(2026, 4, 10)},
+        today=TODAY,
+    )
+    planning.delete_milestone(actor=world.user("town_a"), milestone=gone)
+    rows, removed = planning.milestone_rows(project, baseline=first, today=TODAY)
+    assert [(r.milestone.pk, r.baseline_end, r.slip_days) for r in rows] == [
+        (kept.pk, D(2026, 3, 31), 10)
+    ]
+    assert [r.name for r in removed] == ["拆除"]
+    summary = planning.plan_summary(project, today=TODAY)
+    assert summary.slipped_count == 1
