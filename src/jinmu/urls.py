@@ -10,6 +10,7 @@ urlpatterns = [
     path("enterprises/", include("jinmu.enterprises.urls")),
     path("chains/", include("jinmu.chains.urls")),
     path("projects/", include("jinmu.projects.urls")),
+    path("problems/", include("jinmu.problems.urls")),
     path("api/", include("jinmu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

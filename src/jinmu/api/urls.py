@@ -12,6 +12,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("jinmu.enterprises.api.urls")),
     path("", include("jinmu.chains.api.urls")),
     path("", include("jinmu.projects.api.urls")),
+    path("", include("jinmu.problems.api")),
 ]
 
 urlpatterns = [

@@ -47,7 +47,10 @@ class ProjectChildQuerySet(ScopedQuerySet[Any]):
             return self.none()
         if scope.kind is ScopeKind.TOWN and self.model.__name__ != "StatusChange":
             return self.filter(region_id=scope.region_code)
-        return self.filter(project__in=Project.objects.for_scope(scope).values("pk"))
+        visible = Project.objects.for_scope(scope).values("pk")
+        if self.model.__name__ == "ReportPhoto":
+            return self.filter(report__project__in=visible)
+        return self.filter(project__in=visible)
 
 
 class TagQuerySet(ScopedQuerySet[Any]):

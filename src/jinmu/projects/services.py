@@ -101,6 +101,27 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
 ALL_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + sum(KIND_FIELDS.values(), ())))
 APPROVAL_FIELDS = ("kind", "name", "planned_on", "actual_on", "authority", "note")
 
+# Written only by transitions, reports, planning and the light engine.
+_DERIVED_FIELDS = (
+    "status",
+    "plan_state",
+    "replan_reason",
+    "replan_requested_by",
+    "invested_total",
+    "invested_year",
+    "invested_year_of",
+    "percent_complete",
+    "last_report_week",
+    "computed_light",
+    "light",
+    "light_reasons",
+    "light_computed_on",
+    "light_override",
+    "light_override_reason",
+    "light_override_by",
+    "light_override_at",
+)
+
 # Children whose region follows the project's.
 _CHILD_RELATIONS = (
     "year_plans",
@@ -200,7 +221,10 @@ def update_project(
     if project.lead_owner_id and not current.lead_owner_id and not data.get("lead_owner_named_on"):
         project.lead_owner_named_on = _today()
     _check_exclusions(project.exclusions)
-    project.status = current.status
+    # Status, report figures and lights have their own writers; keep what is stored now, not
+    # what this instance held when it was loaded (a report may have landed in between).
+    for name in _DERIVED_FIELDS:
+        setattr(project, name, getattr(current, name))
     save_object(project, actor=actor, expected_version=None)
     if project.region_id != old_region:
         for relation in _CHILD_RELATIONS:
@@ -333,9 +357,7 @@ def delete_approval(*, actor: Any, item: ApprovalItem, expected_version: int | N
 
 
 @transaction.atomic
-def add_attachment(
-    *, actor: Any, project: Project, kind: str, title: str, file: Any
-) -> Attachment:
+def add_attachment(*, actor: Any, project: Project, kind: str, title: str, file: Any) -> Attachment:
     """Attach a document to a project."""
     require_editor(actor, project)
     attachment = Attachment(

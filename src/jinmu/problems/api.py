@@ -1,0 +1,206 @@
+"""API of the problem pool: `/api/v1/problems/` (list, retrieve, claim, resolve), scoped.
+
+Roles without a scope (bank, judge, auditors) get 403; a problem out of scope is a 404. Mounted
+by `jinmu.api.urls` with `path("", include("jinmu.problems.api"))`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from jinmu.core.models import Unit
+from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.services import StaleObjectError
+from jinmu.problems import services
+from jinmu.problems.choices import UNRESOLVED, ProblemCategory, ProblemSource, ProblemStatus
+from jinmu.problems.models import Problem
+
+_EXPECTED_VERSION_HELP = _(
+    "The version you read. If someone saved in between, the write is refused."
+)
+
+
+class ProblemSerializer(serializers.ModelSerializer[Problem]):
+    """A tracked problem: where it came from, who owns it, by when, and how it ended."""
+
+    owner_unit_name = serializers.CharField(
+        source="owner_unit.name", read_only=True, allow_null=True, default=None
+    )
+    project_name = serializers.CharField(
+        source="project.name", read_only=True, allow_null=True, default=None
+    )
+    enterprise_name = serializers.CharField(
+        source="enterprise.name", read_only=True, allow_null=True, default=None
+    )
+    report_week = serializers.SerializerMethodField()
+    is_overdue = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Problem
+        fields = (
+            "id",
+            "title",
+            "description",
+            "category",
+            "source",
+            "status",
+            "project",
+            "project_name",
+            "report",
+            "report_week",
+            "enterprise",
+            "enterprise_name",
+            "owner_unit",
+            "owner_unit_name",
+            "due_on",
+            "is_overdue",
+            "raised_on",
+            "resolved_on",
+            "resolution",
+            "region",
+            "version",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_report_week(self, obj: Problem) -> str | None:
+        """The ISO week of the report that raised it."""
+        return obj.report.iso_week if obj.report_id and obj.report else None
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_overdue(self, obj: Problem) -> bool:
+        """Unresolved and past its due date."""
+        return services.is_overdue(obj, self.context.get("today"))
+
+
+class ClaimSerializer(serializers.Serializer[Any]):
+    """Input of `claim`: the version read."""
+
+    expected_version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
+    )
+
+
+class ResolveSerializer(serializers.Serializer[Any]):
+    """Input of `resolve`: how it was solved (required) and the version read."""
+
+    resolution = serializers.CharField(allow_blank=True)
+    expected_version = serializers.IntegerField(
+        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
+    )
+
+
+class ProblemFilterSet(django_filters.FilterSet):
+    """Problems by status, owner unit, category, source, project; `overdue=true`."""
+
+    status = django_filters.ChoiceFilter(choices=ProblemStatus.choices)
+    category = django_filters.ChoiceFilter(choices=ProblemCategory.choices)
+    source = django_filters.ChoiceFilter(choices=ProblemSource.choices)
+    owner_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all())
+    project = django_filters.NumberFilter(field_name="project_id")
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+
+    class Meta:
+        model = Problem
+        fields = ("status", "category", "source", "owner_unit", "project", "overdue")
+
+    def filter_overdue(self, queryset: Any, name: str, value: bool | None) -> Any:
+        """Unresolved and past due (or the opposite)."""
+        if value is None:
+            return queryset
+        condition = {"status__in": UNRESOLVED, "due_on__lt": timezone.localdate()}
+        return queryset.filter(**condition) if value else queryset.exclude(**condition)
+
+
+class ProblemAccess(permissions.BasePermission):
+    """Only roles with a scope read the pool; what they see is scoped by `for_user`."""
+
+    message = _("Your role has no access to the problem pool.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        """Module-level check; objects out of scope are absent (404)."""
+        return scope_for(request.user).kind is not ScopeKind.NONE
+
+
+def _stale_as_400(error: StaleObjectError) -> ValidationError:
+    return ValidationError({"expected_version": error.messages})
+
+
+class ProblemViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Problem]
+):
+    """Problems in the caller's scope, newest first; claim and resolve through the services."""
+
+    serializer_class = ProblemSerializer
+    filterset_class = ProblemFilterSet
+    permission_classes = [permissions.IsAuthenticated, ProblemAccess]
+    keyset_order = ("-id",)
+
+    def get_queryset(self) -> Any:
+        """Scoped to the user."""
+        return Problem.objects.for_user(self.request.user).select_related(
+            "owner_unit", "project", "enterprise", "report"
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        """Today, for the overdue flag."""
+        context = dict(super().get_serializer_context())
+        context["today"] = timezone.localdate()
+        return context
+
+    def _answer(self, problem: Problem) -> Response:
+        fresh = self.get_queryset().get(pk=problem.pk)
+        return Response(ProblemSerializer(fresh, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=ClaimSerializer, responses=ProblemSerializer, summary="Claim (认领)")
+    @action(detail=True, methods=["post"])
+    def claim(self, request: Request, pk: str | None = None) -> Response:
+        """Take an open problem on for your unit."""
+        problem = self.get_object()
+        serializer = ClaimSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            claimed = services.claim_problem(
+                actor=request.user,
+                problem=problem,
+                expected_version=serializer.validated_data.get("expected_version"),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+        return self._answer(claimed)
+
+    @extend_schema(request=ResolveSerializer, responses=ProblemSerializer, summary="Resolve")
+    @action(detail=True, methods=["post"])
+    def resolve(self, request: Request, pk: str | None = None) -> Response:
+        """Record how the problem was solved."""
+        problem = self.get_object()
+        serializer = ResolveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            resolved = services.resolve_problem(
+                actor=request.user,
+                problem=problem,
+                resolution=serializer.validated_data["resolution"],
+                expected_version=serializer.validated_data.get("expected_version"),
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+        return self._answer(resolved)
+
+
+router = SimpleRouter()
+router.register("problems", ProblemViewSet, basename="problem")
+urlpatterns = router.urls

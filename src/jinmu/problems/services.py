@@ -1,0 +1,281 @@
+"""Writes of the problem pool: raise a problem, claim it (认领), resolve it.
+
+Every function is keyword-only, atomic and audited; claim and resolve refuse a stale version.
+The default due date is 10 working days after the problem is raised (枣庄: "solve or confirm
+within 10 working days", practice.md), counted on the region's working calendar (State Council
+holidays, adjusted weekends and the county's own overrides). The default owner unit is the
+project's responsible unit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinmu.core.choices import Role
+from jinmu.core.models import Unit
+from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.services import check_version, save_object
+from jinmu.core.workdays import WorkCalendar
+from jinmu.problems.choices import UNRESOLVED, ProblemCategory, ProblemSource, ProblemStatus
+from jinmu.problems.models import Problem
+
+# 枣庄: solve or confirm within 10 working days (practice.md); complex cases may be given more.
+DEFAULT_DUE_WORKDAYS = 10
+
+# Units whose staff take problems on (认领) and solve them.
+_STAFF_ROLES = (
+    Role.SYSTEM_ADMIN,
+    Role.INDUSTRY_OFFICE,
+    Role.CHAIN_OFFICE,
+    Role.DEPARTMENT,
+    Role.TOWN,
+    Role.COUNTY_LEADER,
+)
+# Coordinators may close a problem for any unit (a county leader coordinates across departments).
+_COORDINATOR_ROLES = (Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.COUNTY_LEADER)
+_STAFF_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
+
+
+@dataclass(frozen=True)
+class DueDate:
+    """A computed due date and the years for which no holiday data was available."""
+
+    day: dt.date
+    uncovered_years: frozenset[int] = field(default_factory=frozenset)
+
+
+def _today(today: dt.date | None) -> dt.date:
+    return today or timezone.localdate()
+
+
+def default_due_date(region_code: str, raised_on: dt.date) -> DueDate:
+    """10 working days after `raised_on` on the region's working calendar."""
+    calendar = WorkCalendar.for_region(region_code)
+    day = calendar.add_workdays(raised_on, DEFAULT_DUE_WORKDAYS)
+    return DueDate(day=day, uncovered_years=frozenset(calendar.uncovered_years))
+
+
+def is_overdue(problem: Problem, today: dt.date | None = None) -> bool:
+    """Unresolved and past its due date."""
+    return bool(
+        problem.status in UNRESOLVED
+        and problem.due_on is not None
+        and problem.due_on < _today(today)
+    )
+
+
+def _visible(user: Any, problem: Problem) -> bool:
+    return bool(Problem.objects.for_user(user).filter(pk=problem.pk).exists())
+
+
+def _is_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.has_role(*_STAFF_ROLES))
+
+
+def can_raise(user: Any, *, project: Any = None, enterprise: Any = None) -> bool:
+    """Whoever sees the project (or the enterprise) may raise a problem about it; a problem
+    about nothing in particular is for staff with a working scope."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if project is not None:
+        from jinmu.projects.models import Project
+
+        return bool(Project.objects.for_user(user).filter(pk=project.pk).exists())
+    if enterprise is not None:
+        from jinmu.enterprises.models import Enterprise
+
+        return bool(Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists())
+    return _is_staff(user) and scope_for(user).kind in _STAFF_SCOPES
+
+
+def can_claim(user: Any, problem: Problem) -> bool:
+    """Staff of the owner unit (or of any unit, while no owner is set) take an open problem on."""
+    return bool(
+        _is_staff(user)
+        and problem.status == ProblemStatus.OPEN
+        and user.unit_id is not None
+        and problem.owner_unit_id in (None, user.unit_id)
+        and _visible(user, problem)
+    )
+
+
+def can_resolve(user: Any, problem: Problem) -> bool:
+    """The owner unit's staff, or a coordinator, record how an unresolved problem was solved."""
+    if not _is_staff(user) or problem.status not in UNRESOLVED:
+        return False
+    own_unit = user.unit_id is not None and problem.owner_unit_id == user.unit_id
+    return bool((own_unit or user.has_role(*_COORDINATOR_ROLES)) and _visible(user, problem))
+
+
+def _region_of(actor: Any, project: Any, enterprise: Any) -> str:
+    """A problem lies where its project (or enterprise) lies, else where the actor works."""
+    if project is not None:
+        return str(project.region_id)
+    if enterprise is not None:
+        return str(enterprise.region_id)
+    scope = scope_for(actor)
+    if scope.kind is ScopeKind.TOWN:
+        return scope.region_code
+    region_id = getattr(actor, "region_id", None)
+    if region_id is None and getattr(actor, "unit", None) is not None:
+        region_id = actor.unit.region_id
+    if region_id is None:
+        raise ValidationError(_("Your account has no region: ask the administrator."))
+    return str(region_id)
+
+
+def resolve_unit(value: Any) -> Unit | None:
+    """A unit given as an instance or an id; an unknown or inactive one is refused."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, Unit):
+        unit: Unit | None = value if value.is_active else None
+    else:
+        try:
+            unit = Unit.objects.filter(pk=int(value), is_active=True).first()
+        except (TypeError, ValueError):
+            unit = None
+    if unit is None:
+        raise ValidationError(_("Choose an existing unit."), code="unknown_unit")
+    return unit
+
+
+def validate_problem(
+    *,
+    title: str,
+    category: str,
+    due_on: dt.date | None,
+    raised_on: dt.date,
+) -> dict[str, list[str]]:
+    """Field errors of a problem's own input (empty when it is fine)."""
+    errors: dict[str, list[str]] = {}
+    if not (title or "").strip():
+        errors["title"] = [_("Say what the problem is.")]
+    elif len(title.strip()) > 200:
+        errors["title"] = [_("Keep the problem to 200 characters; put details below.")]
+    if category not in ProblemCategory.values:
+        errors["category"] = [_("Choose a category.")]
+    if due_on is not None and due_on < raised_on:
+        errors["due_on"] = [_("The due date cannot be before the day the problem is raised.")]
+    return errors
+
+
+@transaction.atomic
+def raise_problem(
+    *,
+    actor: Any,
+    title: str,
+    description: str = "",
+    category: str = ProblemCategory.OTHER,
+    project: Any = None,
+    report: Any = None,
+    enterprise: Any = None,
+    owner_unit: Unit | int | None = None,
+    due_on: dt.date | None = None,
+    source: str = ProblemSource.MANUAL,
+    today: dt.date | None = None,
+) -> Problem:
+    """Put a problem in the pool, owned by a unit (default: the project's responsible unit)
+    and due by a date (default: 10 working days)."""
+    if not can_raise(actor, project=project, enterprise=enterprise):
+        raise PermissionDenied(_("You may not raise a problem here."))
+    raised_on = _today(today)
+    category = category or ProblemCategory.OTHER
+    errors = validate_problem(title=title, category=category, due_on=due_on, raised_on=raised_on)
+    try:
+        unit = resolve_unit(owner_unit)
+    except ValidationError as error:
+        errors["owner_unit"] = error.messages
+        unit = None
+    if errors:
+        raise ValidationError(errors)
+    if enterprise is None and project is not None:
+        enterprise = project.enterprise
+    if unit is None and project is not None:
+        unit = project.responsible_unit
+    region_id = _region_of(actor, project, enterprise)
+    if due_on is None:
+        due_on = default_due_date(region_id, raised_on).day
+    problem = Problem(
+        region_id=region_id,
+        title=title.strip(),
+        description=(description or "").strip(),
+        category=category,
+        source=source,
+        project=project,
+        report=report,
+        enterprise=enterprise,
+        owner_unit=unit,
+        due_on=due_on,
+        status=ProblemStatus.OPEN,
+        raised_by=actor if getattr(actor, "is_authenticated", False) else None,
+        raised_on=raised_on,
+    )
+    return save_object(problem, actor=actor)
+
+
+def _locked(problem: Problem, expected_version: int | None) -> Problem:
+    current: Problem = Problem.objects.select_for_update().get(pk=problem.pk)
+    check_version(current, expected_version)
+    return current
+
+
+@transaction.atomic
+def claim_problem(*, actor: Any, problem: Problem, expected_version: int | None = None) -> Problem:
+    """Take an open problem on for the actor's unit (认领); it becomes the owner unit."""
+    current = _locked(problem, expected_version)
+    if current.status != ProblemStatus.OPEN:
+        raise ValidationError(
+            {
+                "status": _("This problem is already %(status)s.")
+                % {"status": ProblemStatus(current.status).label}
+            }
+        )
+    if not can_claim(actor, current):
+        raise PermissionDenied(_("Only the owner unit can take this problem on."))
+    current.status = ProblemStatus.CLAIMED
+    current.claimed_by = actor
+    if current.owner_unit_id is None:
+        current.owner_unit_id = actor.unit_id
+    save_object(current, actor=actor)
+    problem.refresh_from_db()
+    return current
+
+
+@transaction.atomic
+def resolve_problem(
+    *,
+    actor: Any,
+    problem: Problem,
+    resolution: str,
+    expected_version: int | None = None,
+    today: dt.date | None = None,
+) -> Problem:
+    """Record how an open or claimed problem was solved (the resolution is required)."""
+    current = _locked(problem, expected_version)
+    if current.status not in UNRESOLVED:
+        raise ValidationError(
+            {
+                "status": _("This problem is already %(status)s.")
+                % {"status": ProblemStatus(current.status).label}
+            }
+        )
+    if not can_resolve(actor, current):
+        raise PermissionDenied(_("Only the owner unit or a coordinator can resolve this problem."))
+    if not (resolution or "").strip():
+        raise ValidationError({"resolution": _("Say how the problem was solved.")})
+    current.status = ProblemStatus.RESOLVED
+    current.resolution = resolution.strip()
+    current.resolved_on = _today(today)
+    if current.claimed_by_id is None:
+        current.claimed_by = actor
+    save_object(current, actor=actor)
+    problem.refresh_from_db()
+    return current
