@@ -1,0 +1,99 @@
+"""`jinmu report weekly`: write the weekly bulletin (周调度通报) of a county as Word or Excel.
+
+jinmu report weekly --week 2026-W48 --out 通报.docx [--region 371422] [--format docx|xlsx]
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+
+from jinmu.core.choices import RegionLevel
+from jinmu.core.models import Region
+from jinmu.projects import weeks
+from jinmu.projects.bulletin import check_week, weekly_bulletin, write_docx, write_xlsx
+
+FORMATS = ("docx", "xlsx")
+
+
+class Command(BaseCommand):
+    """Reports generated from the ledger; `weekly` is the 周调度通报."""
+
+    help = "Generate a report from the project ledger (weekly: the weekly scheduling bulletin)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """`report weekly` with its options."""
+        reports = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
+        weekly = reports.add_parser(
+            "weekly", help="The weekly scheduling bulletin (周调度通报) of a county."
+        )
+        weekly.add_argument("--week", help="ISO week, e.g. 2026-W48 (default: the current week).")
+        weekly.add_argument("--out", required=True, help="File to write (.docx or .xlsx).")
+        weekly.add_argument(
+            "--region",
+            help="Division code of the county (default: the only county in the database).",
+        )
+        weekly.add_argument(
+            "--format",
+            choices=FORMATS,
+            help="docx or xlsx (default: from the suffix of --out).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Dispatch on the report's name."""
+        if options["report"] == "weekly":
+            self._weekly(options)
+
+    def _weekly(self, options: dict[str, Any]) -> None:
+        out = Path(options["out"])
+        fmt = options.get("format") or out.suffix.lower().lstrip(".")
+        if fmt not in FORMATS:
+            raise CommandError(
+                f"Cannot tell the format from “{out}”: name it .docx or .xlsx, or give "
+                "--format docx|xlsx."
+            )
+        today = timezone.localdate()
+        try:
+            monday = (
+                weeks.parse_iso_week(options["week"])
+                if options.get("week")
+                else weeks.monday_of(today)
+            )
+            check_week(monday, today=today)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        region = self._region(options.get("region"))
+        try:
+            bulletin = weekly_bulletin(region_code=region.code, week=monday, today=today)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        writer = write_docx if fmt == "docx" else write_xlsx
+        try:
+            writer(bulletin, out)
+        except OSError as error:
+            raise CommandError(f"Cannot write {out}: {error.strerror or error}") from error
+        self.stdout.write(
+            f"Wrote {out} ({fmt}): {bulletin.region_name} {bulletin.iso_label}, "
+            f"{bulletin.overall.count} monitored projects, {len(bulletin.red)} red, "
+            f"{len(bulletin.yellow)} yellow, {bulletin.problem_count} unresolved problems, "
+            f"{bulletin.missing_count} missing reports."
+        )
+
+    def _region(self, code: str | None) -> Region:
+        """The region asked for, or the only county."""
+        if code:
+            region = Region.objects.filter(code=code.strip()).first()
+            if region is None:
+                raise CommandError(f"Unknown region code “{code}”.")
+            return region
+        counties = list(Region.objects.filter(level=RegionLevel.COUNTY).order_by("code"))
+        if not counties:
+            raise CommandError("No county in the database: load one first (e.g. jinmu demo).")
+        if len(counties) > 1:
+            codes = ", ".join(f"{c.code} {c.name}" for c in counties)
+            raise CommandError(f"Several counties ({codes}): choose one with --region.")
+        return counties[0]
