@@ -190,6 +190,11 @@ def _generate_projects(size: int, weeks: int) -> None:
                 ],
                 batch_size=1000,
             )
+        # Registered before the weeks they report on, so a missed week really is missing.
+        Project.objects.filter(pk__in=[p.pk for p in created]).update(
+            created_at=timezone.make_aware(dt.datetime.combine(first_week, dt.time(8)))
+            - dt.timedelta(days=30)
+        )
         del reports
         print(f"{offset + count:,} projects", file=sys.stderr)
 
