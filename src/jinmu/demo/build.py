@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import time
 import unicodedata
@@ -20,6 +21,7 @@ from jinmu.core.choices import AuditAction, Role
 from jinmu.core.models import AuditLog, Region, User
 from jinmu.demo.enterprises import LATEST_YEAR, GenerationResult, generate_enterprises
 from jinmu.demo.ningjin import CHAINS, DEMO_PASSWORD, ROLE_NAMES_ZH, USERS, chief_title
+from jinmu.demo.projects import build_projects
 from jinmu.demo.world import DemoContext, build_bottlenecks, prepare_world
 from jinmu.enterprises.choices import EnterpriseStatus
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
@@ -129,12 +131,18 @@ def _audit(summary: DemoSummary, counts: dict[type[models.Model], int], county: 
         )
 
 
-def build_demo(*, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRISES) -> DemoSummary:
-    """Build Ningjin in one transaction: county, units, chains, users and `enterprises` firms."""
+def build_demo(
+    *,
+    seed: int = DEFAULT_SEED,
+    enterprises: int = DEFAULT_ENTERPRISES,
+    today: dt.date | None = None,
+) -> DemoSummary:
+    """Build Ningjin in one transaction: county, units, chains, users, `enterprises` firms and
+    the project ledger, dated relative to `today` (default: the local date)."""
     started = time.monotonic()
     summary = DemoSummary(seed=seed)
     with transaction.atomic():
-        ctx = prepare_world(password_hash=make_password(DEMO_PASSWORD))
+        ctx = prepare_world(password_hash=make_password(DEMO_PASSWORD), today=today)
         result = generate_enterprises(enterprises, seed=seed, ctx=ctx)
         set_local_demand(ctx, seed)
         build_bottlenecks(ctx)
@@ -143,6 +151,7 @@ def build_demo(*, seed: int = DEFAULT_SEED, enterprises: int = DEFAULT_ENTERPRIS
             stats.refresh_chain(chain.pk)
         ctx.created[User] += _enterprise_user(ctx, result.demo_firm_id)
         counts: dict[type[models.Model], int] = dict(ctx.created)
+        counts.update(build_projects(ctx, seed=seed, demo_firm_id=result.demo_firm_id))
         counts[Enterprise] = result.enterprises
         counts[AnnualFigures] = result.figures
         counts[Qualification] = result.qualifications
