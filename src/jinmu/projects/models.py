@@ -423,7 +423,8 @@ class Project(DomainModel):
         if self.actual_start and self.actual_completion:
             if self.actual_completion < self.actual_start:
                 errors["actual_completion"] = _("Completion cannot be before the start.")
-        if self.node_id and self.chain_id and self.node.chain_id != self.chain_id:
+        node = self.node if self.node_id else None
+        if node is not None and self.chain_id and node.chain_id != self.chain_id:
             errors["node"] = _("This node is not on the chosen chain.")
         if self.kind == ProjectKind.KEY and not self.level:
             errors["level"] = _("A key project needs its level (county, city or province).")
@@ -493,7 +494,7 @@ class ProjectYearPlan(DomainModel):
             return
         message = _("Give twelve rising shares between 0 and 1, the last one 1.")
         try:
-            values = [Decimal(str(v)) for v in shares]  # type: ignore[union-attr]
+            values = [Decimal(str(v)) for v in shares]
         except (TypeError, ArithmeticError, ValueError) as exc:
             raise ValidationError({"monthly_shares": message}) from exc
         if (
@@ -762,7 +763,7 @@ class ReportPhoto(DomainModel):
         verbose_name_plural = _("report photos")
 
     def __str__(self) -> str:
-        return self.image.name
+        return self.image.name or ""
 
 
 def _attachment_path(instance: Attachment, filename: str) -> str:

@@ -211,7 +211,7 @@ def update_project(
 ) -> Project:
     """Change a project's fields (not its status); its rows follow it to a new region."""
     require_editor(actor, project)
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current: Project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     if "kind" in data and data["kind"] != current.kind:
         raise ValidationError({"kind": _("The kind of a project cannot change.")})
@@ -254,7 +254,7 @@ def transition(
     """Move a project along its lifecycle; the date it happened (default today), who and why
     are kept. Entering 开工 sets the actual start, 竣工 the completion, 签约 the signing date."""
     require_editor(actor, project)
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current: Project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     if to_status not in allowed_next(current.kind, current.status):
         allowed = [str(ProjectStatus(s).label) for s in allowed_next(current.kind, current.status)]
@@ -411,7 +411,7 @@ def override_light(
         raise ValidationError({"light": _("Choose green, yellow, red or grey.")})
     if light and not reason.strip():
         raise ValidationError({"reason": _("An override needs a reason.")})
-    current = Project.objects.select_for_update().get(pk=project.pk)
+    current: Project = Project.objects.select_for_update().get(pk=project.pk)
     check_version(current, expected_version)
     before = snapshot(current)
     current.light_override = light

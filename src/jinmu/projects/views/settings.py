@@ -70,9 +70,10 @@ class LedgerSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 @login_required
 def ledger_settings(request: HttpRequest) -> HttpResponse:
     """Show and change the settings of the user's county."""
-    if not can_approve_plans(request.user) or request.user.region is None:
+    region = getattr(request.user, "region", None)
+    if not can_approve_plans(request.user) or region is None:
         raise PermissionDenied
-    county_code = request.user.region.code[:6]
+    county_code = region.code[:6]
     current = settings_for(county_code)
     if current.region_id != county_code:
         # Inherited (or defaults): editing creates the county's own row with those values.
