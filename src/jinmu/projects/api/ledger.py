@@ -1,7 +1,220 @@
-"""Project API: ledger."""
+"""Project API: the ledger (`/api/v1/projects/`): scoped reads with the page's filters, writes
+and lifecycle transitions through the services, manual lights.
+
+A project out of scope is a 404; a refused write is a 400 with per-field messages; a write
+the user's role does not allow is a 403. The list is paged by keyset (`next` cursor).
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from typing import Any
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, permissions, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.routers import SimpleRouter
+
+from jinmu.core.services import StaleObjectError
+from jinmu.projects import services
+from jinmu.projects.api.serializers import (
+    LightOverrideSerializer,
+    ProjectDetailSerializer,
+    ProjectListSerializer,
+    ProjectWriteSerializer,
+    TransitionSerializer,
+)
+from jinmu.projects.filtersets import ProjectFilterSet, keyset_order_for
+from jinmu.projects.models import Project, StatusChange
+from jinmu.projects.permissions import can_create_projects, can_override_light
+
+_LIST_RELATIONS = ("region", "park", "chain", "node", "responsible_unit")
+
+
+class ProjectAccess(permissions.BasePermission):
+    """Reading needs only a sign-in (the scope decides what is seen); registering a project
+    needs `can_create_projects`. Changes are checked per project by the services."""
+
+    message = _("You may not register projects.")
+
+    def has_permission(self, request: Request, view: Any) -> bool:
+        """Module-level check; objects out of scope are simply absent (404)."""
+        if request.method in permissions.SAFE_METHODS:
+            return True
+        if getattr(view, "action", None) == "create":
+            return can_create_projects(request.user)
+        if getattr(view, "action", None) == "light" and not can_override_light(request.user):
+            self.message = _("Only the industry office or a county leader can set a light.")
+            return False
+        return True
+
+
+def _as_400(error: DjangoValidationError, rename: dict[str, str] | None = None) -> ValidationError:
+    """A service's refusal as DRF's per-field 400 (a stale version under `expected_version`)."""
+    if isinstance(error, StaleObjectError):
+        return ValidationError({"expected_version": error.messages})
+    if hasattr(error, "error_dict"):
+        detail = {
+            (rename or {}).get(key, "non_field_errors" if key == "__all__" else key): value
+            for key, value in error.message_dict.items()
+        }
+        return ValidationError(detail)
+    return ValidationError({"non_field_errors": error.messages})
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="List projects (same filters as the ledger page)",
+        responses=ProjectListSerializer(many=True),
+    ),
+    retrieve=extend_schema(
+        summary="One project with all its fields and status history",
+        responses=ProjectDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Register a project (only the fields of its kind)",
+        request=ProjectWriteSerializer,
+        responses={201: ProjectDetailSerializer},
+    ),
+    partial_update=extend_schema(
+        summary="Change some fields of a project (send `expected_version`)",
+        request=ProjectWriteSerializer,
+        responses=ProjectDetailSerializer,
+    ),
+)
+class ProjectViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,  # type: ignore[type-arg]
+):
+    """Projects the user may see; writes are audited, version-checked and lifecycle-checked."""
+
+    permission_classes = (permissions.IsAuthenticated, ProjectAccess)
+    filterset_class = ProjectFilterSet
+    # A partial change only: a full PUT would blank every field the client left out.
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    @property
+    def keyset_order(self) -> tuple[str, ...]:
+        """The keyset order of the requested `ordering` (newest first by default)."""
+        return keyset_order_for(self.request.query_params.get("ordering"))
+
+    def get_queryset(self) -> Any:
+        """Scoped to the user; the detail also fetches lists, plans and history at once."""
+        return self._scoped(detail=self.action != "list")
+
+    def _scoped(self, *, detail: bool) -> Any:
+        queryset = Project.objects.for_user(self.request.user).select_related(*_LIST_RELATIONS)
+        if detail:
+            history = StatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
+            queryset = queryset.select_related("enterprise").prefetch_related(
+                "tags", "year_plans", Prefetch("history", queryset=history)
+            )
+        return queryset
+
+    def get_serializer_class(self) -> Any:
+        """Row, detail, write or action shape."""
+        return {
+            "list": ProjectListSerializer,
+            "retrieve": ProjectDetailSerializer,
+            "transition": TransitionSerializer,
+            "light": LightOverrideSerializer,
+        }.get(self.action, ProjectWriteSerializer)
+
+    def perform_create(self, serializer: Any) -> None:
+        """Register through the service (in the kind's first state)."""
+        try:
+            project = services.create_project(
+                actor=self.request.user,
+                data=serializer.service_data(),
+                tags=serializer.service_tags() or (),
+            )
+        except DjangoValidationError as error:
+            raise _as_400(error) from error
+        serializer.instance = self._fresh(project)
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale `expected_version` is a 400."""
+        try:
+            project = services.update_project(
+                actor=self.request.user,
+                project=serializer.instance,
+                data=serializer.service_data(),
+                expected_version=serializer.client_version(),
+                tags=serializer.service_tags(),
+            )
+        except DjangoValidationError as error:
+            raise _as_400(error) from error
+        serializer.instance = self._fresh(project)
+
+    def _fresh(self, project: Project) -> Project:
+        """The project re-read with everything the detail shape shows."""
+        fresh: Project | None = self._scoped(detail=True).filter(pk=project.pk).first()
+        # A change can take a project out of its editor's sight (a chain office moving it to
+        # another chain): answer with what was saved rather than fail.
+        return fresh if fresh is not None else project
+
+    @extend_schema(
+        summary="Move a project along its lifecycle",
+        request=TransitionSerializer,
+        responses=ProjectDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def transition(self, request: Request, pk: str | None = None) -> Response:
+        """`{to_status, reason, on}`: a move the lifecycle does not allow is a 400."""
+        project = self.get_object()
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.transition(
+                actor=request.user,
+                project=project,
+                to_status=data["to_status"],
+                reason=data.get("reason") or "",
+                on=data.get("on"),
+                expected_version=data.get("expected_version"),
+            )
+        except DjangoValidationError as error:
+            raise _as_400(error, rename={"status": "to_status"}) from error
+        return Response(self._detail(project))
+
+    @extend_schema(
+        summary="Set a project's light by hand (with a reason) or clear the override",
+        request=LightOverrideSerializer,
+        responses=ProjectDetailSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def light(self, request: Request, pk: str | None = None) -> Response:
+        """`{light, reason}`; `light: ""` clears the override."""
+        project = self.get_object()
+        serializer = LightOverrideSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            services.override_light(
+                actor=request.user,
+                project=project,
+                light=data.get("light") or "",
+                reason=data.get("reason") or "",
+                expected_version=data.get("expected_version"),
+            )
+        except DjangoValidationError as error:
+            raise _as_400(error) from error
+        return Response(self._detail(project))
+
+    def _detail(self, project: Project) -> Any:
+        fresh = self._fresh(project)
+        return ProjectDetailSerializer(fresh, context=self.get_serializer_context()).data
+
+
+router = SimpleRouter()
+router.register("projects", ProjectViewSet, basename="project")
+urlpatterns = router.urls

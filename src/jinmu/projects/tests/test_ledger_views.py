@@ -1,0 +1,853 @@
+"""The ledger pages: list with filters and keyset pages, a project's record, create and edit in
+万元, lifecycle transitions, the light override, annual plans, documents and reviews."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from jinmu.chains.tests.factories import ChainFactory, ChainNodeFactory
+from jinmu.enterprises.tests.factories import EnterpriseFactory
+from jinmu.projects.choices import ProjectKind, ProjectStatus
+from jinmu.projects.models import (
+    Attachment,
+    ChallengeReview,
+    Project,
+    ProjectTag,
+    ProjectYearPlan,
+    StatusChange,
+)
+from jinmu.projects.tests.factories import ProjectFactory, YearPlanFactory
+
+TODAY = dt.date(2026, 11, 20)
+
+
+@pytest.fixture(autouse=True)
+def english() -> Any:
+    """Pages in their English msgids (the site language is Chinese)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def today(monkeypatch: pytest.MonkeyPatch) -> dt.date:
+    """Pin "today" for the pages, the services and the light engine."""
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: TODAY)
+    return TODAY
+
+
+def _login(client: Client, world: Any, persona: str) -> Any:
+    user = world.user(persona)
+    client.force_login(user)
+    return user
+
+
+def _names(response: Any) -> list[str]:
+    return [p.name for p in response.context["page"].rows]
+
+
+# --- list -------------------------------------------------------------------------------------
+
+
+def test_list_row_shows_the_ledger_columns(world: Any, client: Client) -> None:
+    # given: a county key project of 2.913亿 with this year's plan and a report
+    chain = ChainFactory(name="健身器材产业链")
+    project = ProjectFactory(
+        name="姆驰智能健身器材",
+        region=world.town_a,
+        park=world.park,
+        chain=chain,
+        total_investment=Decimal("291300000"),
+        invested_year=Decimal("45000000"),
+        invested_year_of=2026,
+        percent_complete=37,
+        last_report_week=dt.date(2026, 11, 16),
+        responsible_unit=world.industry_office,
+        light="red",
+    )
+    YearPlanFactory(project=project, year=2026, planned_investment=Decimal("100000000"))
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"))
+
+    # then
+    html = response.content.decode()
+    assert f'href="{reverse("projects:detail", args=[project.pk])}"' in html
+    for text in (
+        "姆驰智能健身器材",
+        "Key project",
+        "County key project",
+        "Under construction",
+        "大曹镇 · 健身器材产业园",
+        "健身器材产业链",
+        "2.91 100m yuan",
+        "4,500.00 / 10,000.00",
+        "37%",
+        "2026-W47",
+        "产业办",
+        "bg-red",
+    ):
+        assert text in html, text
+
+
+def test_small_amounts_show_in_wan(world: Any, client: Client) -> None:
+    # given
+    ProjectFactory(kind=ProjectKind.RENOVATION, level="", total_investment=Decimal("5000000"))
+    _login(client, world, "industry")
+
+    # when
+    html = client.get(reverse("projects:list")).content.decode()
+
+    # then
+    assert "500.00 10k yuan" in html
+
+
+def test_last_years_completion_is_not_shown_as_this_years(world: Any, client: Client) -> None:
+    # given: the yearly figure belongs to 2025
+    ProjectFactory(invested_year=Decimal("45000000"), invested_year_of=2025)
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"))
+
+    # then
+    assert response.context["page"].rows[0].invested_this_year is None
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"kind": "attraction"}, {"招商A"}),
+        ({"level": "city"}, {"市级B"}),
+        ({"status": "lead"}, {"招商A"}),
+        ({"light": "red"}, {"市级B"}),
+        ({"light": "none"}, {"招商A", "技改C"}),
+        ({"town": "371422104"}, {"技改C"}),
+        ({"q": "技改"}, {"技改C"}),
+        ({"q": "常州姆驰"}, {"招商A"}),
+        ({"over_100m": "true"}, {"招商A", "市级B"}),
+        ({"over_1b": "true"}, {"招商A"}),
+        ({"year": "2026"}, {"市级B"}),
+    ],
+)
+def test_filters(params: dict[str, str], expected: set[str], world: Any, client: Client) -> None:
+    # given
+    ProjectFactory(
+        name="招商A",
+        kind=ProjectKind.ATTRACTION,
+        level="",
+        status=ProjectStatus.LEAD,
+        investor="常州姆驰",
+        total_investment=Decimal("1200000000"),
+        region=world.town_a,
+    )
+    city = ProjectFactory(
+        name="市级B", level="city", light="red", total_investment=Decimal("150000000")
+    )
+    YearPlanFactory(project=city, year=2026)
+    ProjectFactory(
+        name="技改C",
+        kind=ProjectKind.RENOVATION,
+        level="",
+        total_investment=Decimal("5000000"),
+        region=world.town_b,
+    )
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"), params)
+
+    # then
+    assert set(_names(response)) == expected
+
+
+def test_filter_by_chain_unit_and_list(world: Any, client: Client) -> None:
+    # given
+    chain = ChainFactory()
+    tag = ProjectTag.objects.create(region=world.county, name="双十")
+    on_chain = ProjectFactory(name="链上", chain=chain)
+    ProjectFactory(name="单位", responsible_unit=world.town_a_unit)
+    listed = ProjectFactory(name="双十项目")
+    listed.tags.add(tag)
+    ProjectFactory(name="其他")
+    _login(client, world, "industry")
+    url = reverse("projects:list")
+
+    # when
+    by_chain = _names(client.get(url, {"chain": chain.pk}))
+    by_unit = _names(client.get(url, {"responsible_unit": world.town_a_unit.pk}))
+    by_tag = _names(client.get(url, {"tag": tag.pk}))
+
+    # then
+    assert (by_chain, by_unit, by_tag) == ([on_chain.name], ["单位"], ["双十项目"])
+
+
+def test_status_choices_follow_the_kind(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    bond = client.get(reverse("projects:list"), {"kind": "bond"}).content.decode()
+
+    # then: the bond's states are offered, the attraction's are not
+    assert 'value="issued"' in bond
+    assert 'value="lead"' not in bond
+
+
+def test_an_unknown_kind_is_shown_not_a_crash(world: Any, client: Client) -> None:
+    # given
+    ProjectFactory(name="一个项目")
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"), {"kind": "rocket"})
+
+    # then: the error is shown under the filters and the filter is ignored
+    assert response.status_code == 200
+    assert "rocket is not one of the available choices" in response.content.decode()
+    assert _names(response) == ["一个项目"]
+
+
+def test_kind_tabs_keep_other_filters_and_drop_the_status(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"), {"status": "lead", "town": "371422105"})
+
+    # then
+    tab = next(t for t in response.context["kind_tabs"] if t["value"] == "bond")
+    assert tab["url"] == "?town=371422105&kind=bond"
+
+
+def test_keyset_pages_cover_every_project_once(world: Any, client: Client) -> None:
+    # given
+    for n in range(30):
+        ProjectFactory(name=f"项目{n:02d}")
+    _login(client, world, "industry")
+
+    # when
+    first = client.get(reverse("projects:list"), {"ordering": "name"})
+    second = client.get(reverse("projects:list") + first.context["next_url"])
+
+    # then
+    assert len(_names(first)) == 25
+    assert _names(first) + _names(second) == [f"项目{n:02d}" for n in range(30)]
+    assert second.context["next_url"] is None
+    assert first.context["page"].total_display == "30"
+
+
+@pytest.mark.parametrize("ordering", ["-total_investment", "light", "-percent_complete"])
+def test_orderings_on_nullable_or_derived_keys_page_cleanly(
+    ordering: str, world: Any, client: Client
+) -> None:
+    # given: some projects without a total, different lights
+    for n in range(30):
+        ProjectFactory(
+            name=f"P{n}",
+            total_investment=None if n % 3 == 0 else Decimal(n * 1000000),
+            light=("red", "", "green", "grey")[n % 4],
+            percent_complete=n % 7,
+        )
+    _login(client, world, "industry")
+    url = reverse("projects:list")
+
+    # when
+    first = client.get(url, {"ordering": ordering})
+    second = client.get(url + first.context["next_url"])
+
+    # then
+    names = _names(first) + _names(second)
+    assert sorted(names) == sorted(f"P{n}" for n in range(30))
+    if ordering == "light":
+        assert all(p.light == "red" for p in first.context["page"].rows[:8])
+
+
+def test_list_queries_do_not_grow_with_rows(
+    world: Any, client: Client, django_assert_max_num_queries: Any
+) -> None:
+    # given: 25 rows with every relation the row shows
+    chain = ChainFactory()
+    for n in range(25):
+        project = ProjectFactory(
+            name=f"项目{n}",
+            region=world.town_a,
+            park=world.park,
+            chain=chain,
+            responsible_unit=world.industry_office,
+            light="yellow",
+            light_reasons=[{"rule": "report", "light": "grey", "text": "t", "inputs": {}}],
+        )
+        YearPlanFactory(project=project)
+    _login(client, world, "industry")
+
+    # when / then: session, user, rows, count and the filter choices; nothing per row
+    with django_assert_max_num_queries(14):
+        response = client.get(reverse("projects:list"))
+    assert len(response.context["page"].rows) == 25
+
+
+def test_htmx_gets_the_table_only(world: Any, client: Client) -> None:
+    # given
+    ProjectFactory(name="表格项目")
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:list"), HTTP_HX_REQUEST="true")
+
+    # then
+    html = response.content.decode()
+    assert "表格项目" in html
+    assert "project-filters" not in html
+
+
+def test_export_link_carries_the_filters(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    html = client.get(reverse("projects:list"), {"kind": "key", "level": "county"}).content
+    # then
+    assert f"{reverse('projects:export')}?kind=key&amp;level=county" in html.decode()
+
+
+def test_new_project_menu_only_for_those_who_may_register(world: Any, client: Client) -> None:
+    # when
+    _login(client, world, "town_a")
+    town = client.get(reverse("projects:list")).content.decode()
+    _login(client, world, "leader")
+    leader = client.get(reverse("projects:list")).content.decode()
+
+    # then
+    create = reverse("projects:create", args=["attraction"])
+    assert create in town
+    assert create not in leader
+
+
+def test_navigation_has_the_ledger(world: Any, client: Client) -> None:
+    # when
+    _login(client, world, "town_a")
+    items = client.get(reverse("projects:list")).context["nav_items"]
+
+    # then
+    urls = [item["url"] for item in items]
+    assert reverse("projects:list") in urls
+    assert reverse("projects:board") in urls
+
+
+# --- detail -----------------------------------------------------------------------------------
+
+
+def test_detail_shows_figures_history_and_the_next_states(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(
+        name="重点项目甲",
+        status=ProjectStatus.PREPARING,
+        total_investment=Decimal("2913000000"),
+        invested_total=Decimal("120000000"),
+        invested_year=Decimal("30000000"),
+        invested_year_of=2026,
+        percent_complete=15,
+    )
+    YearPlanFactory(project=project, year=2026, planned_investment=Decimal("60000000"))
+    StatusChange.objects.create(
+        project=project,
+        from_status="",
+        to_status="preparing",
+        changed_on=dt.date(2026, 3, 1),
+        changed_by=world.user("industry"),
+        reason="纳入县级重点",
+    )
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:detail", args=[project.pk]))
+
+    # then
+    html = response.content.decode()
+    for text in ("29.13", "3,000.00 / 6,000.00", "50.0% of the annual plan", "12,000.00", "15%"):
+        assert text in html, text
+    assert "纳入县级重点" in html
+    assert "t-industry" in html
+    assert response.context["next_states"] == [
+        ("started", "Under construction"),
+        ("terminated", "Terminated"),
+    ]
+
+
+def test_detail_of_an_attraction_links_the_chain_gap_it_fills(world: Any, client: Client) -> None:
+    # given
+    node = ChainNodeFactory(name="电梯曳引机")
+    project = ProjectFactory(
+        kind=ProjectKind.ATTRACTION,
+        level="",
+        status=ProjectStatus.NEGOTIATING,
+        investor="沈阳蓝光",
+        origin_province="辽宁省",
+        origin_city="沈阳市",
+        purpose="fill",
+        chain=node.chain,
+        node=node,
+        contract_value=Decimal("150000000"),
+    )
+    _login(client, world, "industry")
+
+    # when
+    html = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    # then
+    assert "沈阳蓝光" in html
+    assert "辽宁省 · 沈阳市" in html
+    assert reverse("chains:node", args=[node.pk]) in html
+    assert "15,000.00" in html
+
+
+def test_detail_of_a_bond_lists_the_missing_documents(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(kind=ProjectKind.BOND, level="", status=ProjectStatus.APPLIED)
+    Attachment.objects.create(
+        project=project,
+        region=project.region,
+        kind="implementation_plan",
+        title="实施方案",
+        file=SimpleUploadedFile("plan.pdf", b"%PDF"),
+    )
+    _login(client, world, "industry")
+
+    # when
+    response = client.get(reverse("projects:detail", args=[project.pk]))
+
+    # then
+    missing = [str(label) for label in response.context["missing_documents"]]
+    assert missing == ["Financial evaluation (财务评价)", "Legal opinion (法律意见)"]
+
+
+def test_readers_get_no_buttons(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(status=ProjectStatus.PREPARING)
+    _login(client, world, "department")
+
+    # when
+    response = client.get(reverse("projects:detail", args=[project.pk]))
+
+    # then
+    html = response.content.decode()
+    assert response.context["next_states"] == []
+    assert reverse("projects:edit", args=[project.pk]) not in html
+    assert reverse("projects:override", args=[project.pk]) not in html
+
+
+def test_only_the_industry_office_and_leaders_see_the_override(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(region=world.town_a)
+    url = reverse("projects:override", args=[project.pk])
+
+    # when
+    _login(client, world, "leader")
+    leader = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+    _login(client, world, "town_a")
+    town = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    # then
+    assert url in leader
+    assert url not in town
+
+
+# --- create and edit --------------------------------------------------------------------------
+
+
+def test_the_form_shows_only_the_kinds_fields(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    key = client.get(reverse("projects:create", args=["key"])).context["form"]
+    bond = client.get(reverse("projects:create", args=["bond"])).context["form"]
+
+    # then
+    assert "investor" not in key.fields
+    assert "bond_issued" not in key.fields
+    assert "bond_issued" in bond.fields
+    assert "investor" not in bond.fields
+    assert "status" not in key.fields
+    assert "light" not in key.fields
+
+
+def test_create_takes_money_in_wan_and_stores_yuan(world: Any, client: Client) -> None:
+    # given
+    user = _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:create", args=["key"]),
+        {
+            "name": "县级重点项目",
+            "level": "county",
+            "region": world.town_a.code,
+            "total_investment": "29130.5",
+            "fixed_asset_investment": "20000",
+            "responsible_unit": world.industry_office.pk,
+        },
+    )
+
+    # then
+    project = Project.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("projects:detail", args=[project.pk])
+    assert project.total_investment == Decimal("291305000.00")
+    assert project.fixed_asset_investment == Decimal("200000000.00")
+    assert (project.kind, project.status) == ("key", "preparing")
+    assert StatusChange.objects.get(project=project).changed_by == user
+
+
+def test_create_refuses_bad_input_field_by_field(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:create", args=["key"]),
+        {
+            "name": "",
+            "level": "",
+            "region": world.county.code,
+            "total_investment": "-5",
+            "planned_start": "2026-05-01",
+            "planned_completion": "2026-04-01",
+        },
+    )
+
+    # then
+    form = response.context["form"]
+    assert response.status_code == 200
+    assert {"name", "level", "total_investment"} <= set(form.errors)
+    assert not Project.objects.exists()
+
+
+def test_create_passes_the_models_own_rules_back_to_the_fields(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when: completion before start (a rule of the record, checked by the service)
+    response = client.post(
+        reverse("projects:create", args=["key"]),
+        {
+            "name": "日期颠倒",
+            "level": "county",
+            "region": world.county.code,
+            "planned_start": "2026-05-01",
+            "planned_completion": "2026-04-01",
+        },
+    )
+
+    # then
+    assert "planned_completion" in response.context["form"].errors
+    assert not Project.objects.exists()
+
+
+def test_a_town_can_only_choose_its_own_town(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "town_a")
+
+    # when
+    form_page = client.get(reverse("projects:create", args=["key"]))
+    refused = client.post(
+        reverse("projects:create", args=["key"]),
+        {"name": "越界", "level": "county", "region": world.town_b.code},
+    )
+
+    # then
+    regions = list(form_page.context["form"].fields["region"].queryset)
+    assert regions == [world.town_a]
+    assert "region" in refused.context["form"].errors
+    assert not Project.objects.exists()
+
+
+def test_the_enterprise_is_named_by_credit_code_or_name(world: Any, client: Client) -> None:
+    # given
+    enterprise = EnterpriseFactory(name="宁津县华健体育器材有限公司")
+    _login(client, world, "industry")
+
+    # when
+    client.post(
+        reverse("projects:create", args=["renovation"]),
+        {
+            "name": "智能化改造",
+            "region": world.county.code,
+            "enterprise": enterprise.uscc,
+            "direction": "intelligent",
+            "equipment_investment": "800",
+        },
+    )
+    unknown = client.post(
+        reverse("projects:create", args=["renovation"]),
+        {"name": "未知企业", "region": world.county.code, "enterprise": "不存在公司"},
+    )
+
+    # then
+    project = Project.objects.get()
+    assert project.enterprise == enterprise
+    assert project.equipment_investment == Decimal("8000000.00")
+    assert "enterprise" in unknown.context["form"].errors
+
+
+def test_unknown_kind_is_404_and_readers_get_403(world: Any, client: Client) -> None:
+    # when
+    _login(client, world, "industry")
+    unknown = client.get(reverse("projects:create", args=["rocket"]))
+    _login(client, world, "bank")
+    bank = client.get(reverse("projects:create", args=["key"]))
+
+    # then
+    assert (unknown.status_code, bank.status_code) == (404, 403)
+
+
+def test_edit_shows_yuan_as_wan_and_saves(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(name="旧名", total_investment=Decimal("291300000"))
+    _login(client, world, "industry")
+    url = reverse("projects:edit", args=[project.pk])
+
+    # when
+    form = client.get(url).context["form"]
+    response = client.post(
+        url,
+        {
+            "name": "新名",
+            "level": "county",
+            "region": project.region_id,
+            "version": 1,
+            "total_investment": "29130",
+        },
+    )
+
+    # then
+    assert 'value="29130"' in str(form["total_investment"])
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("新名", 2)
+
+
+def test_a_stale_edit_is_refused_with_a_clear_message(world: Any, client: Client) -> None:
+    # given: the form was opened on version 1, someone saved version 2 since
+    project = ProjectFactory(name="他人已改", version=2)
+    _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:edit", args=[project.pk]),
+        {"name": "我的修改", "level": "county", "region": project.region_id, "version": 1},
+    )
+
+    # then
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()
+    project.refresh_from_db()
+    assert project.name == "他人已改"
+
+
+def test_edit_puts_the_project_on_lists(world: Any, client: Client) -> None:
+    # given
+    tag = ProjectTag.objects.create(region=world.county, name="双十")
+    project = ProjectFactory()
+    _login(client, world, "industry")
+
+    # when
+    client.post(
+        reverse("projects:edit", args=[project.pk]),
+        {
+            "name": project.name,
+            "level": "county",
+            "region": project.region_id,
+            "version": 1,
+            "tags": [tag.pk],
+        },
+    )
+
+    # then
+    assert list(project.tags.all()) == [tag]
+
+
+# --- transitions, light, plans ----------------------------------------------------------------
+
+
+def test_a_transition_from_the_page(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(region=world.town_a, status=ProjectStatus.PREPARING)
+    _login(client, world, "town_a")
+
+    # when
+    response = client.post(
+        reverse("projects:transition", args=[project.pk]),
+        {"to_status": "started", "on": "2026-11-02", "reason": "开工", "version": 1},
+    )
+
+    # then
+    assert response.status_code == 302
+    project.refresh_from_db()
+    assert (project.status, project.actual_start) == ("started", dt.date(2026, 11, 2))
+    assert StatusChange.objects.get(project=project).reason == "开工"
+
+
+def test_a_refused_transition_says_why_and_changes_nothing(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(status=ProjectStatus.PREPARING)
+    _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:transition", args=[project.pk]), {"to_status": "effective"}
+    )
+
+    # then
+    assert response.status_code == 200
+    errors = response.context["form"].errors["to_status"]
+    assert "cannot move to" in errors[0]
+    project.refresh_from_db()
+    assert project.status == ProjectStatus.PREPARING
+    assert not StatusChange.objects.exists()
+
+
+def test_a_leader_overrides_the_light_with_a_reason(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(status=ProjectStatus.STARTED)
+    _login(client, world, "leader")
+    url = reverse("projects:override", args=[project.pk])
+
+    # when
+    refused = client.post(url, {"light": "red", "reason": "", "version": 1})
+    accepted = client.post(url, {"light": "red", "reason": "约谈后仍未整改", "version": 1})
+
+    # then
+    assert "reason" in refused.context["form"].errors
+    assert accepted.status_code == 302
+    project.refresh_from_db()
+    assert (project.light, project.light_override_reason) == ("red", "约谈后仍未整改")
+
+
+def test_a_town_cannot_override(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(region=world.town_a)
+    _login(client, world, "town_a")
+
+    # when
+    response = client.post(
+        reverse("projects:override", args=[project.pk]), {"light": "green", "reason": "x"}
+    )
+
+    # then
+    assert response.status_code == 403
+    project.refresh_from_db()
+    assert project.light_override == ""
+
+
+def test_year_plan_in_wan_with_a_monthly_profile(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory()
+    _login(client, world, "industry")
+    url = reverse("projects:year_plan", args=[project.pk])
+    shares = "0.05 0.1 0.2 0.3 0.4 0.5 0.6 0.7 0.8 0.9 0.95 1"
+
+    # when
+    bad = client.post(url, {"year": 2026, "planned_investment": "6000", "monthly_shares": "1 2"})
+    good = client.post(url, {"year": 2026, "planned_investment": "6000", "monthly_shares": shares})
+
+    # then
+    assert "monthly_shares" in bad.context["form"].errors
+    assert good.status_code == 302
+    plan = ProjectYearPlan.objects.get(project=project)
+    assert plan.planned_investment == Decimal("60000000.00")
+    assert plan.monthly_shares[0] == 0.05
+    assert plan.monthly_shares[-1] == 1
+
+
+# --- documents and reviews --------------------------------------------------------------------
+
+
+def test_upload_a_document(world: Any, client: Client, settings: Any, tmp_path: Any) -> None:
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(kind=ProjectKind.BOND, level="", status=ProjectStatus.APPLIED)
+    _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:attachment_upload", args=[project.pk]),
+        {"kind": "legal_opinion", "title": "", "file": SimpleUploadedFile("意见.pdf", b"%PDF")},
+    )
+
+    # then
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(project=project)
+    assert (attachment.kind, attachment.title) == ("legal_opinion", "意见.pdf")
+
+
+def test_a_document_of_a_type_we_do_not_keep_is_refused(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory()
+    _login(client, world, "industry")
+
+    # when
+    response = client.post(
+        reverse("projects:attachment_upload", args=[project.pk]),
+        {"kind": "other", "file": SimpleUploadedFile("page.html", b"<script>")},
+    )
+
+    # then
+    assert "file" in response.context["form"].errors
+    assert not Attachment.objects.exists()
+
+
+def test_documents_download_only_within_scope(
+    world: Any, client: Client, settings: Any, tmp_path: Any
+) -> None:
+    # given
+    settings.MEDIA_ROOT = tmp_path
+    project = ProjectFactory(region=world.town_a)
+    attachment = Attachment.objects.create(
+        project=project,
+        region=project.region,
+        kind="contract",
+        title="合同",
+        file=SimpleUploadedFile("contract.pdf", b"%PDF-1.4 body"),
+    )
+    url = reverse("projects:attachment", args=[attachment.pk])
+
+    # when
+    _login(client, world, "town_a")
+    own = client.get(url)
+    _login(client, world, "town_b")
+    other = client.get(url)
+
+    # then
+    assert own.status_code == 200
+    assert own["Content-Disposition"].startswith("attachment")
+    assert b"".join(own.streaming_content) == b"%PDF-1.4 body"
+    assert other.status_code == 404
+
+
+def test_a_challenge_review_updates_the_score(world: Any, client: Client) -> None:
+    # given
+    project = ProjectFactory(kind=ProjectKind.CHALLENGE, level="", status=ProjectStatus.REVIEWING)
+    _login(client, world, "industry")
+    url = reverse("projects:review_add", args=[project.pk])
+
+    # when
+    client.post(url, {"reviewer": "专家甲", "score": "80"})
+    client.post(url, {"reviewer": "专家乙", "score": "91"})
+    page = client.get(reverse("projects:detail", args=[project.pk])).content.decode()
+
+    # then
+    project.refresh_from_db()
+    assert project.review_score == Decimal("85.50")
+    assert ChallengeReview.objects.filter(project=project).count() == 2
+    assert "专家甲" in page
+    assert "85.50" in page
