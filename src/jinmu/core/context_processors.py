@@ -5,18 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from jinmu.core.scoping import ScopeKind, can_read_audit, scope_for
-
-
-def _optional_url(name: str) -> str | None:
-    """The URL of a named page, or None while that page does not exist."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -35,14 +27,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append({"label": _("Chain gaps"), "url": reverse("chains:gaps"), "icon": "alert"})
     if scope.kind is not ScopeKind.NONE:
         items.append({"label": _("Projects"), "url": reverse("projects:list"), "icon": "target"})
-        # Pages other parts of the ledger provide; absent until they are installed.
+    if scope.kind in (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK):
         for label, name, icon in (
             (_("Project board"), "projects:board", "dashboard"),
-            (_("Problems"), "problems:list", "flag"),
+            (_("Attraction pipeline"), "projects:attraction", "funnel"),
+            (_("Weekly reports"), "projects:report_status", "calendar"),
+            (_("Weekly bulletin"), "projects:bulletin", "file"),
         ):
-            url = _optional_url(name)
-            if url is not None:
-                items.append({"label": label, "url": url, "icon": icon})
+            items.append({"label": label, "url": reverse(name), "icon": icon})
+    if scope.kind is not ScopeKind.NONE:
+        items.append({"label": _("Problems"), "url": reverse("problems:list"), "icon": "flag"})
     if can_read_audit(user):
         items.append({"label": _("Audit log"), "url": reverse("audit_log"), "icon": "history"})
     items.append({"label": _("API documentation"), "url": reverse("api-docs"), "icon": "api"})
