@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 class ProblemStatus(models.TextChoices):
     """Where a problem stands."""
 
-    OPEN = "open", _("Open")
+    OPEN = "open", _("Awaiting claim")
     CLAIMED = "claimed", _("Claimed")
     RESOLVED = "resolved", _("Resolved")
     CLOSED = "closed", _("Closed")

@@ -410,10 +410,10 @@ def _report_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict
     created = _created_on(project)
     if created is not None and created > deadline:
         text = _(
-            "Registered on %(created)s, after the deadline of week %(week)s (%(deadline)s): "
-            "no report expected yet."
+            "Entered in the ledger on %(created)s, after the deadline of week %(week)s "
+            "(%(deadline)s): no report expected yet."
         ) % {"created": created, "week": label, "deadline": deadline}
-        return _reason(LightRule.REPORT, Light.GREEN, text, registered_on=created, **inputs)
+        return _reason(LightRule.REPORT, Light.GREEN, text, entered_on=created, **inputs)
     if last is None:
         text = _("No weekly report for week %(week)s (due %(deadline)s); none ever submitted.")
     else:

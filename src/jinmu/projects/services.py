@@ -193,7 +193,7 @@ def create_project(
         to_status=project.status,
         changed_on=_today(),
         changed_by=actor if getattr(actor, "is_authenticated", False) else None,
-        reason=_("Registered"),
+        reason=_("Entered in the ledger"),
     )
     record_change(obj=project, action=AuditAction.CREATE, actor=actor, before=None)
     lights.refresh_light(project)
