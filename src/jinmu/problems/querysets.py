@@ -12,8 +12,9 @@ from jinmu.problems.choices import UNRESOLVED
 
 
 class ProblemQuerySet(ScopedQuerySet[Any]):
-    """Problems: region-wide roles see the region; a town or park what lies in it; a chain
-    office those of its chains' projects; an enterprise its own."""
+    """Problems: region-wide roles see the region; a town what lies in it; a park those of the
+    projects it sees and of its enterprises without a project; a chain office those of its
+    chains' projects; an enterprise its own."""
 
     def for_scope(self, scope: Scope) -> ProblemQuerySet:
         """Scope problems."""
@@ -22,7 +23,15 @@ class ProblemQuerySet(ScopedQuerySet[Any]):
         if scope.kind is ScopeKind.TOWN:
             return self.filter(region_id=scope.region_code)
         if scope.kind is ScopeKind.PARK:
-            return self.filter(Q(project__park_id=scope.unit_id) | Q(enterprise__park_id=scope.unit_id))
+            from jinmu.projects.models import Project
+
+            # A park sees the problems of the projects it sees; an enterprise of the park may
+            # also run projects elsewhere, and those (and their problems) are not the park's.
+            # Problems about no project are the park's when their enterprise lies in it.
+            return self.filter(
+                Q(project__in=Project.objects.for_scope(scope).values("pk"))
+                | Q(project__isnull=True, enterprise__park_id=scope.unit_id)
+            )
         if scope.kind is ScopeKind.CHAIN:
             return self.in_region(scope.region_prefix).filter(
                 project__chain__office_id=scope.unit_id

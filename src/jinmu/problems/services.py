@@ -4,7 +4,8 @@ Every function is keyword-only, atomic and audited; claim and resolve refuse a s
 The default due date is 10 working days after the problem is raised (枣庄: "solve or confirm
 within 10 working days", practice.md), counted on the region's working calendar (State Council
 holidays, adjusted weekends and the county's own overrides). The default owner unit is the
-project's responsible unit.
+project's responsible unit; a chosen one must be a unit of the problem's county that can own
+work (`assignable_units`, also used for milestone owners and approval authorities).
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinmu.core.choices import Role
+from jinmu.core.choices import Role, UnitKind
 from jinmu.core.models import Unit
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.services import check_version, save_object
@@ -41,6 +43,16 @@ _STAFF_ROLES = (
 # Coordinators may close a problem for any unit (a county leader coordinates across departments).
 _COORDINATOR_ROLES = (Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.COUNTY_LEADER)
 _STAFF_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
+# Kinds of units that can own work (a problem, a milestone, an approval): enterprises and banks
+# are the ones helped, not the ones who act, so they are never offered.
+OWNER_UNIT_KINDS = (
+    UnitKind.DEPARTMENT,
+    UnitKind.TOWN,
+    UnitKind.PARK,
+    UnitKind.INDUSTRY_OFFICE,
+    UnitKind.CHAIN_OFFICE,
+    UnitKind.LEADERSHIP,
+)
 
 
 @dataclass(frozen=True)
@@ -131,8 +143,40 @@ def _region_of(actor: Any, project: Any, enterprise: Any) -> str:
     return str(region_id)
 
 
-def resolve_unit(value: Any) -> Unit | None:
-    """A unit given as an instance or an id; an unknown or inactive one is refused."""
+def county_code(region_code: str) -> str:
+    """The county a region code lies in (its first six digits, GB/T 2260)."""
+    return str(region_code)[:6]
+
+
+def assignable_units(region_code: str) -> QuerySet[Unit]:
+    """Active units that can own work in the county of `region_code` (a county or town code):
+    its departments, towns, parks, offices and leadership; never another county's units, nor
+    enterprises or banks."""
+    return Unit.objects.filter(
+        region_id=county_code(region_code), is_active=True, kind__in=OWNER_UNIT_KINDS
+    ).order_by("kind", "name")
+
+
+def is_assignable(unit: Unit, region_code: str) -> bool:
+    """True when `unit` may own work in the county of `region_code`."""
+    return bool(
+        unit.is_active
+        and unit.kind in OWNER_UNIT_KINDS
+        and str(unit.region_id) == county_code(region_code)
+    )
+
+
+def unassignable_message() -> str:
+    """The per-field message for a unit that may not own work here."""
+    return _(
+        "Choose a department, town, park, office or leadership unit of this county; "
+        "this unit cannot take the work on here."
+    )
+
+
+def resolve_unit(value: Any, *, region_code: str | None = None) -> Unit | None:
+    """A unit given as an instance or an id; an unknown or inactive one is refused, and so is,
+    when `region_code` is given, one that cannot own work in that county."""
     if value in (None, ""):
         return None
     if isinstance(value, Unit):
@@ -144,7 +188,17 @@ def resolve_unit(value: Any) -> Unit | None:
             unit = None
     if unit is None:
         raise ValidationError(_("Choose an existing unit."), code="unknown_unit")
+    if region_code is not None and not is_assignable(unit, region_code):
+        raise ValidationError(unassignable_message(), code="unassignable_unit")
     return unit
+
+
+def problem_region(actor: Any, *, project: Any = None, enterprise: Any = None) -> str | None:
+    """Where a problem raised by `actor` would lie (None when the actor has no region)."""
+    try:
+        return _region_of(actor, project, enterprise)
+    except ValidationError:
+        return None
 
 
 def validate_problem(
@@ -189,18 +243,19 @@ def raise_problem(
     raised_on = _today(today)
     category = category or ProblemCategory.OTHER
     errors = validate_problem(title=title, category=category, due_on=due_on, raised_on=raised_on)
+    if enterprise is None and project is not None:
+        enterprise = project.enterprise
+    region_id = _region_of(actor, project, enterprise)
     try:
-        unit = resolve_unit(owner_unit)
+        unit = resolve_unit(owner_unit, region_code=region_id)
     except ValidationError as error:
         errors["owner_unit"] = error.messages
         unit = None
     if errors:
         raise ValidationError(errors)
-    if enterprise is None and project is not None:
-        enterprise = project.enterprise
     if unit is None and project is not None:
+        # The project's own responsible unit, as the ledger keeps it (not re-checked here).
         unit = project.responsible_unit
-    region_id = _region_of(actor, project, enterprise)
     if due_on is None:
         due_on = default_due_date(region_id, raised_on).day
     problem = Problem(

@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jinmu.core.choices import UnitKind
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.pagination import page_url, paginate
@@ -33,13 +32,6 @@ from jinmu.problems.models import Problem
 
 UNRESOLVED_FILTER = "unresolved"
 ALL_FILTER = "all"
-_OWNER_KINDS = (
-    UnitKind.DEPARTMENT,
-    UnitKind.TOWN,
-    UnitKind.PARK,
-    UnitKind.INDUSTRY_OFFICE,
-    UnitKind.CHAIN_OFFICE,
-)
 
 
 def _require_scope(request: HttpRequest) -> None:
@@ -48,9 +40,10 @@ def _require_scope(request: HttpRequest) -> None:
 
 
 def _owner_units(user: Any) -> Any:
+    """Units to filter the list by (any unit that can own a problem)."""
     return (
         Unit.objects.for_user(user)
-        .filter(is_active=True, kind__in=_OWNER_KINDS)
+        .filter(is_active=True, kind__in=services.OWNER_UNIT_KINDS)
         .order_by("kind", "name")
     )
 
@@ -124,11 +117,16 @@ class ProblemForm(forms.Form):
         help_text=gettext_lazy("Default: 10 working days from today."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any, project: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         owner = self.fields["owner_unit"]
         assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = _owner_units(user)
+        # Only units that can own work in the county where the problem will lie.
+        region = services.problem_region(user, project=project)
+        owner.queryset = (
+            services.assignable_units(region) if region is not None else Unit.objects.none()
+        )
+        owner.error_messages["invalid_choice"] = services.unassignable_message()
         bootstrap(self)
 
 
@@ -291,7 +289,7 @@ def problem_create(request: HttpRequest) -> HttpResponse:
         project = get_object_or_404(Project.objects.for_user(request.user), pk=int(project_id))
     if not services.can_raise(request.user, project=project):
         raise PermissionDenied
-    form = ProblemForm(request.POST or None, user=request.user)
+    form = ProblemForm(request.POST or None, user=request.user, project=project)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

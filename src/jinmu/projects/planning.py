@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -28,7 +29,9 @@ from django.utils.translation import gettext as _
 
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction
+from jinmu.core.models import AuditLog
 from jinmu.core.services import check_version, delete_object, save_object
+from jinmu.problems.services import is_assignable, unassignable_message
 from jinmu.projects import lights
 from jinmu.projects.choices import PlanState
 from jinmu.projects.models import Baseline, Milestone, Project
@@ -85,15 +88,25 @@ def _lock_project(project: Project, expected_version: int | None = None) -> Proj
 # --------------------------------------------------------------------------- milestones
 
 
-def _validate_milestone(milestone: Milestone, *, today: dt.date) -> None:
-    """Model rules plus: actual dates are facts, so never in the future. All errors at once,
-    by field."""
+def _validate_milestone(
+    milestone: Milestone, *, today: dt.date, previous_owner_id: int | None = None
+) -> None:
+    """Model rules plus: actual dates are facts, so never in the future, and a newly chosen
+    owner unit must be able to own work in the project's county. All errors at once, by
+    field."""
     errors: dict[str, list[Any]] = {}
     try:
         milestone.full_clean()
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             errors.setdefault(name, []).extend(messages)
+    owner = milestone.owner_unit
+    if (
+        owner is not None
+        and owner.pk != previous_owner_id
+        and not is_assignable(owner, milestone.region_id)
+    ):
+        errors.setdefault("owner_unit", []).append(unassignable_message())
     if milestone.actual_start and milestone.actual_start > today:
         errors.setdefault("actual_start", []).append(_("An actual date cannot be in the future."))
     if milestone.actual_end and milestone.actual_end > today:
@@ -147,6 +160,7 @@ def update_milestone(
     current_project = _lock_project(project)
     stored: Milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     check_version(stored, expected_version)
+    previous_owner_id = stored.owner_unit_id
     if current_project.plan_state == PlanState.APPROVED:
         frozen = {
             name: [_frozen_message()]
@@ -157,7 +171,7 @@ def update_milestone(
             raise ValidationError(frozen)
     _apply(stored, data)
     stored.region_id = current_project.region_id
-    _validate_milestone(stored, today=_today(today))
+    _validate_milestone(stored, today=_today(today), previous_owner_id=previous_owner_id)
     save_object(stored, actor=actor, validate=False)
     lights.refresh_light(current_project)
     milestone.refresh_from_db()
@@ -196,7 +210,7 @@ def complete_milestone(
     stored: Milestone = Milestone.objects.select_for_update().get(pk=milestone.pk)
     check_version(stored, expected_version)
     stored.actual_end = on
-    _validate_milestone(stored, today=_today(today))
+    _validate_milestone(stored, today=_today(today), previous_owner_id=stored.owner_unit_id)
     save_object(stored, actor=actor, validate=False)
     lights.refresh_light(current_project)
     milestone.refresh_from_db()
@@ -388,7 +402,8 @@ def reject_replan(
 ) -> Project:
     """Refuse a re-plan: the planned side returns to the latest baseline (milestones added
     meanwhile are removed, removed ones come back with their old identity) and the plan is
-    approved again. Actual dates recorded meanwhile are kept."""
+    approved again. Actual dates are kept, those of a removed milestone included (taken from
+    the audit log's record of its removal)."""
     _require_approver(actor, project)
     current = _lock_project(project, expected_version)
     if current.plan_state != PlanState.REPLANNING:
@@ -409,15 +424,47 @@ def reject_replan(
             for name, value in values.items():
                 setattr(milestone, name, value)
             save_object(milestone, actor=actor, validate=False)
+    last_states = _last_deleted_states(entries)
     for pk, entry in entries.items():
         restored = Milestone(pk=pk, project=current, region_id=current.region_id)
         for name, value in _entry_values(entry).items():
             setattr(restored, name, value)
+        # The baseline keeps the planned side only; the actual dates (and the version, so a
+        # page opened before the removal stays stale) come from the row's last audited state.
+        last = last_states.get(pk, {})
+        restored.actual_start = _iso_date(last.get("actual_start"))
+        restored.actual_end = _iso_date(last.get("actual_end"))
+        if last.get("version"):
+            restored.version = int(last["version"]) + 1
         save_object(restored, actor=actor, validate=False)
     _set_plan_state(actor=actor, project=current, state=PlanState.APPROVED, replan_reason="")
     lights.refresh_light(current)
     project.refresh_from_db()
     return current
+
+
+def _last_deleted_states(pks: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The state each milestone had when it was last deleted, from the audit log."""
+    keys = [str(pk) for pk in pks]
+    if not keys:
+        return {}
+    rows = (
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Milestone),
+            object_id__in=keys,
+            action=AuditAction.DELETE,
+        )
+        .order_by("object_id", "-time", "-id")
+        .values_list("object_id", "before")
+    )
+    states: dict[int, dict[str, Any]] = {}
+    for object_id, before in rows:
+        states.setdefault(int(object_id), before or {})
+    return states
+
+
+def _iso_date(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
 
 
 def _entry_values(entry: Mapping[str, Any]) -> dict[str, Any]:

@@ -149,3 +149,111 @@ def test_overdue(world: Any, project: Any) -> None:
     assert services.is_overdue(problem, dt.date(2026, 12, 2))
     problem.status = ProblemStatus.RESOLVED
     assert not services.is_overdue(problem, dt.date(2026, 12, 2))
+
+
+# --------------------------------------------------------------------------- owner units
+
+
+@pytest.fixture
+def foreign_units(world: Any) -> dict[str, Any]:
+    """Units that must never own a problem of 宁津县: another county's department, an
+    enterprise, a bank and a disbanded department; and the county leadership, which may."""
+    from jinmu.core.choices import RegionLevel, UnitKind
+    from jinmu.core.tests.factories import RegionFactory
+
+    qingyun = RegionFactory(
+        code="371423", name="庆云县", level=RegionLevel.COUNTY, parent=world.county.parent
+    )
+    return {
+        "other_county": UnitFactory(name="庆云县自然资源局", region=qingyun),
+        "enterprise": UnitFactory(name="某某机械有限公司", kind=UnitKind.ENTERPRISE),
+        "bank": UnitFactory(name="宁津农商银行", kind=UnitKind.BANK),
+        "inactive": UnitFactory(name="原招商局", is_active=False),
+        "leadership": UnitFactory(name="县委县政府", kind=UnitKind.LEADERSHIP),
+    }
+
+
+def test_assignable_units_are_the_countys_working_units(
+    world: Any, foreign_units: dict[str, Any]
+) -> None:
+    names = set(services.assignable_units(world.town_a.code).values_list("name", flat=True))
+    assert {
+        "产业办",
+        "健身器材链长办",
+        "大曹镇人民政府",
+        "健身器材产业园",
+        "工业和信息化局",
+    } <= names
+    assert "县委县政府" in names
+    for key in ("other_county", "enterprise", "bank", "inactive"):
+        assert foreign_units[key].name not in names
+    # a county code and a town code of the county give the same units
+    assert set(services.assignable_units(world.county.code)) == set(
+        services.assignable_units(world.town_b.code)
+    )
+
+
+@pytest.mark.parametrize("key", ["other_county", "enterprise", "bank", "inactive"])
+def test_owner_unit_outside_the_countys_working_units_is_refused(
+    world: Any, project: Any, foreign_units: dict[str, Any], key: str
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        raise_one(world, project, owner_unit=foreign_units[key].pk)
+    assert set(info.value.message_dict) == {"owner_unit"}
+    assert not Problem.objects.exists()
+
+
+def test_owner_unit_of_the_county_is_accepted(
+    world: Any, project: Any, foreign_units: dict[str, Any]
+) -> None:
+    problem = raise_one(world, project, owner_unit=foreign_units["leadership"])
+    assert problem.owner_unit == foreign_units["leadership"]
+    assert raise_one(world, project, owner_unit=world.park.pk).owner_unit == world.park
+
+
+def test_weekly_report_cannot_give_a_problem_to_a_bank(
+    world: Any, project: Any, foreign_units: dict[str, Any]
+) -> None:
+    from jinmu.projects import reporting
+    from jinmu.projects.models import WeeklyReport
+
+    def submit(owner: Any) -> WeeklyReport:
+        return reporting.submit_report(
+            actor=world.user("town_a"),
+            project=project,
+            week=dt.date(2026, 11, 16),
+            invested_this_week="1000000",
+            percent_complete=10,
+            problems=[{"title": "贷款未放款", "owner_unit": owner.pk}],
+            today=dt.date(2026, 11, 25),
+        )
+
+    with pytest.raises(ValidationError) as info:
+        submit(foreign_units["bank"])
+    assert services.unassignable_message() in str(info.value.messages)
+    assert not Problem.objects.exists()
+    assert not WeeklyReport.objects.exists()
+    # the same report with a department of the county goes through
+    submit(world.town_a_unit)
+    assert Problem.objects.get().owner_unit == world.town_a_unit
+
+
+# --------------------------------------------------------------------------- park scope
+
+
+def test_park_sees_problems_of_its_projects_not_of_its_enterprises_elsewhere(
+    world: Any,
+) -> None:
+    from jinmu.enterprises.tests.factories import EnterpriseFactory
+
+    firm = EnterpriseFactory(name="园区健身器材有限公司", park=world.park)
+    inside = ProjectFactory(region=world.town_a, park=world.park, enterprise=firm, name="园内项目")
+    outside = ProjectFactory(region=world.town_b, enterprise=firm, name="园外项目")
+    industry = world.user("industry")
+    mine = services.raise_problem(actor=industry, title="园内缺电", project=inside)
+    elsewhere = services.raise_problem(actor=industry, title="园外缺地", project=outside)
+    loose = services.raise_problem(actor=industry, title="企业融资难", enterprise=firm)
+
+    visible = set(Problem.objects.for_user(world.user("park")))
+    assert visible == {mine, loose}
+    assert elsewhere not in visible

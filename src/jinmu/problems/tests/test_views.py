@@ -241,3 +241,37 @@ def test_api_claim_and_resolve(world: Any, pool: Any) -> None:
         .status_code
         == 403
     )
+
+
+def test_problem_form_offers_only_the_countys_working_units(client: Any, world: Any) -> None:
+    from jinmu.core.choices import RegionLevel, UnitKind
+    from jinmu.core.tests.factories import RegionFactory
+
+    qingyun = RegionFactory(
+        code="371423", name="庆云县", level=RegionLevel.COUNTY, parent=world.county.parent
+    )
+    stranger = UnitFactory(name="庆云县住建局", region=qingyun)
+    bank = UnitFactory(name="宁津农商银行", kind=UnitKind.BANK)
+    project = ProjectFactory(region=world.town_a, responsible_unit=world.town_a_unit)
+    client.force_login(world.user("town_a"))
+    url = reverse("problems:create") + f"?project={project.pk}"
+    page = client.get(url)
+    offered = set(page.context["form"].fields["owner_unit"].queryset)
+    assert world.town_b_unit in offered
+    assert stranger not in offered
+    assert bank not in offered
+    for unit in (stranger, bank):
+        response = client.post(url, {"title": "缺电", "category": "energy", "owner_unit": unit.pk})
+        assert response.status_code == 200
+        assert response.context["form"].errors["owner_unit"] == [services.unassignable_message()]
+    assert not Problem.objects.exists()
+
+
+def test_open_problems_read_awaiting_claim(client: Any, world: Any, pool: Any) -> None:
+    client.force_login(world.user("town_a"))
+    html = client.get(reverse("problems:list")).content.decode()
+    assert str(ProblemStatus.OPEN.label) == "Awaiting claim"
+    assert html.count(">Awaiting claim</span>") == 3
+    assert '<option value="open">Awaiting claim</option>' in html
+    detail = client.get(reverse("problems:detail", args=[pool["a"].pk])).content.decode()
+    assert "Awaiting claim" in detail

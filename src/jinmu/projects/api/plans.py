@@ -30,9 +30,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from jinmu.core.choices import UnitKind
 from jinmu.core.models import Unit
 from jinmu.core.services import StaleObjectError
+from jinmu.problems.services import is_assignable, unassignable_message
 from jinmu.projects import approvals, planning
 from jinmu.projects.models import ApprovalItem, Baseline, Milestone, Project
 
@@ -88,7 +88,12 @@ class MilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
     """A milestone of a battle map, with its state and days late as of today."""
 
     owner_unit = serializers.PrimaryKeyRelatedField(
-        queryset=Unit.objects.exclude(kind=UnitKind.ENTERPRISE), allow_null=True, required=False
+        queryset=Unit.objects.all(),
+        allow_null=True,
+        required=False,
+        help_text=_(
+            "Id of a department, town, park, office or leadership unit of the project's county."
+        ),
     )
     owner_unit_name = serializers.CharField(
         source="owner_unit.name", read_only=True, allow_null=True
@@ -123,6 +128,19 @@ class MilestoneSerializer(serializers.ModelSerializer):  # type: ignore[type-arg
             "updated_at",
         )
         read_only_fields = ("id", "project", "version", "created_at", "updated_at")
+
+    def validate_owner_unit(self, value: Unit | None) -> Unit | None:
+        """Only a unit that can own work in the project's county (the one already stored is
+        kept as it is)."""
+        if value is None:
+            return value
+        instance = self.instance if isinstance(self.instance, Milestone) else None
+        if instance is not None and instance.owner_unit_id == value.pk:
+            return value
+        project = instance.project if instance is not None else self.context.get("project")
+        if project is None or not is_assignable(value, project.region_id):
+            raise ValidationError(unassignable_message())
+        return value
 
     def get_state(self, obj: Milestone) -> str:
         """Where the milestone stands today."""
@@ -308,9 +326,16 @@ class ProjectMilestoneViewSet(
         project = _project(self.request, self.kwargs["project_pk"])
         return Milestone.objects.filter(project=project).select_related("owner_unit")
 
+    def get_serializer_context(self) -> dict[str, Any]:
+        """The project, against which a new milestone's owner unit is checked."""
+        context = dict(super().get_serializer_context())
+        if not getattr(self, "swagger_fake_view", False) and self.request.method == "POST":
+            context["project"] = _project(self.request, self.kwargs["project_pk"])
+        return context
+
     def perform_create(self, serializer: Any) -> None:
         """Add through the service."""
-        project = _project(self.request, self.kwargs["project_pk"])
+        project = serializer.context["project"]
         try:
             serializer.instance = planning.add_milestone(
                 actor=self.request.user, project=project, data=serializer.service_data()

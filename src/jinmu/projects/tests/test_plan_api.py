@@ -291,3 +291,38 @@ def test_schema_documents_the_plan_endpoints(api: APIClient, world: Any) -> None
         "/api/v1/projects/{project_pk}/plan/approve/",
     ):
         assert path in paths, path
+
+
+# --------------------------------------------------------------------------- owner units
+
+
+def test_owner_unit_must_work_in_the_projects_county(
+    api: APIClient, world: Any, project: Project
+) -> None:
+    from jinmu.core.choices import RegionLevel, UnitKind
+    from jinmu.core.tests.factories import RegionFactory
+    from jinmu.problems.services import unassignable_message
+
+    qingyun = RegionFactory(
+        code="371423", name="庆云县", level=RegionLevel.COUNTY, parent=world.county.parent
+    )
+    others = [
+        UnitFactory(name="庆云县住建局", region=qingyun),
+        UnitFactory(name="某某机械有限公司", kind=UnitKind.ENTERPRISE),
+        UnitFactory(name="宁津农商银行", kind=UnitKind.BANK),
+    ]
+    as_user(api, world, "town_a")
+    url = f"{API}/projects/{project.pk}/milestones/"
+    for unit in others:
+        response = api.post(url, {**NEW, "owner_unit": unit.pk}, format="json")
+        assert response.status_code == 400
+        assert response.json() == {"owner_unit": [unassignable_message()]}
+    assert Milestone.objects.count() == 1
+    milestone = project.milestones.get()
+    detail = f"{API}/milestones/{milestone.pk}/"
+    response = api.patch(detail, {"owner_unit": others[2].pk}, format="json")
+    assert response.status_code == 400
+    assert list(response.json()) == ["owner_unit"]
+    response = api.patch(detail, {"owner_unit": world.park.pk}, format="json")
+    assert response.status_code == 200
+    assert response.json()["owner_unit_name"] == "健身器材产业园"

@@ -560,3 +560,90 @@ def test_plan_and_approvals_panels(world: Any, project: Project) -> None:
         Context({"project": project, "user": world.user("leader")})
     )
     assert "Awaiting your approval" in leader_html
+
+
+# --------------------------------------------------------------------------- unit choices
+
+
+def strangers(world: Any) -> list[Any]:
+    """Units that cannot own work in 宁津县: another county's department, an enterprise, a
+    bank."""
+    from jinmu.core.choices import RegionLevel, UnitKind
+    from jinmu.core.tests.factories import RegionFactory
+
+    qingyun = RegionFactory(
+        code="371423", name="庆云县", level=RegionLevel.COUNTY, parent=world.county.parent
+    )
+    return [
+        UnitFactory(name="庆云县住建局", region=qingyun),
+        UnitFactory(name="某某机械有限公司", kind=UnitKind.ENTERPRISE),
+        UnitFactory(name="宁津农商银行", kind=UnitKind.BANK),
+    ]
+
+
+def test_milestone_owner_is_chosen_among_the_countys_units(
+    client: Any, world: Any, project: Project
+) -> None:
+    others = strangers(world)
+    client.force_login(world.user("town_a"))
+    page = client.get(plan_url(project))
+    offered = set(page.context["add_form"].fields["owner_unit"].queryset)
+    assert {world.town_b_unit, world.park, world.industry_office} <= offered
+    assert not offered & set(others)
+    body = page.content.decode()
+    assert "宁津农商银行" not in body
+    assert "庆云县住建局" not in body
+    for unit in others:
+        response = client.post(
+            reverse("projects:milestone_create", args=[project.pk]),
+            {
+                "name": "竣工验收",
+                "planned_start": "2026-09-01",
+                "planned_end": "2026-09-30",
+                "owner_unit": unit.pk,
+                "weight": "1",
+                "sort_order": "3",
+            },
+        )
+        assert response.status_code == 200
+        assert list(response.context["add_form"].errors) == ["owner_unit"]
+    assert Milestone.objects.count() == 2
+    # an approved plan may reassign the owner, but only to a unit of the county
+    approve(world, project)
+    milestone = Milestone.objects.get(name="主体封顶")
+    edit_url = reverse("projects:milestone_edit", args=[project.pk, milestone.pk])
+    data = {"owner_unit": others[0].pk, "sort_order": "2", "version": milestone.version}
+    response = client.post(edit_url, data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["owner_unit"]
+    response = client.post(edit_url, {**data, "owner_unit": world.town_a_unit.pk})
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.owner_unit == world.town_a_unit
+
+
+def test_approval_authority_is_chosen_among_the_countys_units(client: Any, world: Any) -> None:
+    others = strangers(world)
+    bureau = UnitFactory(name="自然资源局")
+    project = ProjectFactory(region=world.town_a)
+    client.force_login(world.user("town_a"))
+    url = reverse("projects:approvals", args=[project.pk])
+    offered = set(client.get(url).context["form"].fields["authority"].queryset)
+    assert bureau in offered
+    assert not offered & set(others)
+    for unit in others:
+        response = client.post(url, {"kind": "land", "authority": unit.pk})
+        assert response.status_code == 200
+        assert list(response.context["form"].errors) == ["authority"]
+    assert not ApprovalItem.objects.exists()
+    assert client.post(url, {"kind": "land", "authority": bureau.pk}).status_code == 302
+    item = ApprovalItem.objects.get()
+    assert item.authority == bureau
+    response = client.post(
+        reverse("projects:approval_edit", args=[project.pk, item.pk]),
+        {"kind": "land", "authority": others[0].pk, "version": item.version},
+    )
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["authority"]
+    item.refresh_from_db()
+    assert item.authority == bureau

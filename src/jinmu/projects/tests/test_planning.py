@@ -524,3 +524,95 @@ def test_rows_compare_with_the_chosen_baseline(world: Any) -> None:
     assert [r.name for r in removed] == ["拆除"]
     summary = planning.plan_summary(project, today=TODAY)
     assert summary.slipped_count == 1
+
+
+# --------------------------------------------------------------------------- owner units
+
+
+def other_county_unit(world: Any) -> Any:
+    """A department of 庆云县, a neighbouring county."""
+    from jinmu.core.choices import RegionLevel
+    from jinmu.core.tests.factories import RegionFactory
+
+    qingyun = RegionFactory(
+        code="371423", name="庆云县", level=RegionLevel.COUNTY, parent=world.county.parent
+    )
+    return UnitFactory(name="庆云县住建局", region=qingyun)
+
+
+def test_owner_unit_must_work_in_the_projects_county(world: Any) -> None:
+    from jinmu.core.choices import UnitKind
+
+    project = town_project(world)
+    stranger = other_county_unit(world)
+    bank = UnitFactory(name="宁津农商银行", kind=UnitKind.BANK)
+    for unit in (stranger, bank):
+        with pytest.raises(ValidationError) as info:
+            add(world, project, owner_unit=unit)
+        assert set(field_errors(info)) == {"owner_unit"}
+    assert not Milestone.objects.exists()
+    milestone = add(world, project, owner_unit=world.park)
+    with pytest.raises(ValidationError) as info:
+        planning.update_milestone(
+            actor=world.user("town_a"), milestone=milestone, data={"owner_unit": bank}, today=TODAY
+        )
+    assert set(field_errors(info)) == {"owner_unit"}
+    milestone.refresh_from_db()
+    assert milestone.owner_unit == world.park
+
+
+def test_an_owner_stored_before_the_rule_does_not_block_other_changes(world: Any) -> None:
+    project = town_project(world)
+    milestone = MilestoneFactory(project=project, owner_unit=other_county_unit(world))
+    planning.update_milestone(
+        actor=world.user("town_a"),
+        milestone=milestone,
+        data={"actual_start": D(2026, 3, 2)},
+        today=TODAY,
+    )
+    milestone.refresh_from_db()
+    assert milestone.actual_start == D(2026, 3, 2)
+
+
+def test_rejected_replan_brings_a_removed_milestone_back_with_its_actual_dates(
+    world: Any,
+) -> None:
+    # given an approved plan whose first milestone is done and the second under way
+    project = town_project(world)
+    town = world.user("town_a")
+    done = add(world, project, name="开工", actual_start=D(2026, 3, 2), actual_end=D(2026, 3, 30))
+    going = add(
+        world,
+        project,
+        name="主体",
+        planned_start=D(2026, 4, 1),
+        planned_end=D(2026, 8, 31),
+        actual_start=D(2026, 4, 3),
+        sort_order=2,
+    )
+    approved(world, project)
+    # a re-plan records an actual date on one, then removes both
+    planning.request_replan(actor=town, project=project, reason="合并节点")
+    going = planning.update_milestone(
+        actor=town, milestone=going, data={"actual_end": D(2026, 5, 10)}, today=TODAY
+    )
+    version_when_removed = going.version
+    planning.delete_milestone(actor=town, milestone=done)
+    planning.delete_milestone(actor=town, milestone=going)
+    # when the re-plan is refused
+    planning.reject_replan(actor=world.user("leader"), project=project)
+    # then both come back with their identity and every actual date
+    rows = {m.pk: m for m in Milestone.objects.filter(project=project)}
+    assert set(rows) == {done.pk, going.pk}
+    assert (rows[done.pk].actual_start, rows[done.pk].actual_end) == (
+        D(2026, 3, 2),
+        D(2026, 3, 30),
+    )
+    assert (rows[going.pk].actual_start, rows[going.pk].actual_end) == (
+        D(2026, 4, 3),
+        D(2026, 5, 10),
+    )
+    # a page opened before the removal is stale, not silently accepted
+    assert rows[going.pk].version > version_when_removed
+    summary = planning.plan_summary(project, today=TODAY)
+    assert (summary.done, summary.weighted_percent) == (2, 100)

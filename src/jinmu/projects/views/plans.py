@@ -21,6 +21,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -33,10 +34,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from jinmu.core.choices import UnitKind
 from jinmu.core.models import Unit
 from jinmu.core.services import StaleObjectError
 from jinmu.core.uploads import neutralise_cell
+from jinmu.problems.services import assignable_units, unassignable_message
 from jinmu.projects import approvals as approval_queries
 from jinmu.projects import planning, services
 from jinmu.projects.choices import PlanState
@@ -74,8 +75,17 @@ def _add_version(form: forms.BaseForm, version: int | None) -> None:
         form.initial["version"] = version
 
 
-def _units() -> Any:
-    return Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE).order_by("name")
+def _scope_units(field: forms.Field, project: Project, current_id: int | None) -> None:
+    """Offer (and accept) only units that can own work in the project's county; the value
+    already stored stays acceptable, so an old row can still be saved unchanged."""
+    assert isinstance(field, forms.ModelChoiceField)
+    units = assignable_units(project.region_id)
+    if current_id is not None:
+        units = Unit.objects.filter(Q(pk__in=units.values("pk")) | Q(pk=current_id)).order_by(
+            "kind", "name"
+        )
+    field.queryset = units
+    field.error_messages["invalid_choice"] = unassignable_message()
 
 
 class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -96,9 +106,11 @@ class MilestoneForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.project = project
         self.instance.region_id = project.region_id
         _add_version(self, self.instance.version if self.instance.pk else None)
-        owner = self.fields["owner_unit"]
-        assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = _units()
+        _scope_units(
+            self.fields["owner_unit"],
+            project,
+            self.instance.owner_unit_id if self.instance.pk else None,
+        )
         if project.plan_state == PlanState.APPROVED:
             for name in planning.FROZEN_FIELDS:
                 self.fields[name].disabled = True
@@ -157,9 +169,11 @@ class ApprovalForm(forms.ModelForm):  # type: ignore[type-arg]
         self.instance.project = project
         self.instance.region_id = project.region_id
         _add_version(self, self.instance.version if self.instance.pk else None)
-        authority = self.fields["authority"]
-        assert isinstance(authority, forms.ModelChoiceField)
-        authority.queryset = _units()
+        _scope_units(
+            self.fields["authority"],
+            project,
+            self.instance.authority_id if self.instance.pk else None,
+        )
         _bootstrap(self)
 
     def service_data(self) -> dict[str, Any]:
