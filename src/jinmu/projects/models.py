@@ -839,3 +839,19 @@ def settings_for(region: Region | str) -> LedgerSettings:
         if candidate in rows:
             return rows[candidate]
     return LedgerSettings(region_id=code)
+
+
+class LightGeneration(models.Model):
+    """A counter per county, bumped by every write of lights there: the portfolio board's
+    counts are cached under it, so any change of a light (or of what a light is counted by)
+    makes the next board read count afresh, in every server process."""
+
+    county = models.CharField(_("county code"), max_length=12, primary_key=True)
+    counter = models.BigIntegerField(_("counter"), default=0)
+
+    class Meta:
+        verbose_name = _("light generation")
+        verbose_name_plural = _("light generations")
+
+    def __str__(self) -> str:
+        return f"{self.county}: {self.counter}"

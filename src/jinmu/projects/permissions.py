@@ -45,10 +45,7 @@ def can_report(user: Any, project: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.has_role(Role.ENTERPRISE):
-        return bool(
-            user.enterprise_id is not None
-            and project.enterprise_id == user.enterprise_id
-        )
+        return bool(user.enterprise_id is not None and project.enterprise_id == user.enterprise_id)
     return can_edit_project(user, project)
 
 
@@ -63,3 +60,8 @@ def can_approve_plans(user: Any) -> bool:
 def can_override_light(user: Any) -> bool:
     """A manual light is a supervision decision: industry office and county leaders only."""
     return can_approve_plans(user)
+
+
+def can_curate(user: Any) -> bool:
+    """Who keeps the curated project lists (双十 …): the industry office and the admin."""
+    return can_approve_plans(user) and can_create_projects(user)

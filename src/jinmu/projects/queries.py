@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Max, Min
+from django.core.cache import cache
+from django.db.models import Count, F, Max, Min, Sum
 from django.utils.translation import gettext as _
 
 from jinmu.chains.models import Chain
@@ -22,7 +23,7 @@ from jinmu.core.choices import RegionLevel
 from jinmu.core.models import Region, Unit
 from jinmu.core.scoping import Scope, scope_for
 from jinmu.projects.choices import Light, ProjectKind
-from jinmu.projects.models import Project
+from jinmu.projects.models import LightGeneration, Project
 
 # Column order of the board: the three colours as leaders read them, then "no data".
 BOARD_LIGHTS: tuple[str, ...] = (Light.RED, Light.YELLOW, Light.GREEN, Light.GREY)
@@ -146,11 +147,52 @@ class LightCounts:
     computed_to: dt.date | None = None
 
 
-def light_counts(user: Any) -> LightCounts:
-    """Monitored projects in the user's scope counted by light, per dimension and key.
+# Counts of a scope are cached under the county's light generation (decision 0004). The
+# timeout only bounds what no light write announces (a chain given to another office).
+BOARD_CACHE_SECONDS = 600
 
-    `by[dimension][key][light]` (key as text, "" for none), from one GROUP BY query.
-    """
+
+def bump_light_generation(region_codes: Iterable[str]) -> None:
+    """Announce that lights changed in these regions' counties (called by every light write,
+    inside its transaction, so a rolled-back write announces nothing)."""
+    counties = sorted({code[:6] for code in region_codes if code})
+    for county in counties:
+        updated = LightGeneration.objects.filter(county=county).update(counter=F("counter") + 1)
+        if not updated:
+            LightGeneration.objects.get_or_create(county=county, defaults={"counter": 1})
+
+
+def _cache_key(scope: Scope) -> str:
+    """The scope's cache key under the current generation of its counties."""
+    prefix = scope.region_prefix or scope.region_code[:6]
+    generation = (
+        LightGeneration.objects.filter(county__startswith=prefix).aggregate(n=Sum("counter"))["n"]
+        if prefix
+        else LightGeneration.objects.aggregate(n=Sum("counter"))["n"]
+    )
+    return (
+        f"projects:board:{scope.kind.value}:{scope.region_prefix}:{scope.region_code}:"
+        f"{scope.unit_id}:{scope.enterprise_id}:{generation or 0}"
+    )
+
+
+def light_counts(user: Any) -> LightCounts:
+    """Monitored projects in the user's scope counted by light, per dimension and key
+    (`by[dimension][key][light]`, key as text, "" for none): one GROUP BY query, cached until
+    the next light write in the county."""
+    key = _cache_key(scope_for(user))
+    cached = cache.get(key)
+    if cached is not None:
+        by, first, last = cached
+        return LightCounts(by=by, computed_from=first, computed_to=last)
+    result = _count_lights(user)
+    plain = {d: {k: dict(v) for k, v in rows.items()} for d, rows in result.by.items()}
+    cache.set(key, (plain, result.computed_from, result.computed_to), BOARD_CACHE_SECONDS)
+    return LightCounts(by=plain, computed_from=result.computed_from, computed_to=result.computed_to)
+
+
+def _count_lights(user: Any) -> LightCounts:
+    """The uncached count behind `light_counts`."""
     grouped: dict[str, dict[str, dict[str, int]]] = {
         d: defaultdict(lambda: defaultdict(int)) for d in DIMENSIONS
     }

@@ -44,6 +44,7 @@ from jinmu.projects.models import (
 )
 from jinmu.projects.permissions import (
     can_create_projects,
+    can_curate,
     can_edit_project,
     can_override_light,
 )
@@ -96,7 +97,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     ProjectKind.KEY: (),
     ProjectKind.RENOVATION: ("direction", "equipment_investment"),
     ProjectKind.BOND: ("bond_requested", "bond_issued", "bond_disbursed", "coverage_ratio"),
-    ProjectKind.CHALLENGE: ("solver", "reward", "review_score", "objection_until"),
+    ProjectKind.CHALLENGE: ("solver", "reward", "objection_until"),
 }
 ALL_FIELDS = tuple(dict.fromkeys(COMMON_FIELDS + sum(KIND_FIELDS.values(), ())))
 APPROVAL_FIELDS = ("kind", "name", "planned_on", "actual_on", "authority", "note")
@@ -120,6 +121,7 @@ _DERIVED_FIELDS = (
     "light_override_reason",
     "light_override_by",
     "light_override_at",
+    "review_score",
 )
 
 # Children whose region follows the project's.
@@ -156,6 +158,22 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
+def _check_tags(actor: Any, project: Project | None, tags: Iterable[ProjectTag] | None) -> None:
+    """Only the list keepers change which curated lists a project is on."""
+    if tags is None:
+        return
+    wanted = {tag.pk for tag in tags}
+    current = set(project.tags.values_list("pk", flat=True)) if project and project.pk else set()
+    if wanted != current and not can_curate(actor):
+        raise ValidationError({"tags": _("Only the industry office keeps the project lists.")})
+
+
+def _require_visible(actor: Any, project: Project, message: str) -> None:
+    """Refuse (rolling the write back) when the actor would no longer see the project."""
+    if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
+        raise PermissionDenied(message)
+
+
 @transaction.atomic
 def create_project(
     *,
@@ -181,10 +199,11 @@ def create_project(
     if project.lead_owner_id and project.lead_owner_named_on is None:
         project.lead_owner_named_on = _today()
     project.full_clean()
+    tags = list(tags)
+    _check_tags(actor, None, tags or None)
     # The creator must be able to see what they create: a town registers only in its town.
     project.save()
-    if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
-        raise PermissionDenied(_("You may only register projects inside your own area."))
+    _require_visible(actor, project, _("You may only register projects inside your own area."))
     if tags:
         project.tags.set(tags)
     StatusChange.objects.create(
@@ -226,13 +245,29 @@ def update_project(
     for name in _DERIVED_FIELDS:
         setattr(project, name, getattr(current, name))
     save_object(project, actor=actor, expected_version=None)
+    # An editor cannot move a project out of their own sight (a town to another town, a chain
+    # office off its chain): the whole write is rolled back.
+    _require_visible(actor, project, _("You may not move a project outside your own area."))
     if project.region_id != old_region:
-        for relation in _CHILD_RELATIONS:
-            getattr(project, relation).update(region_id=project.region_id)
+        _follow_region(project)
     if tags is not None:
+        tags = list(tags)
+        _check_tags(actor, project, tags)
         project.tags.set(tags)
     lights.refresh_light(project)
     return project
+
+
+def _follow_region(project: Project) -> None:
+    """Every row of the project (and its report photos and problems) moves with it, so that
+    the new town sees them and the old one no longer does."""
+    from jinmu.problems.models import Problem
+    from jinmu.projects.models import ReportPhoto
+
+    for relation in _CHILD_RELATIONS:
+        getattr(project, relation).update(region_id=project.region_id)
+    ReportPhoto.objects.filter(report__project=project).update(region_id=project.region_id)
+    Problem.objects.filter(project=project).update(region_id=project.region_id)
 
 
 def _lifecycle_states(kind: str) -> list[tuple[str, str]]:
@@ -277,6 +312,38 @@ def transition(
         raise ValidationError({"on": _("A transition cannot be dated in the future.")})
     if to_status == ProjectStatus.TERMINATED and not reason.strip():
         raise ValidationError({"reason": _("Say why the project is terminated.")})
+    # History stays in order; the registration entry does not count, since a project already
+    # under way is often entered after the fact and its earlier steps dated back.
+    last = (
+        current.history.exclude(from_status="")
+        .order_by("-changed_on", "-id")
+        .values_list("changed_on", flat=True)
+        .first()
+    )
+    if last is not None and day < last:
+        raise ValidationError(
+            {
+                "on": _("The date cannot be before the previous status change (%(day)s).")
+                % {"day": last.isoformat()}
+            }
+        )
+    if (
+        current.kind == ProjectKind.CHALLENGE
+        and current.status == ProjectStatus.PUBLICITY
+        and to_status == ProjectStatus.ESTABLISHED
+    ):
+        # 揭榜挂帅: the result is established only after the objection window has closed.
+        if current.objection_until is None:
+            raise ValidationError(
+                {"status": _("Enter the end of the objection window before establishing.")}
+            )
+        if day <= current.objection_until:
+            raise ValidationError(
+                {
+                    "status": _("Objections are open until %(day)s.")
+                    % {"day": current.objection_until.isoformat()}
+                }
+            )
     before = snapshot(current)
     from_status = current.status
     current.status = to_status
@@ -313,15 +380,17 @@ def set_year_plan(
     year: int,
     planned_investment: Decimal,
     monthly_shares: list[Any] | None = None,
+    expected_version: int | None = None,
 ) -> ProjectYearPlan:
-    """Set the investment a project plans to complete in a year (creates or replaces)."""
+    """Set the investment a project plans to complete in a year (creates or replaces; a
+    replacement carries the version the form read)."""
     require_editor(actor, project)
     plan = ProjectYearPlan.objects.filter(project=project, year=year).first()
     if plan is None:
         plan = ProjectYearPlan(project=project, year=year, region_id=project.region_id)
     plan.planned_investment = planned_investment
     plan.monthly_shares = monthly_shares or None
-    save_object(plan, actor=actor)
+    save_object(plan, actor=actor, expected_version=expected_version)
     lights.refresh_light(project)
     return plan
 
@@ -428,14 +497,18 @@ def override_light(
 
 @transaction.atomic
 def save_tag(
-    *, actor: Any, region_id: str, name: str, description: str = "", tag: ProjectTag | None = None
+    *,
+    actor: Any,
+    region_id: str,
+    name: str,
+    description: str = "",
+    tag: ProjectTag | None = None,
+    expected_version: int | None = None,
 ) -> ProjectTag:
     """Create or rename a curated project list (e.g. 双十)."""
-    from jinmu.projects.permissions import can_approve_plans
-
-    if not can_approve_plans(actor):
+    if not can_curate(actor):
         raise PermissionDenied(_("Only the industry office keeps the project lists."))
     tag = tag or ProjectTag(region_id=region_id)
     tag.name = name
     tag.description = description
-    return save_object(tag, actor=actor)
+    return save_object(tag, actor=actor, expected_version=expected_version)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
-from jinmu.projects.api import ledger, plans, reports
+from jinmu.projects.api import board, ledger, plans, reports
 
-urlpatterns = [*ledger.urlpatterns, *plans.urlpatterns, *reports.urlpatterns]
+urlpatterns = [
+    *board.urlpatterns,
+    *ledger.urlpatterns,
+    *plans.urlpatterns,
+    *reports.urlpatterns,
+]

@@ -46,7 +46,7 @@ from jinmu.projects.leads import (
     settings_map,
 )
 from jinmu.projects.models import WAN, Project, ProjectTag
-from jinmu.projects.permissions import can_approve_plans, can_create_projects
+from jinmu.projects.permissions import can_curate
 
 # Cards shown per pipeline stage; the column's count and amount always cover every project.
 CARDS_PER_STAGE = 30
@@ -390,11 +390,6 @@ def renovation_coverage(request: HttpRequest) -> HttpResponse:
 
 # Lists are the county's: towns, parks and chain offices read them; enterprises do not.
 TAG_READERS = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
-
-
-def can_curate(user: Any) -> bool:
-    """Who keeps the curated lists: the industry office (and the system administrator)."""
-    return can_approve_plans(user) and can_create_projects(user)
 
 
 class TagForm(forms.Form):

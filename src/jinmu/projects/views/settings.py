@@ -21,6 +21,19 @@ from jinmu.projects.choices import AttractionExclusion
 from jinmu.projects.models import WAN, LedgerSettings, settings_for
 from jinmu.projects.permissions import can_approve_plans
 
+# Thresholds the lights are computed from: changing one recomputes the county's lights (the
+# others are read when a page is shown).
+_LIGHT_FIELDS = (
+    "start_red_months",
+    "schedule_yellow_points",
+    "schedule_red_points",
+    "milestone_yellow_days",
+    "milestone_red_days",
+    "statistics_yellow_months",
+    "statistics_red_months",
+    "report_due_weekday",
+)
+
 # Money thresholds are entered in 万元 and stored in yuan.
 _MONEY_FIELDS = (
     "lead_large_threshold",
@@ -99,13 +112,17 @@ def ledger_settings(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(None, error)
         else:
-            from jinmu.projects.lights import refresh_lights
-            from jinmu.projects.models import Project
+            changed = [name for name in form.changed_data if name in _LIGHT_FIELDS]
+            if changed:
+                from jinmu.projects.lights import refresh_lights
+                from jinmu.projects.models import Project
 
-            count = refresh_lights(Project.objects.in_region(county_code))
-            messages.success(
-                request, _("Settings saved; %(count)s lights recomputed.") % {"count": count}
-            )
+                count = refresh_lights(Project.objects.in_region(county_code))
+                messages.success(
+                    request, _("Settings saved; %(count)s lights recomputed.") % {"count": count}
+                )
+            else:
+                messages.success(request, _("Settings saved."))
             return redirect("projects:settings")
     return render(
         request,
