@@ -20,9 +20,12 @@ from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
-from jinmu.core.choices import RegionLevel, UnitKind
 from jinmu.core.models import Region, Unit
-from jinmu.core.scoping import Scope, ScopeKind, scope_for
+
+# Re-exported: other modules still import them from here (they live in core, shared with projects).
+from jinmu.core.places import parks_in_scope as parks_in_scope
+from jinmu.core.places import towns_in_scope as towns_in_scope
+from jinmu.core.scoping import scope_for
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
 from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
@@ -37,30 +40,6 @@ from jinmu.enterprises.models import (
 
 def _user(request: Any) -> Any:
     return getattr(request, "user", None)
-
-
-def towns_in_scope(scope: Scope) -> QuerySet[Region]:
-    """Towns a user may filter by or record enterprises in."""
-    towns = Region.objects.filter(level=RegionLevel.TOWN)
-    if scope.kind in (ScopeKind.REGION, ScopeKind.CHAIN):
-        return towns.filter(code__startswith=scope.region_prefix)
-    if scope.kind is ScopeKind.TOWN:
-        return towns.filter(code=scope.region_code)
-    if scope.kind is ScopeKind.PARK and scope.unit_id is not None:
-        return towns.filter(units__pk=scope.unit_id)
-    return towns.none()
-
-
-def parks_in_scope(scope: Scope) -> QuerySet[Unit]:
-    """Parks a user may filter by or record enterprises in."""
-    parks = Unit.objects.filter(kind=UnitKind.PARK)
-    if scope.kind in (ScopeKind.REGION, ScopeKind.CHAIN):
-        return parks.filter(region__code__startswith=scope.region_prefix)
-    if scope.kind is ScopeKind.TOWN:
-        return parks.filter(town_region_id=scope.region_code)
-    if scope.kind is ScopeKind.PARK:
-        return parks.filter(pk=scope.unit_id)
-    return parks.none()
 
 
 def _towns(request: Any) -> QuerySet[Region]:

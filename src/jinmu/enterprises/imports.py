@@ -11,87 +11,59 @@ same transaction (`jinmu.chains.stats`).
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.chains import stats
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction, RegionLevel, UnitKind
+from jinmu.core.excel import (
+    CHOICE,
+    INDUSTRY,
+    NAMES,
+    PARK,
+    TEXT,
+    TOWN,
+    Column,
+    parse_cell,
+    parse_text,
+    parse_uscc,
+)
+from jinmu.core.imports import (
+    EMPTY,
+    FieldChange,
+    ImportResult,
+    RowError,
+    RowOutcome,
+    RowsOrFile,
+    Sheet,
+    cell_errors,
+    chunks,
+    duplicate_errors,
+    field_errors,
+    index_by,
+    load_sheet,
+    no_rows_errors,
+    pick,
+    required_error,
+    run_atomically,
+    same,
+    sort_errors,
+)
 from jinmu.core.models import Region, Unit
+from jinmu.core.places import county_prefix
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.uploads import UploadError, clean_cell, normalise_header, read_rows
+from jinmu.core.uploads import normalise_header
 from jinmu.enterprises import excel
-from jinmu.enterprises.excel import Column
 from jinmu.enterprises.models import AnnualFigures, Enterprise, IndustryCode
 from jinmu.enterprises.services import move_children
-
-CHUNK = 500  # keeps `IN (…)` lists well below every database's parameter limit
-_T = TypeVar("_T")
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem: the Excel row (None for the whole file), the column header, the message."""
-
-    row: int | None
-    column: str
-    message: str
-    code: str = "invalid"
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One column of one row, before and after the import (as shown in the sheet)."""
-
-    column: str
-    before: str
-    after: str
-
-
-@dataclass
-class RowOutcome:
-    """What the import does (or would do) with one row."""
-
-    row: int
-    key: str
-    label: str
-    changes: list[FieldChange] = field(default_factory=list)
-
-
-@dataclass
-class ImportResult:
-    """Outcome of an import or dry run: errors, or the rows created, updated and unchanged."""
-
-    kind: str
-    dry_run: bool
-    errors: list[RowError] = field(default_factory=list)
-    created: list[RowOutcome] = field(default_factory=list)
-    updated: list[RowOutcome] = field(default_factory=list)
-    unchanged: list[RowOutcome] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        """True when no row has an error."""
-        return not self.errors
-
-    @property
-    def row_count(self) -> int:
-        """Data rows read."""
-        return len(self.created) + len(self.updated) + len(self.unchanged)
-
-    @property
-    def has_changes(self) -> bool:
-        """True when confirming would write something."""
-        return bool(self.created or self.updated)
 
 
 @dataclass
@@ -105,66 +77,12 @@ class _Plan:
     outcome: RowOutcome
 
 
-RowsOrFile = Any  # a path, bytes, an open file, an UploadedFile, or an iterable of dict rows
-
-
-def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _is_file(source: RowsOrFile) -> bool:
-    return isinstance(source, str | bytes | os.PathLike) or hasattr(source, "read")
-
-
-def _load(
-    source: RowsOrFile, columns: Sequence[Column], sheet_name: str
-) -> tuple[list[tuple[int, dict[str, Any]]], set[str], list[str], list[RowError]]:
-    """The data rows keyed by spec header, the headers present, ignored columns, file errors."""
-    headers = [column.header for column in columns]
-    if _is_file(source):
-        try:
-            table = read_rows(source, headers=headers, sheet_names=[sheet_name])
-            present = set(table.columns) - set(table.unknown)
-            errors = [
-                RowError(
-                    1,
-                    header,
-                    _("The column “{column}” appears twice in the header row; keep one.").format(
-                        column=header
-                    ),
-                    "duplicate_column",
-                )
-                for header in table.duplicates
-            ]
-            try:
-                rows = list(table.rows) if not errors else []
-            finally:
-                table.close()
-        except UploadError as exc:
-            return (
-                [],
-                set(),
-                [],
-                [RowError(None, "", message, exc.code or "file") for message in exc.messages],
-            )
-        return rows, present, list(table.unknown), errors
-    by_header = {normalise_header(h): h for h in headers}
-    rows = []
-    present = set()
-    ignored: dict[str, None] = {}
-    for number, raw in enumerate(source, start=2):
-        cells: dict[str, Any] = {}
-        for key, value in dict(raw).items():
-            header = by_header.get(normalise_header(key))
-            if header is None:
-                ignored[str(key)] = None
-                continue
-            present.add(header)
-            cells[header] = clean_cell(value)
-        if any(value is not None for value in cells.values()):
-            rows.append((number, cells))
-    return rows, present, list(ignored), []
+def _load(source: RowsOrFile, columns: Sequence[Column], sheet_name: str) -> Sheet:
+    """The sheet, with the file's errors, else a missing required column, else no data rows."""
+    sheet = load_sheet(source, columns, sheet_name)
+    if not sheet.errors:
+        sheet.errors = _header_errors(columns, sheet.present) or no_rows_errors(sheet.rows)
+    return sheet
 
 
 def _header_errors(columns: Sequence[Column], present: set[str]) -> list[RowError]:
@@ -183,54 +101,10 @@ def _header_errors(columns: Sequence[Column], present: set[str]) -> list[RowErro
     ]
 
 
-def _no_rows_error(rows: Sequence[Any]) -> list[RowError]:
-    if rows:
-        return []
-    return [
-        RowError(
-            None,
-            "",
-            _("The sheet has no data rows. Fill in one row per record below the header row."),
-            "no_rows",
-        )
-    ]
-
-
-def _required_error(column: Column) -> ValidationError:
-    return ValidationError(
-        _("{column} is required; fill in this cell.").format(column=column.header),
-        code="required",
-    )
-
-
 def _model_errors(exc: ValidationError, row: int, by_field: Mapping[str, Column]) -> list[RowError]:
     """A model's ValidationError as row errors under the matching column headers."""
-    errors: list[RowError] = []
-    for name, messages in exc.message_dict.items():
-        column = by_field.get(name)
-        header = column.header if column else ""
-        if name == NON_FIELD_ERRORS:
-            header = ""
-        errors.extend(RowError(row, header, str(message), "model") for message in messages)
-    return errors
-
-
-def _duplicate_errors(
-    rows_by_key: Mapping[Any, list[int]], column: str, message_template: str
-) -> list[RowError]:
-    errors: list[RowError] = []
-    for rows in rows_by_key.values():
-        if len(rows) < 2:
-            continue
-        for row in rows:
-            others = "、".join(str(other) for other in rows if other != row)
-            errors.append(RowError(row, column, message_template.format(rows=others), "duplicate"))
-    return errors
-
-
-def _sort_errors(errors: list[RowError], columns: Sequence[Column]) -> list[RowError]:
-    order = {column.header: index for index, column in enumerate(columns)}
-    return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, -1)))
+    headers = {name: column.header for name, column in by_field.items()}
+    return field_errors(row, exc, headers, code="model")
 
 
 def _scope_for_import(actor: Any) -> Scope:
@@ -265,32 +139,23 @@ class _Places:
 
     def __post_init__(self) -> None:
         # Names for the preview (any region, not only towns), keyed by column kind.
-        self.names = {excel.TOWN: dict(self.region_names), excel.PARK: dict(self.park_names)}
-
-
-def _county_prefix(scope: Scope) -> str:
-    if scope.kind is ScopeKind.TOWN:
-        return scope.region_code[:6]
-    return scope.region_prefix
+        self.names = {TOWN: dict(self.region_names), PARK: dict(self.park_names)}
 
 
 def _places(actor: Any, scope: Scope) -> _Places:
-    prefix = _county_prefix(scope)
+    prefix = county_prefix(scope)
     regions = list(Region.objects.filter(code__startswith=prefix)) if prefix else []
-    towns: dict[str, list[Region]] = defaultdict(list)
-    for region in regions:
-        if region.level == RegionLevel.TOWN:
-            towns[normalise_header(region.name)].append(region)
-            towns[normalise_header(region.code)].append(region)
-    parks: dict[str, list[Unit]] = defaultdict(list)
+    towns = index_by(
+        (region for region in regions if region.level == RegionLevel.TOWN),
+        lambda region: region.name,
+        lambda region: region.code,
+    )
     park_units = (
         list(Unit.objects.filter(kind=UnitKind.PARK, region__code__startswith=prefix[:6]))
         if prefix
         else []
     )
-    for park in park_units:
-        for name in {park.name, park.short_name} - {""}:
-            parks[normalise_header(name)].append(park)
+    parks = index_by(park_units, lambda park: park.name, lambda park: park.short_name)
     by_code = {region.code: region for region in regions}
     own_park = next((p for p in park_units if p.pk == scope.unit_id), None)
     default_region: Region | None
@@ -325,24 +190,6 @@ def _industry_lookup() -> dict[str, str]:
     return lookup
 
 
-def _one(found: list[_T], value: str, what: str) -> _T:
-    if not found:
-        raise ValidationError(
-            _("Unknown {what} “{value}”. Choose one from the dropdown in the template.").format(
-                what=what, value=value
-            ),
-            code="unknown",
-        )
-    if len({getattr(item, "pk", None) for item in found}) > 1:
-        raise ValidationError(
-            _("“{value}” matches several {what}s; write the full name.").format(
-                value=value, what=what
-            ),
-            code="ambiguous",
-        )
-    return found[0]
-
-
 def _parse_enterprise_cells(
     cells: Mapping[str, Any],
     present: set[str],
@@ -361,38 +208,32 @@ def _parse_enterprise_cells(
         try:
             if raw is None:
                 if column.required:
-                    raise _required_error(column)
+                    raise required_error(column)
                 values[column.field] = None
                 continue
-            if column.kind == excel.TOWN:
-                text = excel.parse_text(raw)
-                values[column.field] = _one(
-                    places.towns.get(normalise_header(text), []), text, _("town")
-                )
-            elif column.kind == excel.PARK:
-                text = excel.parse_text(raw)
-                values[column.field] = _one(
-                    places.parks.get(normalise_header(text), []), text, _("park")
-                )
-            elif column.kind == excel.INDUSTRY:
+            if column.kind == TOWN:
+                values[column.field] = pick(places.towns, raw, _("town"))
+            elif column.kind == PARK:
+                values[column.field] = pick(places.parks, raw, _("park"))
+            elif column.kind == INDUSTRY:
                 # "C3311" or "3311", also "C3311 金属结构制造" as some lists write it.
-                words = excel.parse_text(raw).split()
+                words = parse_text(raw).split()
                 code = industries.get(normalise_header(words[0]).upper()) if words else None
                 if code is None:
                     raise ValidationError(
                         _(
                             "Industry code “{code}” is not in GB/T 4754-2017. Write a code such "
                             "as C3311 or C33."
-                        ).format(code=excel.parse_text(raw)),
+                        ).format(code=parse_text(raw)),
                         code="unknown_industry",
                     )
                 values[column.field] = code
-            elif column.kind == excel.CHOICE:
+            elif column.kind == CHOICE:
                 values[column.field] = excel.parse_choice(
                     raw, field=column.field, lookup=choice_lookups[column.field]
                 )
             else:
-                values[column.field] = excel.parse_cell(column, raw)
+                values[column.field] = parse_cell(column, raw)
         except ValidationError as exc:
             errors.append((column, exc))
     return values, errors
@@ -459,20 +300,20 @@ def _place_enterprise(
 
 def _assign(obj: models.Model, column: Column, value: Any, *, is_new: bool) -> None:
     """Put a parsed cell value on the model (blank cells clear, except choices on updates)."""
-    if column.kind in (excel.TOWN, excel.PARK):
+    if column.kind in (TOWN, PARK):
         return  # placed by _place_enterprise
-    if column.kind == excel.INDUSTRY:
+    if column.kind == INDUSTRY:
         obj.industry_id = value  # type: ignore[attr-defined]
         return
-    if column.kind == excel.CHOICE and value is None:
+    if column.kind == CHOICE and value is None:
         if is_new:
             model_field = obj._meta.get_field(column.field)
             assert isinstance(model_field, models.Field)
             setattr(obj, column.field, model_field.get_default())
         return
-    if value is None and column.kind == excel.TEXT:
+    if value is None and column.kind == TEXT:
         value = ""
-    if value is None and column.kind == excel.NAMES:
+    if value is None and column.kind == NAMES:
         value = []
     setattr(obj, column.field, value)
 
@@ -491,9 +332,9 @@ def _changes(
             continue
         old = before[column.field]
         new = excel.model_value(column, obj)
-        if not is_new and _same(old, new):
+        if not is_new and same(old, new):
             continue
-        if is_new and new in (None, "", []):
+        if is_new and new in EMPTY:
             continue
         changes.append(
             FieldChange(
@@ -505,48 +346,64 @@ def _changes(
     return changes
 
 
-def _same(old: Any, new: Any) -> bool:
-    if old in (None, "", []) and new in (None, "", []):
-        return True
-    return bool(old == new)
+def _import(
+    kind: str,
+    *,
+    rows_or_file: RowsOrFile,
+    dry_run: bool,
+    validate: Callable[[Sheet, ImportResult], list[_Plan]],
+    write: Callable[[list[_Plan]], None],
+) -> ImportResult:
+    """Load the sheet, validate every row, and write them all (unless it is a dry run or a row
+    failed) in one transaction."""
+    columns = excel.COLUMNS[kind]
+    result = ImportResult(kind=kind, dry_run=dry_run)
+    sheet = _load(rows_or_file, columns, excel.SHEETS[kind])
+    result.ignored_columns = sheet.ignored
+    if sheet.errors:
+        result.errors = sheet.errors
+        return result
+    plans: list[_Plan] = []
+
+    def work() -> None:
+        plans[:] = validate(sheet, result)
+        if not result.errors and not dry_run:
+            write(plans)
+
+    run_atomically(result, work)
+    _fill_outcomes(result, plans if result.ok else [])
+    result.errors = sort_errors(result.errors, columns)
+    return result
 
 
 def import_enterprises(*, actor: Any, rows_or_file: RowsOrFile, dry_run: bool) -> ImportResult:
     """Create or update enterprises from a sheet; nothing is saved unless every row is valid."""
     scope = _scope_for_import(actor)
-    columns = excel.ENTERPRISE_COLUMNS
-    result = ImportResult(kind=excel.ENTERPRISES, dry_run=dry_run)
-    rows, present, ignored, file_errors = _load(rows_or_file, columns, excel.ENTERPRISE_SHEET)
-    result.ignored_columns = ignored
-    if not file_errors:
-        file_errors = _header_errors(columns, present) or _no_rows_error(rows)
-    if file_errors:
-        result.errors = file_errors
-        return result
-    plans: list[_Plan] = []
-    try:
-        with transaction.atomic():
-            plans = _validate_enterprises(actor, scope, rows, present, result)
-            if result.errors or dry_run:
-                transaction.set_rollback(True)
-            else:
-                written = _write(plans, actor=actor)
-                # A firm moved to another town takes its figures, qualifications and links along.
-                moved = [
-                    plan.obj
-                    for plan in written
-                    if isinstance(plan.obj, Enterprise)
-                    and plan.before is not None
-                    and plan.before.get("region_id") != plan.obj.region_id
-                ]
-                move_children(moved)
-                # New enterprises are on no node yet; changed ones may have a new status or place.
-                stats.refresh_for_enterprises(plan.obj.pk for plan in written if not plan.is_new)
-    except IntegrityError:
-        result.errors = [_concurrent_error()]
-    _fill_outcomes(result, plans if result.ok else [])
-    result.errors = _sort_errors(result.errors, columns)
-    return result
+
+    def validate(sheet: Sheet, result: ImportResult) -> list[_Plan]:
+        return _validate_enterprises(actor, scope, sheet.rows, sheet.present, result)
+
+    def write(plans: list[_Plan]) -> None:
+        written = _write(plans, actor=actor)
+        # A firm moved to another town takes its figures, qualifications and links along.
+        moved = [
+            plan.obj
+            for plan in written
+            if isinstance(plan.obj, Enterprise)
+            and plan.before is not None
+            and plan.before.get("region_id") != plan.obj.region_id
+        ]
+        move_children(moved)
+        # New enterprises are on no node yet; changed ones may have a new status or place.
+        stats.refresh_for_enterprises(plan.obj.pk for plan in written if not plan.is_new)
+
+    return _import(
+        excel.ENTERPRISES,
+        rows_or_file=rows_or_file,
+        dry_run=dry_run,
+        validate=validate,
+        write=write,
+    )
 
 
 def _validate_enterprises(
@@ -566,18 +423,18 @@ def _validate_enterprises(
     codes: list[str] = []
     for _row, cells in rows:
         try:
-            codes.append(excel.parse_uscc(cells.get(uscc_column.header)))
+            codes.append(parse_uscc(cells.get(uscc_column.header)))
         except ValidationError:
             continue
     unique_codes = sorted(set(codes))
     existing_anywhere: set[str] = set()
     mine: dict[str, Enterprise] = {}
-    for chunk in _chunks(unique_codes):
+    for chunk in chunks(unique_codes):
         existing_anywhere.update(
             Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", flat=True)
         )
     to_fetch = sorted(existing_anywhere)
-    for chunk in _chunks(to_fetch):
+    for chunk in chunks(to_fetch):
         queryset = Enterprise.objects.for_user(actor).filter(uscc__in=chunk)
         if not result.dry_run:
             queryset = queryset.select_for_update(of=("self",))
@@ -586,15 +443,13 @@ def _validate_enterprises(
     plans: list[_Plan] = []
     rows_by_code: dict[str, list[int]] = defaultdict(list)
     for number, cells in rows:
-        values, cell_errors = _parse_enterprise_cells(
+        values, failures = _parse_enterprise_cells(
             cells, present, places=places, industries=industries, choice_lookups=choice_lookups
         )
         row_errors = [
-            RowError(number, column.header, message, exc.code or "invalid")
-            for column, exc in cell_errors
-            for message in exc.messages
+            error for column, exc in failures for error in cell_errors(number, column, exc)
         ]
-        failed = {column.field for column, _exc in cell_errors}
+        failed = {column.field for column, _exc in failures}
         code = values.get("uscc")
         current: Enterprise | None = None
         if code:
@@ -618,7 +473,7 @@ def _validate_enterprises(
         before_values = {
             column.field: excel.model_value(column, obj)
             for column in columns
-            if column.header in present or column.kind in (excel.TOWN, excel.PARK)
+            if column.header in present or column.kind in (TOWN, PARK)
         }
         for column in columns:
             if column.header in present and column.field not in failed:
@@ -655,7 +510,7 @@ def _validate_enterprises(
         outcome = RowOutcome(number, obj.uscc, obj.name, changes)
         plans.append(_Plan(number, obj, before_snapshot, is_new, outcome))
 
-    result.errors += _duplicate_errors(
+    result.errors += duplicate_errors(
         rows_by_code,
         uscc_column.header,
         _("This credit code also appears in row {rows}; each enterprise may appear only once."),
@@ -691,50 +546,30 @@ def _fill_outcomes(result: ImportResult, plans: Iterable[_Plan]) -> None:
             result.unchanged.append(plan.outcome)
 
 
-def _concurrent_error() -> RowError:
-    return RowError(
-        None,
-        "",
-        _(
-            "Someone else changed the same records while this import ran; nothing was saved. "
-            "Check the file again and import it once more."
-        ),
-        "concurrent",
-    )
-
-
 # -- annual figures ------------------------------------------------------------------------------
 
 
 def import_annual_figures(*, actor: Any, rows_or_file: RowsOrFile, dry_run: bool) -> ImportResult:
     """Create or update annual figures (by credit code and year); all rows valid or none saved."""
     _scope_for_import(actor)
-    columns = excel.FIGURE_COLUMNS
-    result = ImportResult(kind=excel.FIGURES, dry_run=dry_run)
-    rows, present, ignored, file_errors = _load(rows_or_file, columns, excel.FIGURES_SHEET)
-    result.ignored_columns = ignored
-    if not file_errors:
-        file_errors = _header_errors(columns, present) or _no_rows_error(rows)
-    if file_errors:
-        result.errors = file_errors
-        return result
-    plans: list[_Plan] = []
-    try:
-        with transaction.atomic():
-            plans = _validate_figures(actor, rows, present, result)
-            if result.errors or dry_run:
-                transaction.set_rollback(True)
-            else:
-                written = _write(plans, actor=actor)
-                stats.refresh_for_enterprises(
-                    plan.obj.enterprise_id  # type: ignore[attr-defined]
-                    for plan in written
-                )
-    except IntegrityError:
-        result.errors = [_concurrent_error()]
-    _fill_outcomes(result, plans if result.ok else [])
-    result.errors = _sort_errors(result.errors, columns)
-    return result
+
+    def validate(sheet: Sheet, result: ImportResult) -> list[_Plan]:
+        return _validate_figures(actor, sheet.rows, sheet.present, result)
+
+    def write(plans: list[_Plan]) -> None:
+        written = _write(plans, actor=actor)
+        stats.refresh_for_enterprises(
+            plan.obj.enterprise_id  # type: ignore[attr-defined]
+            for plan in written
+        )
+
+    return _import(
+        excel.FIGURES,
+        rows_or_file=rows_or_file,
+        dry_run=dry_run,
+        validate=validate,
+        write=write,
+    )
 
 
 def _validate_figures(
@@ -758,8 +593,8 @@ def _validate_figures(
             raw = cells.get(column.header)
             try:
                 if raw is None and column.required:
-                    raise _required_error(column)
-                values[column.field] = excel.parse_cell(column, raw)
+                    raise required_error(column)
+                values[column.field] = parse_cell(column, raw)
             except ValidationError as exc:
                 errors.append((column, exc))
         parsed.append((number, values, errors))
@@ -767,7 +602,7 @@ def _validate_figures(
     codes = sorted({values["uscc"] for _n, values, _e in parsed if values.get("uscc")})
     years = sorted({values["year"] for _n, values, _e in parsed if values.get("year")})
     enterprises: dict[str, tuple[int, str, str]] = {}
-    for chunk in _chunks(codes):
+    for chunk in chunks(codes):
         enterprises.update(
             (uscc, (pk, name, region_id))
             for pk, uscc, name, region_id in Enterprise.objects.for_user(actor)
@@ -776,7 +611,7 @@ def _validate_figures(
         )
     existing: dict[tuple[int, int], AnnualFigures] = {}
     enterprise_ids = sorted(pk for pk, _name, _region in enterprises.values())
-    for chunk in _chunks(enterprise_ids):
+    for chunk in chunks(enterprise_ids):
         queryset = AnnualFigures.objects.filter(enterprise_id__in=chunk, year__in=years)
         if not result.dry_run:
             queryset = queryset.select_for_update(of=("self",))
@@ -784,13 +619,11 @@ def _validate_figures(
 
     plans: list[_Plan] = []
     rows_by_key: dict[tuple[str, int], list[int]] = defaultdict(list)
-    for number, values, cell_errors in parsed:
+    for number, values, failures in parsed:
         row_errors = [
-            RowError(number, column.header, message, exc.code or "invalid")
-            for column, exc in cell_errors
-            for message in exc.messages
+            error for column, exc in failures for error in cell_errors(number, column, exc)
         ]
-        failed = {column.field for column, _exc in cell_errors}
+        failed = {column.field for column, _exc in failures}
         code, year = values.get("uscc"), values.get("year")
         enterprise = enterprises.get(code) if code else None
         if code and enterprise is None:
@@ -838,7 +671,7 @@ def _validate_figures(
         outcome = RowOutcome(number, f"{code} · {year}", name, changes)
         plans.append(_Plan(number, obj, before_snapshot, is_new, outcome))
 
-    result.errors += _duplicate_errors(
+    result.errors += duplicate_errors(
         rows_by_key,
         year_column.header,
         _(

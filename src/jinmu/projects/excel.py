@@ -4,16 +4,13 @@ the imports and the export.
 Headers and the words of the choice columns (项目类型, 状态, 级别 …) are the file format the county
 exchanges, so they are fixed Chinese text, not translations; the guidance in the 说明 sheet is
 translated like the UI. On import a choice is also accepted by its label in any language or by
-its code. Money is written in 万元 and stored in yuan exactly.
-
-The cell readers and the streamed writer are the enterprise register's
-(`jinmu.enterprises.excel`); they are generic and belong in core (see the project's report).
+its code. Money is written in 万元 and stored in yuan exactly. The column kinds, cell readers, the
+streamed writer and the template helpers are core's (`jinmu.core.excel`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,22 +23,31 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from jinmu.core.uploads import neutralise_cell, normalise_header
-from jinmu.enterprises import excel as register
-from jinmu.enterprises.excel import (
-    DATE_FORMAT,
-    TEXT_FORMAT,
+from jinmu.core.excel import (
+    CHOICE,
+    DATE,
+    DECIMAL,
+    MONEY,
+    PARK,
+    TEXT,
+    TOWN,
     Column,
+    Dropdowns,
     parse_integer,
     parse_names,
     parse_text,
+    parse_word,
+    plain_decimal,
+    save_workbook,
+    shown_text,
     write_export,
+    write_guide,
+    write_header,
     yuan_to_wan,
 )
+from jinmu.core.uploads import neutralise_cell, normalise_header
 from jinmu.projects.choices import (
     LIFECYCLES,
     ProjectKind,
@@ -63,12 +69,7 @@ REPORTS = "reports"
 
 PROJECT_SHEET = "项目台账"
 REPORT_SHEET = "周报"
-GUIDE_SHEET = "说明"
-LISTS_SHEET = "选项"
 
-# Column kinds shared with the enterprise register, whose cell readers and writer know them.
-TEXT, DATE, MONEY, DECIMAL = register.TEXT, register.DATE, register.MONEY, register.DECIMAL
-CHOICE, TOWN, PARK = register.CHOICE, register.TOWN, register.PARK
 # Column kinds of the ledger only.
 CHAIN = "chain"
 NODE = "node"
@@ -118,16 +119,8 @@ class Vocabulary:
 
     def parse(self, value: Any, lookup: Mapping[str, str] | None = None) -> str:
         """The stored code of a cell; a clear error listing the words otherwise."""
-        text = parse_text(value)
-        found = (lookup if lookup is not None else self.lookup()).get(normalise_header(text))
-        if found is None:
-            raise ValidationError(
-                _("“{value}” is not one of: {allowed}.").format(
-                    value=text, allowed="、".join(self.words.values())
-                ),
-                code="choice",
-            )
-        return found
+        table = lookup if lookup is not None else self.lookup()
+        return parse_word(value, lookup=table, allowed=self.words.values)
 
 
 K, L, S = ProjectKind, ProjectLevel, ProjectStatus
@@ -591,24 +584,13 @@ def cell_value(column: Column, value: Any) -> Any:
     if kind == WEEK:
         return iso_label(value)
     if kind == DECIMAL and isinstance(value, Decimal):
-        return _trimmed(value)
+        return plain_decimal(value)
     return value
-
-
-def _trimmed(number: Decimal) -> Decimal:
-    """A decimal without trailing zeros and without an exponent (2.50 → 2.5, 300 → 300)."""
-    plain = number.normalize()
-    return plain.quantize(Decimal(1)) if plain.as_tuple().exponent > 0 else plain  # type: ignore[operator]
 
 
 def display_value(column: Column, value: Any) -> str:
     """A value as text for the import preview."""
-    shown = cell_value(column, value)
-    if shown is None:
-        return ""
-    if isinstance(shown, dt.date):
-        return shown.isoformat()
-    return str(shown)
+    return shown_text(cell_value(column, value))
 
 
 def project_values(project: Project, *, year: int) -> dict[str, Any]:
@@ -644,11 +626,7 @@ def export_projects(projects: Iterable[Project], *, year: int) -> bytes:
 # -- templates -----------------------------------------------------------------------------------
 
 
-_BOLD = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
-_INFO_FILL = PatternFill("solid", fgColor="EDEDED")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_LAST_ROW = 5000
+_LAST_ROW = 5000  # the template's dropdowns and checks reach this row
 
 
 @dataclass(frozen=True)
@@ -663,57 +641,14 @@ class Choices:
 
 
 def _header(sheet: Worksheet, columns: Sequence[Column]) -> None:
-    for index, column in enumerate(columns, start=1):
-        cell = sheet.cell(row=1, column=index, value=column.header)
-        cell.font = _BOLD
-        cell.fill = _INFO_FILL if column.kind == INFO else _HEADER_FILL
-        letter = get_column_letter(index)
-        sheet.column_dimensions[letter].width = column.width
-        if column.kind == DATE:
-            sheet.column_dimensions[letter].number_format = DATE_FORMAT
-        elif column.kind in (TEXT, WEEK, ENTERPRISE):
-            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-    sheet.freeze_panes = "A2"
+    write_header(sheet, columns, text_kinds=(TEXT, WEEK, ENTERPRISE), info_kinds=(INFO,))
 
 
-class _Dropdowns:
-    """Lists kept on a hidden sheet and offered as in-cell dropdowns of the data sheet."""
-
-    def __init__(self, workbook: Workbook, sheet: Worksheet, columns: Sequence[Column]) -> None:
-        self.sheet = sheet
-        self.lists = workbook.create_sheet(LISTS_SHEET)
-        self.lists.sheet_state = "hidden"
-        self.position = {column.field: i for i, column in enumerate(columns, start=1)}
-        self.used = 0
-
-    def offer(self, name: str, values: Sequence[str]) -> None:
-        """Offer `values` in the column of field `name` (nothing when there are none)."""
-        if name not in self.position or not values:
-            return
-        self.used += 1
-        letter = get_column_letter(self.used)
-        self.lists.cell(row=1, column=self.used, value=name).font = _BOLD
-        for row, value in enumerate(values, start=2):
-            self.lists.cell(row=row, column=self.used, value=neutralise_cell(value)).data_type = "s"
-        source = f"{quote_sheetname(LISTS_SHEET)}!${letter}$2:${letter}${len(values) + 1}"
-        rule = DataValidation(type="list", formula1=source, allow_blank=True)
-        rule.error = _("Choose a value from the list.")
-        rule.showErrorMessage = True
-        self._apply(rule, name)
-
-    def numbers(self, name: str, rule: DataValidation, message: str) -> None:
-        """Check numbers typed into the column of field `name`."""
-        rule.error = message
-        rule.showErrorMessage = True
-        self._apply(rule, name)
-
-    def _apply(self, rule: DataValidation, name: str) -> None:
-        target = get_column_letter(self.position[name])
-        rule.add(f"{target}2:{target}{_LAST_ROW}")
-        self.sheet.add_data_validation(rule)
+def _dropdowns(workbook: Workbook, sheet: Worksheet, columns: Sequence[Column]) -> Dropdowns:
+    return Dropdowns(workbook, sheet, columns, last_row=_LAST_ROW)
 
 
-def _money_rules(dropdowns: _Dropdowns, columns: Sequence[Column]) -> None:
+def _money_rules(dropdowns: Dropdowns, columns: Sequence[Column]) -> None:
     for column in columns:
         if column.kind in (MONEY, PLAN):
             dropdowns.numbers(
@@ -731,9 +666,6 @@ def _guide(
     notes: Sequence[str],
     extra: Sequence[tuple[str, str]] = (),
 ) -> None:
-    guide = workbook.create_sheet(GUIDE_SHEET)
-    for letter, width in (("A", 22), ("B", 8), ("C", 90)):
-        guide.column_dimensions[letter].width = width
     lines = [
         _("Fill in the sheet “{sheet}” from row 2; keep the header row as it is.").format(
             sheet=sheet_name
@@ -745,27 +677,7 @@ def _guide(
         ),
         _("Importing the same file again changes nothing."),
     ]
-    for line in lines:
-        guide.append([neutralise_cell(line)])
-    guide.append([])
-    guide.append([_("Column"), _("Required"), _("How to fill it in")])
-    for cell in guide[guide.max_row]:
-        cell.font = _BOLD
-    for column in columns:
-        guide.append([column.header, _("yes") if column.required else "", str(column.help)])
-        for cell in guide[guide.max_row]:
-            cell.alignment = _WRAP
-    if extra:
-        guide.append([])
-    for title, text in extra:
-        guide.append([title, "", neutralise_cell(text)])
-        guide[guide.max_row][2].alignment = _WRAP
-
-
-def _save(workbook: Workbook) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    write_guide(workbook, notes=lines, columns=columns, extra=extra, text_width=90)
 
 
 def build_project_template(choices: Choices | None = None) -> bytes:
@@ -776,7 +688,7 @@ def build_project_template(choices: Choices | None = None) -> bytes:
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = PROJECT_SHEET
     _header(sheet, PROJECT_COLUMNS)
-    dropdowns = _Dropdowns(workbook, sheet, PROJECT_COLUMNS)
+    dropdowns = _dropdowns(workbook, sheet, PROJECT_COLUMNS)
     for name, vocabulary in VOCABULARIES.items():
         dropdowns.offer(name, list(vocabulary.words.values()))
     dropdowns.offer("region", choices.towns)
@@ -804,7 +716,7 @@ def build_project_template(choices: Choices | None = None) -> bytes:
         extra=[(_("States"), ""), *lifecycles]
         + ([(_("Lists"), "、".join(choices.tags))] if choices.tags else []),
     )
-    return _save(workbook)
+    return save_workbook(workbook)
 
 
 def build_report_template(rows: Iterable[Sequence[Any]], *, week: dt.date) -> bytes:
@@ -819,7 +731,7 @@ def build_report_template(rows: Iterable[Sequence[Any]], *, week: dt.date) -> by
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # never a formula, whatever the text
-    dropdowns = _Dropdowns(workbook, sheet, REPORT_COLUMNS)
+    dropdowns = _dropdowns(workbook, sheet, REPORT_COLUMNS)
     _money_rules(dropdowns, REPORT_COLUMNS)
     dropdowns.numbers(
         "percent_complete",
@@ -844,7 +756,7 @@ def build_report_template(rows: Iterable[Sequence[Any]], *, week: dt.date) -> by
             ),
         ],
     )
-    return _save(workbook)
+    return save_workbook(workbook)
 
 
 def report_row(

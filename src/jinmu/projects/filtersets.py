@@ -33,9 +33,9 @@ from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.models import Region, Unit
+from jinmu.core.places import parks_in_scope, towns_in_scope
 from jinmu.core.scoping import scope_for
 from jinmu.core.widgets import FastSelect
-from jinmu.enterprises.filtersets import parks_in_scope, towns_in_scope
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
     LIGHT_SEVERITY,

@@ -25,9 +25,9 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.choices import Role
 from jinmu.core.models import Region, Unit, User
+from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
 from jinmu.core.validators import normalize_uscc
-from jinmu.enterprises.filtersets import parks_in_scope
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
     AttachmentKind,

@@ -18,25 +18,56 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.choices import RegionLevel, UnitKind
+from jinmu.core.excel import (
+    CHOICE,
+    MONEY,
+    PARK,
+    TEXT,
+    TOWN,
+    Column,
+    parse_cell,
+    parse_text,
+    yuan_to_wan,
+)
+from jinmu.core.imports import (
+    EMPTY,
+    Cells,
+    FieldChange,
+    ImportResult,
+    RowError,
+    RowOutcome,
+    Sheet,
+    cell_errors,
+    chunks,
+    duplicate_errors,
+    field_errors,
+    index_by,
+    load_sheet,
+    no_rows_errors,
+    pick,
+    required_error,
+    run_atomically,
+    same,
+    sort_errors,
+)
 from jinmu.core.models import Region, Unit
+from jinmu.core.places import county_prefix
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
-from jinmu.core.uploads import UploadError, normalise_header, read_rows
+from jinmu.core.uploads import normalise_header
 from jinmu.core.validators import normalize_uscc, validate_uscc
-from jinmu.enterprises.excel import Column, parse_cell, parse_text, yuan_to_wan
-from jinmu.enterprises.imports import FieldChange, ImportResult, RowError, RowOutcome
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects import excel, reporting, services
 from jinmu.projects.choices import LIFECYCLES
@@ -53,11 +84,7 @@ __all__ = [
     "import_reports",
 ]
 
-Cells = dict[str, Any]
-CHUNK = 500
-_T = TypeVar("_T")
-_EMPTY: tuple[Any, ...] = (None, "", [], ())
-_TEXT_KINDS = (excel.TEXT, excel.CHOICE)  # stored as "" when empty, never NULL
+_TEXT_KINDS = (TEXT, CHOICE)  # stored as "" when empty, never NULL
 
 
 def _require_importer(actor: Any) -> Scope:
@@ -70,54 +97,12 @@ def _require_importer(actor: Any) -> Scope:
 # -- reading the file ----------------------------------------------------------------------------
 
 
-@dataclass
-class _Sheet:
-    """The data rows of an upload, keyed by the spec's headers."""
-
-    rows: list[tuple[int, Cells]] = field(default_factory=list)
-    present: set[str] = field(default_factory=set)
-    ignored: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-
-def _read(file: Any, kind: str) -> _Sheet:
+def _read(file: Any, kind: str) -> Sheet:
     """Read the upload (checked by `jinmu.core.uploads`); refusals become file errors."""
-    columns = excel.COLUMNS[kind]
-    sheet = _Sheet()
-    try:
-        table = read_rows(
-            file, headers=[column.header for column in columns], sheet_names=[excel.SHEETS[kind]]
-        )
-        try:
-            sheet.errors = [
-                RowError(
-                    1,
-                    header,
-                    _("The column “{column}” appears twice in the header row; keep one.").format(
-                        column=header
-                    ),
-                    "duplicate_column",
-                )
-                for header in table.duplicates
-            ]
-            if not sheet.errors:
-                sheet.rows = list(table.rows)
-        finally:
-            table.close()
-    except UploadError as exc:
-        sheet.errors = [RowError(None, "", message, exc.code or "file") for message in exc.messages]
-        return sheet
-    sheet.present = set(table.columns) - set(table.unknown)
-    sheet.ignored = [h for h in table.unknown if not h.startswith("Unnamed")]
-    if not sheet.errors and not sheet.rows:
-        sheet.errors = [
-            RowError(
-                None,
-                "",
-                _("The sheet has no data rows. Fill in one row per record below the header row."),
-                "no_rows",
-            )
-        ]
+    sheet = load_sheet(file, excel.COLUMNS[kind], excel.SHEETS[kind])
+    sheet.ignored = [h for h in sheet.ignored if not h.startswith("Unnamed")]
+    if not sheet.errors:
+        sheet.errors = no_rows_errors(sheet.rows)
     return sheet
 
 
@@ -133,61 +118,12 @@ def _missing_column(header: str) -> RowError:
     )
 
 
-def _cell_errors(number: int, column: Column, exc: ValidationError) -> list[RowError]:
-    return [RowError(number, column.header, m, exc.code or "invalid") for m in exc.messages]
-
-
-def _service_errors(
-    number: int, exc: ValidationError, headers: Mapping[str, str], fallback: str = ""
-) -> list[RowError]:
-    """A service's refusal as row errors under the columns of the fields it names."""
-    if not hasattr(exc, "error_dict"):
-        return [RowError(number, fallback, m, exc.code or "refused") for m in exc.messages]
-    errors: list[RowError] = []
-    for name, messages in exc.message_dict.items():
-        header = "" if name == NON_FIELD_ERRORS else headers.get(name, fallback)
-        errors.extend(RowError(number, header, str(m), "refused") for m in messages)
-    return errors
-
-
-def _duplicates(keys: Mapping[Any, list[int]], header: str, message: str) -> list[RowError]:
-    """An error on every row whose key appears on other rows too."""
-    errors: list[RowError] = []
-    for numbers in keys.values():
-        for number in numbers if len(numbers) > 1 else ():
-            others = "、".join(str(n) for n in numbers if n != number)
-            errors.append(RowError(number, header, message.format(rows=others), "duplicate"))
-    return errors
-
-
 def _finish(result: ImportResult, columns: Sequence[Column]) -> ImportResult:
     """Errors in row and column order; with any error there is nothing to show as done."""
-    order = {column.header: index for index, column in enumerate(columns)}
-    result.errors.sort(key=lambda e: (e.row or 0, order.get(e.column, -1), e.message))
+    result.errors = sort_errors(result.errors, columns, then_by_message=True)
     if result.errors:
         result.created, result.updated, result.unchanged = [], [], []
     return result
-
-
-def _run(result: ImportResult, work: Callable[[], None]) -> None:
-    """Do the work in one transaction; roll it back for a dry run or when a row failed."""
-    try:
-        with transaction.atomic():
-            work()
-            if result.errors or result.dry_run:
-                transaction.set_rollback(True)
-    except IntegrityError:
-        result.errors.append(
-            RowError(
-                None,
-                "",
-                _(
-                    "Someone else changed the same records while this import ran; nothing was "
-                    "saved. Check the file again and import it once more."
-                ),
-                "concurrent",
-            )
-        )
 
 
 def _not_yours(number: int, header: str) -> RowError:
@@ -200,54 +136,7 @@ def _not_yours(number: int, header: str) -> RowError:
     )
 
 
-def _chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
-    """Slices that keep `IN (…)` lists below every database's parameter limit."""
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def _same(old: Any, new: Any) -> bool:
-    if old in _EMPTY and new in _EMPTY:
-        return True
-    return bool(old == new)
-
-
 # -- lookups -------------------------------------------------------------------------------------
-
-
-def _county_prefix(scope: Scope) -> str:
-    return scope.region_code[:6] if scope.kind is ScopeKind.TOWN else scope.region_prefix
-
-
-def _index(items: Iterable[Any], *keys: Callable[[Any], str]) -> dict[str, list[Any]]:
-    index: dict[str, list[Any]] = defaultdict(list)
-    for item in items:
-        for key in keys:
-            text = normalise_header(key(item))
-            if text and item not in index[text]:
-                index[text].append(item)
-    return index
-
-
-def _pick(index: Mapping[str, list[Any]], raw: Any, what: str) -> Any:
-    """The one row a cell names; unknown and ambiguous names are refused."""
-    text = parse_text(raw)
-    found = index.get(normalise_header(text), [])
-    if not found:
-        raise ValidationError(
-            _("Unknown {what} “{value}”. Choose one from the dropdown in the template.").format(
-                what=what, value=text
-            ),
-            code="unknown",
-        )
-    if len(found) > 1:
-        raise ValidationError(
-            _("“{value}” matches several {what}s; write the full name.").format(
-                value=text, what=what
-            ),
-            code="ambiguous",
-        )
-    return found[0]
 
 
 @dataclass
@@ -269,7 +158,7 @@ class _Lookups:
     @classmethod
     def build(cls, actor: Any, scope: Scope, rows: Sequence[tuple[int, Cells]]) -> _Lookups:
         """Fetch the towns, parks, chains, units, lists and named enterprises."""
-        prefix = _county_prefix(scope)
+        prefix = county_prefix(scope)
         towns = list(Region.objects.filter(code__startswith=prefix, level=RegionLevel.TOWN))
         parks = Unit.objects.filter(kind=UnitKind.PARK, region__code__startswith=prefix[:6])
         units = Unit.objects.for_user(actor).filter(
@@ -283,7 +172,7 @@ class _Lookups:
             projects__in=Project.objects.for_user(actor).values("pk")
         )
         enterprises: list[Enterprise] = []
-        for chunk in _chunks(named):
+        for chunk in chunks(named):
             codes = [normalize_uscc(text) for text in chunk]
             enterprises += (
                 Enterprise.objects.filter(Q(uscc__in=codes) | Q(name__in=chunk))
@@ -295,16 +184,16 @@ class _Lookups:
         return cls(
             actor=actor,
             scope=scope,
-            towns=_index(towns, lambda r: r.name, lambda r: r.code),
+            towns=index_by(towns, lambda r: r.name, lambda r: r.code),
             home=actor.region or (actor.unit.region if actor.unit else None),
-            parks=_index(
+            parks=index_by(
                 parks.select_related("town_region"), lambda u: u.name, lambda u: u.short_name
             ),
-            chains=_index(chains, lambda c: c.name),
+            chains=index_by(chains, lambda c: c.name),
             nodes={(n.chain_id, normalise_header(n.name)): n for n in nodes},
-            units=_index(units, lambda u: u.name, lambda u: u.short_name),
-            tags=_index(ProjectTag.objects.for_user(actor), lambda t: t.name),
-            enterprises=_index(enterprises, lambda e: e.uscc, lambda e: e.name),
+            units=index_by(units, lambda u: u.name, lambda u: u.short_name),
+            tags=index_by(ProjectTag.objects.for_user(actor), lambda t: t.name),
+            enterprises=index_by(enterprises, lambda e: e.uscc, lambda e: e.name),
             vocabularies={name: v.lookup() for name, v in excel.VOCABULARIES.items()},
         )
 
@@ -353,7 +242,7 @@ class _Lookups:
         """Project lists by name; each must exist."""
         tags: list[ProjectTag] = []
         for name in excel.parse_tag_names(raw):
-            tags.append(_pick(self.tags, name, _("project list")))
+            tags.append(pick(self.tags, name, _("project list")))
         return sorted(set(tags), key=lambda tag: tag.name)
 
 
@@ -380,7 +269,7 @@ def _parse_project_row(
         try:
             row.values[column.field] = _parse_project_cell(column, raw, lookups)
         except ValidationError as exc:
-            row.errors += _cell_errors(number, column, exc)
+            row.errors += cell_errors(number, column, exc)
             continue
         value = row.values[column.field]
         if column.field in excel.PAST_DATES and value is not None and value > today:
@@ -400,32 +289,29 @@ def _parse_project_row(
 def _parse_project_cell(column: Column, raw: Any, lookups: _Lookups) -> Any:
     if raw is None:
         if column.required:
-            raise ValidationError(
-                _("{column} is required; fill in this cell.").format(column=column.header),
-                code="required",
-            )
+            raise required_error(column)
         return [] if column.kind == excel.TAGS else None
     kind = column.kind
-    if kind == excel.CHOICE:
+    if kind == CHOICE:
         vocabulary = excel.VOCABULARIES[column.field]
         return vocabulary.parse(raw, lookups.vocabularies[column.field])
-    if kind == excel.TOWN:
-        return _pick(lookups.towns, raw, _("town"))
-    if kind == excel.PARK:
-        return _pick(lookups.parks, raw, _("park"))
+    if kind == TOWN:
+        return pick(lookups.towns, raw, _("town"))
+    if kind == PARK:
+        return pick(lookups.parks, raw, _("park"))
     if kind == excel.CHAIN:
-        return _pick(lookups.chains, raw, _("chain"))
+        return pick(lookups.chains, raw, _("chain"))
     if kind == excel.NODE:
         return parse_text(raw)  # resolved on the row's chain
     if kind == excel.UNIT:
-        return _pick(lookups.units, raw, _("unit"))
+        return pick(lookups.units, raw, _("unit"))
     if kind == excel.ENTERPRISE:
         return lookups.enterprise(raw)
     if kind == excel.TAGS:
         return lookups.tag_list(raw)
     if kind == excel.PLAN:
         return parse_cell(
-            Column(column.header, column.field, excel.MONEY, column.help, non_negative=True), raw
+            Column(column.header, column.field, MONEY, column.help, non_negative=True), raw
         )
     return parse_cell(column, raw)
 
@@ -436,7 +322,7 @@ def _comparable(value: Any) -> Any:
         return value.pk
     if isinstance(value, list | tuple):
         return tuple(sorted(getattr(item, "name", item) for item in value)) or None
-    return None if value in _EMPTY else value
+    return None if value in EMPTY else value
 
 
 @dataclass
@@ -466,7 +352,7 @@ class _ProjectImport:
     headers = _PROJECT_HEADERS
 
     def __init__(
-        self, actor: Any, scope: Scope, sheet: _Sheet, result: ImportResult, today: dt.date
+        self, actor: Any, scope: Scope, sheet: Sheet, result: ImportResult, today: dt.date
     ) -> None:
         self.actor = actor
         self.scope = scope
@@ -510,10 +396,10 @@ class _ProjectImport:
         )
         fetched: dict[int, Project] = {}
         taken: set[str] = set()
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             fetched |= {p.pk: p for p in scoped.filter(code__in=chunk)}
             taken |= set(Project.objects.filter(code__in=chunk).values_list("code", flat=True))
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             fetched |= {p.pk: p for p in scoped.filter(name__in=chunk)}
         by_code: dict[str, Project] = {}
         by_name: dict[tuple[str, str], list[Project]] = defaultdict(list)
@@ -551,11 +437,11 @@ class _ProjectImport:
                 )
             elif found:
                 matches[row.number] = found[0]
-        duplicates = _duplicates(
+        duplicates = duplicate_errors(
             {k: v for k, v in keys.items() if k[0] == "code"},
             code_header,
             _("This project number also appears in row {rows}; each project may appear once."),
-        ) + _duplicates(
+        ) + duplicate_errors(
             {k: v for k, v in keys.items() if k[0] == "name"},
             name_header,
             _(
@@ -587,7 +473,7 @@ class _ProjectImport:
             with transaction.atomic():
                 self._write(plan, current)
         except ValidationError as exc:
-            self.result.errors += _service_errors(row.number, exc, self.headers)
+            self.result.errors += field_errors(row.number, exc, self.headers)
             return
         except PermissionDenied as exc:
             self.result.errors.append(
@@ -653,11 +539,11 @@ class _ProjectImport:
             value = values.get(name)
             owner = excel.column_kind(column)
             if owner is not None and owner != kind:
-                if value not in _EMPTY:
+                if value not in EMPTY:
                     errors.append(self._wrong_kind(number, column, owner, kind))
                 continue
-            if value in _EMPTY and current is not None:
-                if name in excel.FILLED_BY_TRANSITIONS or column.kind in (excel.CHOICE, excel.PLAN):
+            if value in EMPTY and current is not None:
+                if name in excel.FILLED_BY_TRANSITIONS or column.kind in (CHOICE, excel.PLAN):
                     continue  # an empty cell keeps what the ledger holds
             after[name] = value
         self._place(row, current, after, errors)
@@ -675,10 +561,10 @@ class _ProjectImport:
         columns = {column.field: column for column in excel.PROJECT_COLUMNS}
         for name, value in after.items():
             old = before.get(name)
-            if current is not None and _same(_comparable(old), _comparable(value)):
+            if current is not None and same(_comparable(old), _comparable(value)):
                 continue
             spec = columns[name]
-            if current is not None or value not in _EMPTY:
+            if current is not None or value not in EMPTY:
                 changes.append(
                     FieldChange(
                         spec.header,
@@ -700,10 +586,9 @@ class _ProjectImport:
         elif current is not None:
             status = None
         tags_changed = "tags" in after and (
-            current is None
-            or not _same(_comparable(before.get("tags")), _comparable(after["tags"]))
+            current is None or not same(_comparable(before.get("tags")), _comparable(after["tags"]))
         )
-        plan_changed = "year_plan" in after and not _same(
+        plan_changed = "year_plan" in after and not same(
             before.get("year_plan"), after["year_plan"]
         )
         return _ProjectPlan(
@@ -855,7 +740,7 @@ def import_projects(
         result.errors = sheet.errors
         return result
     work = _ProjectImport(actor, scope, sheet, result, today or timezone.localdate())
-    _run(result, work.run)
+    run_atomically(result, work.run)
     return _finish(result, excel.PROJECT_COLUMNS)
 
 
@@ -889,7 +774,7 @@ class _ReportImport:
     def __init__(
         self,
         actor: Any,
-        sheet: _Sheet,
+        sheet: Sheet,
         result: ImportResult,
         *,
         week: dt.date | None,
@@ -933,7 +818,7 @@ class _ReportImport:
                 else:
                     row.values[column.field] = parse_cell(column, raw)
             except ValidationError as exc:
-                row.errors += _cell_errors(number, column, exc)
+                row.errors += cell_errors(number, column, exc)
         week_header = self.headers["week"]
         week = row.values.get("week")
         if self.week is not None and week is not None and week != self.week:
@@ -999,9 +884,9 @@ class _ReportImport:
         by_code: dict[str, Project] = {}
         by_name: dict[str, list[Project]] = defaultdict(list)
         visible = Project.objects.for_user(self.actor)
-        for chunk in _chunks(codes):
+        for chunk in chunks(codes):
             by_code |= {p.code: p for p in visible.filter(code__in=chunk)}
-        for chunk in _chunks(names):
+        for chunk in chunks(names):
             for project in visible.filter(name__in=chunk):
                 by_name[project.name].append(project)
         keys: dict[tuple[int, dt.date], list[int]] = defaultdict(list)
@@ -1039,7 +924,7 @@ class _ReportImport:
             if row.project is not None and row.week is not None:
                 keys[(row.project.pk, row.week)].append(row.number)
         by_row = {row.number: row for row in rows}
-        for error in _duplicates(
+        for error in duplicate_errors(
             keys,
             self.headers["week"],
             _("The same project and week also appear in row {rows}; give each week once."),
@@ -1082,7 +967,7 @@ class _ReportImport:
                     today=self.today,
                 )
         except ValidationError as exc:
-            self.result.errors += _service_errors(row.number, exc, headers_now)
+            self.result.errors += field_errors(row.number, exc, headers_now)
             return
         except PermissionDenied as exc:
             self.result.errors.append(RowError(row.number, headers["code"], str(exc), "permission"))
@@ -1200,5 +1085,5 @@ def import_reports(
         result.errors = sheet.errors
         return result
     work = _ReportImport(actor, sheet, result, week=monday, today=today or timezone.localdate())
-    _run(result, work.run)
+    run_atomically(result, work.run)
     return _finish(result, excel.REPORT_COLUMNS)

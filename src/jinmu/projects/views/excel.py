@@ -1,24 +1,23 @@
 """Excel doors of the project ledger: export of the filtered list, the import templates, and the
 imports of the ledger and of a week's reports, each checked in a dry run before it is confirmed.
 
-The two-step import works like the enterprise register's: the checked upload is kept under
+The two-step import is core's (`jinmu.core.views_excel`): the checked upload is kept under
 MEDIA_ROOT/imports/ behind a random token held in the user's session (with the file's hash),
-and "Confirm" imports that very file. The pending-upload helpers are the register's
-(`jinmu.enterprises.views_excel`); they are generic and belong in core.
+and "Confirm" imports that very file.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from django import forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,34 +26,31 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.chains.models import Chain
+from jinmu.core.imports import ImportResult
 from jinmu.core.models import Unit
+from jinmu.core.places import county_prefix, parks_in_scope, towns_in_scope
 from jinmu.core.scoping import ScopeKind, scope_for
-from jinmu.core.uploads import TOO_LARGE_META_KEY, UploadTooLargeHandler, too_large_message
-from jinmu.enterprises.filtersets import parks_in_scope, towns_in_scope
-from jinmu.enterprises.views_excel import (
-    XLSX_CONTENT_TYPE,
-    _store_upload,
-    _take_pending,
-    _xlsx_response,
+from jinmu.core.views_excel import (
+    confirm_pending,
+    guard_upload_size,
+    render_import,
+    store_upload,
+    upload_too_large,
+    workbook_field,
+    xlsx_response,
 )
 from jinmu.projects import excel, reporting
 from jinmu.projects.filtersets import ProjectFilterSet
-from jinmu.projects.imports import ImportResult, import_projects, import_reports
+from jinmu.projects.imports import import_projects, import_reports
 from jinmu.projects.models import Project, ProjectTag, ProjectYearPlan, WeeklyReport
 from jinmu.projects.permissions import can_create_projects, can_report
 from jinmu.projects.weeks import iso_label, parse_iso_week
-
-SHOWN_ROWS = 200  # rows listed per section of the preview; the rest are counted
-SHOWN_ERRORS = 500
-_FILE_WIDGET = forms.ClearableFileInput(
-    attrs={"accept": ".xlsx," + XLSX_CONTENT_TYPE, "class": "form-control"}
-)
 
 
 class ProjectImportForm(forms.Form):
     """The filled-in ledger workbook."""
 
-    file = forms.FileField(label=gettext_lazy("Excel workbook (.xlsx)"), widget=_FILE_WIDGET)
+    file = workbook_field()
 
 
 class ReportImportForm(forms.Form):
@@ -67,7 +63,7 @@ class ReportImportForm(forms.Form):
         help_text=gettext_lazy("ISO week such as 2026-W47, for rows whose 周次 is empty."),
         widget=forms.TextInput(attrs={"class": "form-control", "placeholder": "2026-W47"}),
     )
-    file = forms.FileField(label=gettext_lazy("Excel workbook (.xlsx)"), widget=_FILE_WIDGET)
+    file = workbook_field()
 
     def clean_week(self) -> str:
         """An ISO week, written the standard way."""
@@ -112,7 +108,7 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     )
     content = excel.export_projects(queryset.iterator(chunk_size=2000), year=year)
     day = _today_stamp()
-    return _xlsx_response(content, f"项目台账-{day}.xlsx", f"projects-{day}.xlsx")
+    return xlsx_response(content, f"项目台账-{day}.xlsx", f"projects-{day}.xlsx")
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -125,7 +121,7 @@ def project_template(request: HttpRequest) -> HttpResponse:
     _require_importer(request)
     user = request.user
     scope = scope_for(user)
-    county = scope.region_code[:6] if scope.kind is ScopeKind.TOWN else scope.region_prefix[:6]
+    county = county_prefix(scope)[:6]
     choices = excel.Choices(
         towns=list(towns_in_scope(scope).order_by("code").values_list("name", flat=True)),
         parks=list(parks_in_scope(scope).order_by("name").values_list("name", flat=True)),
@@ -140,7 +136,7 @@ def project_template(request: HttpRequest) -> HttpResponse:
         tags=list(ProjectTag.objects.for_user(user).values_list("name", flat=True)),
     )
     content = excel.build_project_template(choices)
-    return _xlsx_response(content, "项目台账导入模板.xlsx", "projects-template.xlsx")
+    return xlsx_response(content, "项目台账导入模板.xlsx", "projects-template.xlsx")
 
 
 def _week_or_current(request: HttpRequest) -> Any:
@@ -182,44 +178,19 @@ def report_template(request: HttpRequest) -> HttpResponse:
         )
     content = excel.build_report_template(rows, week=monday)
     label = iso_label(monday)
-    return _xlsx_response(content, f"周报-{label}.xlsx", f"reports-{label}.xlsx")
+    return xlsx_response(content, f"周报-{label}.xlsx", f"reports-{label}.xlsx")
 
 
 # -- imports -------------------------------------------------------------------------------------
 
 
-def _render(
-    request: HttpRequest,
-    *,
-    mode: str,
-    form: forms.Form,
-    result: ImportResult | None = None,
-    token: str = "",
-    file_name: str = "",
-    upload_error: str = "",
-    status: int = 200,
-) -> HttpResponse:
-    context: dict[str, Any] = {
+def _render(request: HttpRequest, *, mode: str, form: forms.Form, **page: Any) -> HttpResponse:
+    extra = {
         "mode": mode,
-        "form": form,
-        "result": result,
-        "token": token,
-        "file_name": file_name,
-        "upload_error": upload_error,
         "current_week": iso_label(reporting.current_week()),
         "columns": excel.COLUMNS[mode],
     }
-    if result is not None:
-        context.update(
-            errors=result.errors[:SHOWN_ERRORS],
-            hidden_errors=max(0, len(result.errors) - SHOWN_ERRORS),
-            created=result.created[:SHOWN_ROWS],
-            hidden_created=max(0, len(result.created) - SHOWN_ROWS),
-            updated=result.updated[:SHOWN_ROWS],
-            hidden_updated=max(0, len(result.updated) - SHOWN_ROWS),
-            unchanged_count=len(result.unchanged),
-        )
-    return render(request, "projects/excel_import.html", context, status=status)
+    return render_import(request, "projects/excel_import.html", form=form, extra=extra, **page)
 
 
 def _run_import(
@@ -237,9 +208,7 @@ def _pending_kind(mode: str, week: str) -> str:
 
 def _upload_view(mode: str, request: HttpRequest) -> HttpResponse:
     _require_importer(request)
-    # Refuse an oversized body before Django reads it; this must precede any access to POST,
-    # which is why the CSRF check runs inside (Django: "Modifying upload handlers on the fly").
-    request.upload_handlers.insert(0, UploadTooLargeHandler(request))
+    guard_upload_size(request)  # before anything reads the body; CSRF is checked inside
     return _checked_upload(request, mode)
 
 
@@ -250,15 +219,9 @@ def _checked_upload(request: HttpRequest, mode: str) -> HttpResponse:
         initial = {"week": request.GET.get("week", "")} if mode == excel.REPORTS else {}
         return _render(request, mode=mode, form=form_class(initial=initial))
     posted = request.POST  # parsing the body runs the size guard first
-    too_large = request.META.get(TOO_LARGE_META_KEY)
+    too_large = upload_too_large(request)
     if too_large:
-        return _render(
-            request,
-            mode=mode,
-            form=form_class(),
-            upload_error=too_large_message(int(too_large)),
-            status=413,
-        )
+        return _render(request, mode=mode, form=form_class(), upload_error=too_large, status=413)
     token = posted.get("token", "")
     if token:
         return _confirm_or_cancel(request, mode, token)
@@ -273,30 +236,29 @@ def _checked_upload(request: HttpRequest, mode: str) -> HttpResponse:
         return _render(request, mode=mode, form=form, result=result, file_name=name, status=422)
     if not result.has_changes:
         return _render(request, mode=mode, form=form_class(), result=result, file_name=name)
-    token = _store_upload(request, upload, _pending_kind(mode, week))
+    token = store_upload(request, upload, _pending_kind(mode, week))
     return _render(request, mode=mode, form=form, result=result, token=token, file_name=name)
 
 
 def _confirm_or_cancel(request: HttpRequest, mode: str, token: str) -> HttpResponse:
     page = f"projects:{'import' if mode == excel.PROJECTS else 'report_import'}"
-    taken = _take_pending(request, token)
-    kind = str(taken[0].get("kind", "")) if taken else ""
-    if taken is None or not kind.startswith(f"{mode}:"):
-        if taken is not None:
-            taken[1].unlink(missing_ok=True)
-        messages.error(
-            request, _("This preview has expired or was already used. Upload the file again.")
-        )
-        return redirect(page)
-    entry, stored = taken
-    week = kind.partition(":")[2]
-    try:
-        if request.POST.get("action") != "confirm":
-            messages.info(request, _("The import was cancelled; nothing was saved."))
-            return redirect(page)
-        result = _run_import(mode, request, stored, week=week, dry_run=False)
-    finally:
-        stored.unlink(missing_ok=True)
+
+    def week_of(entry: dict[str, Any]) -> str:
+        return str(entry.get("kind", "")).partition(":")[2]
+
+    def run(entry: dict[str, Any], stored: Path) -> ImportResult:
+        return _run_import(mode, request, stored, week=week_of(entry), dry_run=False)
+
+    confirmed = confirm_pending(
+        request,
+        token,
+        page=page,
+        run=run,
+        accepts=lambda entry: str(entry.get("kind", "")).startswith(f"{mode}:"),
+    )
+    if isinstance(confirmed, HttpResponse):
+        return confirmed
+    entry, result = confirmed.entry, confirmed.result
     if not result.ok:
         # The data changed since the preview (or someone else imported meanwhile).
         form_class = ProjectImportForm if mode == excel.PROJECTS else ReportImportForm
@@ -308,16 +270,9 @@ def _confirm_or_cancel(request: HttpRequest, mode: str, token: str) -> HttpRespo
             file_name=str(entry.get("name", "")),
             status=422,
         )
-    messages.success(
-        request,
-        _("Import finished: {created} created, {updated} updated, {unchanged} unchanged.").format(
-            created=len(result.created),
-            updated=len(result.updated),
-            unchanged=len(result.unchanged),
-        ),
-    )
     if mode == excel.PROJECTS:
         return redirect("projects:list")
+    week = week_of(entry)
     target = reverse("projects:report_status")
     return redirect(f"{target}?week={week}" if week else target)
 

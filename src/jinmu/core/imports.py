@@ -1,0 +1,302 @@
+"""Machinery shared by every Excel import: what an import reports, and the steps every import
+takes (load the sheet, turn problems into errors by row and column, run all-or-nothing).
+
+An import checks every row before anything stays: if any row has an error nothing is saved and
+every error is reported with its Excel row and column header; otherwise the result lists the
+rows created, changed and left unchanged (a dry run lists what confirming would do).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from jinmu.core.excel import Column, parse_text
+from jinmu.core.uploads import UploadError, clean_cell, normalise_header, read_rows
+
+CHUNK = 500  # keeps `IN (…)` lists well below every database's parameter limit
+EMPTY: tuple[Any, ...] = (None, "", [], ())  # what an empty cell or blank value looks like
+_T = TypeVar("_T")
+
+RowsOrFile = Any  # a path, bytes, an open file, an UploadedFile, or an iterable of dict rows
+Cells = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One problem: the Excel row (None for the whole file), the column header, the message."""
+
+    row: int | None
+    column: str
+    message: str
+    code: str = "invalid"
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One column of one row, before and after the import (as shown in the sheet)."""
+
+    column: str
+    before: str
+    after: str
+
+
+@dataclass
+class RowOutcome:
+    """What the import does (or would do) with one row."""
+
+    row: int
+    key: str
+    label: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """Outcome of an import or dry run: errors, or the rows created, updated and unchanged."""
+
+    kind: str
+    dry_run: bool
+    errors: list[RowError] = field(default_factory=list)
+    created: list[RowOutcome] = field(default_factory=list)
+    updated: list[RowOutcome] = field(default_factory=list)
+    unchanged: list[RowOutcome] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no row has an error."""
+        return not self.errors
+
+    @property
+    def row_count(self) -> int:
+        """Data rows read."""
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    @property
+    def has_changes(self) -> bool:
+        """True when confirming would write something."""
+        return bool(self.created or self.updated)
+
+
+def chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
+    """Slices that keep `IN (…)` lists below every database's parameter limit."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+# -- loading the sheet ---------------------------------------------------------------------------
+
+
+@dataclass
+class Sheet:
+    """The data rows of an upload keyed by the spec's headers, the headers present, the columns
+    ignored, and the errors that stop the import before any row is read."""
+
+    rows: list[tuple[int, Cells]] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    ignored: list[str] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _is_file(source: RowsOrFile) -> bool:
+    return isinstance(source, str | bytes | os.PathLike) or hasattr(source, "read")
+
+
+def load_sheet(source: RowsOrFile, columns: Sequence[Column], sheet_name: str) -> Sheet:
+    """Read a workbook (checked by `jinmu.core.uploads`; refusals and a header named twice
+    become file errors), or number an iterable of dict rows the way a sheet would."""
+    headers = [column.header for column in columns]
+    if not _is_file(source):
+        return _sheet_from_dicts(source, headers)
+    sheet = Sheet()
+    try:
+        table = read_rows(source, headers=headers, sheet_names=[sheet_name])
+        try:
+            sheet.errors = [
+                RowError(
+                    1,
+                    header,
+                    _("The column “{column}” appears twice in the header row; keep one.").format(
+                        column=header
+                    ),
+                    "duplicate_column",
+                )
+                for header in table.duplicates
+            ]
+            if not sheet.errors:
+                sheet.rows = list(table.rows)
+        finally:
+            table.close()
+    except UploadError as exc:
+        sheet.errors = [RowError(None, "", message, exc.code or "file") for message in exc.messages]
+        return sheet
+    sheet.present = set(table.columns) - set(table.unknown)
+    sheet.ignored = list(table.unknown)
+    return sheet
+
+
+def _sheet_from_dicts(source: Iterable[Mapping[str, Any]], headers: Sequence[str]) -> Sheet:
+    by_header = {normalise_header(h): h for h in headers}
+    sheet = Sheet()
+    ignored: dict[str, None] = {}
+    for number, raw in enumerate(source, start=2):
+        cells: Cells = {}
+        for key, value in dict(raw).items():
+            header = by_header.get(normalise_header(key))
+            if header is None:
+                ignored[str(key)] = None
+                continue
+            sheet.present.add(header)
+            cells[header] = clean_cell(value)
+        if any(value is not None for value in cells.values()):
+            sheet.rows.append((number, cells))
+    sheet.ignored = list(ignored)
+    return sheet
+
+
+def no_rows_errors(rows: Sequence[Any]) -> list[RowError]:
+    """The error of a sheet without data rows (none when it has rows)."""
+    if rows:
+        return []
+    return [
+        RowError(
+            None,
+            "",
+            _("The sheet has no data rows. Fill in one row per record below the header row."),
+            "no_rows",
+        )
+    ]
+
+
+# -- errors --------------------------------------------------------------------------------------
+
+
+def required_error(column: Column) -> ValidationError:
+    """The error of an empty cell in a required column."""
+    return ValidationError(
+        _("{column} is required; fill in this cell.").format(column=column.header),
+        code="required",
+    )
+
+
+def cell_errors(number: int, column: Column, exc: ValidationError) -> list[RowError]:
+    """A cell's ValidationError as row errors under its column."""
+    return [RowError(number, column.header, m, exc.code or "invalid") for m in exc.messages]
+
+
+def field_errors(
+    number: int,
+    exc: ValidationError,
+    headers: Mapping[str, str],
+    *,
+    code: str = "refused",
+    fallback: str = "",
+) -> list[RowError]:
+    """A model's or a service's ValidationError as row errors under the columns of the fields
+    it names (`headers`: field → column header; other fields go under `fallback`)."""
+    if not hasattr(exc, "error_dict"):
+        return [RowError(number, fallback, m, exc.code or code) for m in exc.messages]
+    errors: list[RowError] = []
+    for name, messages in exc.message_dict.items():
+        header = "" if name == NON_FIELD_ERRORS else headers.get(name, fallback)
+        errors.extend(RowError(number, header, str(m), code) for m in messages)
+    return errors
+
+
+def duplicate_errors(
+    rows_by_key: Mapping[Any, list[int]], column: str, message_template: str
+) -> list[RowError]:
+    """An error on every row whose key appears on other rows too (`{rows}`: the others)."""
+    errors: list[RowError] = []
+    for rows in rows_by_key.values():
+        if len(rows) < 2:
+            continue
+        for row in rows:
+            others = "、".join(str(other) for other in rows if other != row)
+            errors.append(RowError(row, column, message_template.format(rows=others), "duplicate"))
+    return errors
+
+
+def sort_errors(
+    errors: list[RowError], columns: Sequence[Column], *, then_by_message: bool = False
+) -> list[RowError]:
+    """Errors in row order, then in the order of the columns (file errors first)."""
+    order = {column.header: index for index, column in enumerate(columns)}
+    if then_by_message:
+        return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, -1), e.message))
+    return sorted(errors, key=lambda e: (e.row or 0, order.get(e.column, -1)))
+
+
+def concurrent_error() -> RowError:
+    """The error of an import that collided with someone else's writes."""
+    return RowError(
+        None,
+        "",
+        _(
+            "Someone else changed the same records while this import ran; nothing was saved. "
+            "Check the file again and import it once more."
+        ),
+        "concurrent",
+    )
+
+
+def run_atomically(result: ImportResult, work: Callable[[], None]) -> None:
+    """Do the work in one transaction; roll it back for a dry run or when a row failed."""
+    try:
+        with transaction.atomic():
+            work()
+            if result.errors or result.dry_run:
+                transaction.set_rollback(True)
+    except IntegrityError:
+        result.errors.append(concurrent_error())
+
+
+# -- comparing and looking up --------------------------------------------------------------------
+
+
+def same(old: Any, new: Any) -> bool:
+    """True when a stored value and an imported one are the same (all blanks are alike)."""
+    if old in EMPTY and new in EMPTY:
+        return True
+    return bool(old == new)
+
+
+def index_by(items: Iterable[_T], *keys: Callable[[_T], str]) -> dict[str, list[_T]]:
+    """The items under each of their keys (normalised with `normalise_header`), for `pick`."""
+    index: dict[str, list[_T]] = defaultdict(list)
+    for item in items:
+        for key in keys:
+            text = normalise_header(key(item))
+            if text and item not in index[text]:
+                index[text].append(item)
+    return index
+
+
+def pick(index: Mapping[str, list[_T]], raw: Any, what: str) -> _T:
+    """The one row a cell names in an `index_by` index; unknown and ambiguous names are
+    refused (`what` names the kind of row, e.g. “town”)."""
+    text = parse_text(raw)
+    found = index.get(normalise_header(text), [])
+    if not found:
+        raise ValidationError(
+            _("Unknown {what} “{value}”. Choose one from the dropdown in the template.").format(
+                what=what, value=text
+            ),
+            code="unknown",
+        )
+    if len({getattr(item, "pk", id(item)) for item in found}) > 1:
+        raise ValidationError(
+            _("“{value}” matches several {what}s; write the full name.").format(
+                value=text, what=what
+            ),
+            code="ambiguous",
+        )
+    return found[0]
