@@ -23,8 +23,7 @@ from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
 from jinmu.core.models import Region, Unit
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
-from jinmu.core.places import parks_in_scope as parks_in_scope
-from jinmu.core.places import towns_in_scope as towns_in_scope
+from jinmu.core.places import parks_in_scope, towns_in_scope
 from jinmu.core.scoping import scope_for
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
 from jinmu.core.widgets import FastSelect

@@ -8,9 +8,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import Region
+from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind
 from jinmu.core.validators import normalize_uscc
-from jinmu.enterprises.filtersets import parks_in_scope
 from jinmu.enterprises.models import Enterprise, IndustryCode
 from jinmu.enterprises.services import ENTERPRISE_FIELDS
 

@@ -217,7 +217,7 @@ def _count_lights(user: Any) -> LightCounts:
 def _town_rows(
     counts: dict[str, dict[str, int]], scope: Scope, list_url: str | None
 ) -> list[BoardRow]:
-    from jinmu.enterprises.filtersets import towns_in_scope
+    from jinmu.core.places import towns_in_scope
 
     towns = {r.code: r for r in towns_in_scope(scope).only("code", "name", "level")}
     missing = [code for code in counts if code and code not in towns]

@@ -18,8 +18,8 @@ from rest_framework import serializers
 
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.models import Unit
+from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import scope_for
-from jinmu.enterprises.filtersets import parks_in_scope
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
     AttractionExclusion,
