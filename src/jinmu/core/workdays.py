@@ -1,8 +1,15 @@
 """Working days: the State Council holiday schedule (with adjusted working weekends, 调休) from
 the `chinese-calendar` package, overridden or extended by the county's own WorkdayOverride rows.
 
-`chinese-calendar` only knows the years up to its release; for a later year without county data
-the weekday rule is used and `CalendarResult.uncovered_years` says so, so pages can warn.
+`chinese-calendar` only knows the years up to its release; for a later year the county's rows
+decide the days they name and the weekday rule decides the rest. Such a year counts as covered
+by county data only when the county has declared its calendar for that year, and the county
+enters a year's calendar starting with 元旦: a year is declared when there is an override row
+(of the region or any level above it) on 1 January of that year, always a statutory holiday
+and the first day of the State Council's yearly schedule. Any other row alone, a 县庆 day off
+say, says nothing about the year's national holidays. For a year neither the package nor a
+declaration covers, `WorkCalendar.uncovered_years` collects the year whenever a day of it is
+answered by the weekday rule, so pages can warn.
 """
 
 from __future__ import annotations
@@ -65,9 +72,13 @@ class WorkCalendar:
             return self.overrides[day]
         if day.year in _known_years():
             return bool(chinese_calendar.is_workday(day))
-        if not any(d.year == day.year for d in self.overrides):
+        if not self.declares_year(day.year):
             self.uncovered_years.add(day.year)
         return day.weekday() < 5
+
+    def declares_year(self, year: int) -> bool:
+        """True when the county entered the year's calendar (a row on its 1 January, 元旦)."""
+        return dt.date(year, 1, 1) in self.overrides
 
     def add_workdays(self, start: dt.date, days: int) -> dt.date:
         """The date `days` working days after `start` (start itself does not count)."""

@@ -29,6 +29,7 @@ from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
 from jinmu.core.validators import normalize_uscc
 from jinmu.enterprises.models import Enterprise
+from jinmu.problems.services import OWNER_UNIT_KINDS
 from jinmu.projects.choices import (
     AttachmentKind,
     AttractionExclusion,
@@ -394,7 +395,11 @@ class ProjectForm(forms.Form):
         if name == "chain":
             return Chain.objects.for_user(self.user)
         if name == "responsible_unit":
-            return Unit.objects.for_user(self.user).filter(is_active=True).order_by("kind", "name")
+            return (
+                Unit.objects.for_user(self.user)
+                .filter(is_active=True, kind__in=OWNER_UNIT_KINDS)
+                .order_by("kind", "name")
+            )
         if name == "leader":
             return staff_users(self.user, scope, Role.COUNTY_LEADER)
         if name == "lead_owner":

@@ -8,11 +8,14 @@ one is set. Projects not under weekly scheduling (`MONITORED`) have no light at 
 
 Rules and their exact boundaries (`today` is the day the light is computed for):
 
-- START (开工): planned start reached (planned_start <= today) and no actual start → yellow;
-  red from the day `start_red_months` calendar months after the planned start (2026-01-31 + 1
-  month = 2026-02-28). Started (an actual start, or a started status without a date) → green
-  (a late start is green, its text gives the delay).
-  Planned start still ahead, or no planned start → not applicable.
+- START (开工): practice.md's yellow is "due this month, not started", read as the monthly
+  review reads it: no actual start and the planned start in the current calendar month or an
+  earlier one → yellow, so a start planned for the 25th is yellow from the 1st of its month
+  (and on the last day of the month before, not applicable); red from the day
+  `start_red_months` calendar months after the planned start (2026-01-31 + 1 month =
+  2026-02-28). Started (an actual start, or a started status without a date) → green (a late
+  start is green, its text gives the delay). Planned start in a later month, or no planned
+  start → not applicable.
 - SCHEDULE (序时进度): this year's plan with a positive planned investment. Expected share by
   `expected_share`; actual share = invested_year / planned (0 when the yearly figure belongs
   to another year). Points behind = (expected - actual) x 100, rounded half-up to 0.01 point
@@ -27,7 +30,13 @@ Rules and their exact boundaries (`today` is the day the light is computed for):
   green (still within the registration period). Registered → green. Not started → n/a.
 - REPORT (周调度, grey): the latest week whose report deadline has passed
   (`weeks.latest_due_week`). No report for it (last_report_week missing or older) → grey,
-  unless the project was registered after that week's deadline (it could not have reported).
+  unless the project came under weekly scheduling after that week's deadline (it owed no
+  report). The day it came under scheduling is `monitored_since`: the effective date
+  (`changed_on`) of the earliest status change into one of its kind's `MONITORED` states
+  after the latest change out of them; without such a change in its history, the day it was
+  entered in the ledger (`created_at`, local date). A project registered directly in a
+  monitored state has its registration change dated that day.
+  `reporting.expected_projects` applies the same rule in SQL (`monitored_since_expression`).
 """
 
 from __future__ import annotations
@@ -41,7 +50,17 @@ from typing import Any, Final, cast
 
 from django.conf import settings as django_settings
 from django.db import connections, transaction
-from django.db.models import Field, QuerySet
+from django.db.models import (
+    DateField,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import Exact
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -52,6 +71,7 @@ from jinmu.projects.models import (
     Milestone,
     Project,
     ProjectYearPlan,
+    StatusChange,
     settings_for,
 )
 
@@ -209,11 +229,11 @@ def _start_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict[
             planned_start=planned,
             actual_start=None,
         )
-    if planned > today:
+    if (planned.year, planned.month) > (today.year, today.month):
         return None
     red_from = add_months(planned, conf.start_red_months)
     months = whole_months_between(planned, today)
-    days = (today - planned).days
+    days = max((today - planned).days, 0)
     inputs = {
         "planned_start": planned,
         "today": today,
@@ -222,7 +242,13 @@ def _start_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict[
         "red_from": red_from,
         "red_after_months": conf.start_red_months,
     }
-    if today >= red_from:
+    if planned > today:
+        text = _(
+            "Works are due to start this month, on %(planned)s, and have not started; red "
+            "from %(red_from)s."
+        )
+        light = Light.YELLOW
+    elif today >= red_from:
         text = _(
             "Works were due to start on %(planned)s and have not started for %(months)s "
             "months (red from %(red_months)s months)."
@@ -394,7 +420,70 @@ def _created_on(project: Project) -> dt.date | None:
     return created.date()
 
 
-def _report_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict[str, Any]:
+def monitored_since_from_history(
+    kind: str, history: Iterable[tuple[str, dt.date]], created_on: dt.date | None
+) -> dt.date | None:
+    """The day a project came under weekly scheduling, from its status changes as
+    (to_status, changed_on) in the order they were recorded: the earliest effective date of
+    a change into a monitored state after the latest change out of one; else `created_on`."""
+    states = MONITORED.get(kind, frozenset())
+    since: dt.date | None = None
+    for to_status, changed_on in history:
+        if to_status in states:
+            since = changed_on if since is None else min(since, changed_on)
+        else:
+            since = None
+    return since or created_on
+
+
+def monitored_since(project: Project) -> dt.date | None:
+    """The day the project came under weekly scheduling (see the module's REPORT rule)."""
+    history: list[tuple[str, dt.date]] = []
+    if project.pk:
+        history = list(
+            StatusChange.objects.filter(project_id=project.pk)
+            .order_by("id")
+            .values_list("to_status", "changed_on")
+        )
+    return monitored_since_from_history(project.kind, history, _created_on(project))
+
+
+def _into_monitored(kind: OuterRef) -> Q:
+    """Status changes into a monitored state of the project's kind (`kind` refers to the
+    outer Project row's, so the subquery needs no join back to the project)."""
+    condition = Q(pk__in=[])
+    for name, states in MONITORED.items():
+        condition |= Q(Exact(kind, Value(name)), to_status__in=sorted(states))
+    return condition
+
+
+def monitored_since_expression() -> Coalesce:
+    """`monitored_since` in SQL, for a Project queryset (`.alias(since=...)`): two
+    correlated subqueries on the project's status changes, falling back to the local date of
+    `created_at`. Changes are ordered by id, the order they were recorded in."""
+    last_out = (
+        StatusChange.objects.filter(project_id=OuterRef(OuterRef("pk")))
+        .exclude(_into_monitored(OuterRef(OuterRef("kind"))))
+        .order_by("-id")
+        .values("id")[:1]
+    )
+    first_in = (
+        StatusChange.objects.filter(project_id=OuterRef("pk"))
+        .filter(_into_monitored(OuterRef("kind")))
+        .filter(id__gt=Coalesce(Subquery(last_out), Value(0)))
+        .order_by("changed_on")
+        .values("changed_on")[:1]
+    )
+    return Coalesce(
+        Subquery(first_in, output_field=DateField()),
+        TruncDate("created_at"),
+        output_field=DateField(),
+    )
+
+
+def _report_rule(
+    project: Project, conf: LedgerSettings, today: dt.date, since: dt.date | None
+) -> dict[str, Any]:
     week = weeks.latest_due_week(today, conf.report_due_weekday)
     deadline = weeks.week_deadline(week, conf.report_due_weekday)
     label = weeks.iso_label(week)
@@ -407,13 +496,12 @@ def _report_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict
     if last is not None and last >= week:
         text = _("The report for week %(week)s is in.") % {"week": label}
         return _reason(LightRule.REPORT, Light.GREEN, text, **inputs)
-    created = _created_on(project)
-    if created is not None and created > deadline:
+    if since is not None and since > deadline:
         text = _(
-            "Entered in the ledger on %(created)s, after the deadline of week %(week)s "
+            "Under weekly scheduling since %(since)s, after the deadline of week %(week)s "
             "(%(deadline)s): no report expected yet."
-        ) % {"created": created, "week": label, "deadline": deadline}
-        return _reason(LightRule.REPORT, Light.GREEN, text, entered_on=created, **inputs)
+        ) % {"since": since, "week": label, "deadline": deadline}
+        return _reason(LightRule.REPORT, Light.GREEN, text, monitored_since=since, **inputs)
     if last is None:
         text = _("No weekly report for week %(week)s (due %(deadline)s); none ever submitted.")
     else:
@@ -478,11 +566,13 @@ def compute_light(
     year_plan: ProjectYearPlan | _Unset | None = _UNSET,
     milestones: Sequence[Milestone] | None = None,
     override_by: str | None = None,
+    since: dt.date | _Unset | None = _UNSET,
 ) -> LightResult:
     """Compute a project's light from its facts without writing anything.
 
-    The batch refresh passes the region's settings, this year's plan (None: no plan) and the
-    milestones already loaded; when not given they are read from the database.
+    The batch refresh passes the region's settings, this year's plan (None: no plan), the
+    milestones and the day the project came under weekly scheduling (`since`), already
+    loaded; when not given they are read from the database.
     """
     day = today or timezone.localdate()
     if not is_monitored(project):
@@ -498,6 +588,8 @@ def compute_light(
         )
     if milestones is None:
         milestones = list(project.milestones.filter(planned_end__lt=day)) if project.pk else []
+    if isinstance(since, _Unset):
+        since = monitored_since(project)
     reasons = [
         reason
         for reason in (
@@ -505,7 +597,7 @@ def compute_light(
             _schedule_rule(project, year_plan, conf, day),
             _milestone_rule(milestones, conf, day),
             _statistics_rule(project, conf, day),
-            _report_rule(project, conf, day),
+            _report_rule(project, conf, day, since),
         )
         if reason is not None
     ]
@@ -528,6 +620,13 @@ def _compute_in_site_language(project: Project, **kwargs: Any) -> LightResult:
         return compute_light(project, **kwargs)
 
 
+def bump_light_generation(region_codes: Any) -> None:
+    """Tell the board's cache that lights changed in these regions (jinmu.projects.queries)."""
+    from jinmu.projects.queries import bump_light_generation as bump
+
+    bump(region_codes)
+
+
 def refresh_light(project: Project, *, today: dt.date | None = None) -> LightResult:
     """Recompute one project's light and store it (a plain update: no audit, no version bump)."""
     day = today or timezone.localdate()
@@ -541,6 +640,9 @@ def refresh_light(project: Project, *, today: dt.date | None = None) -> LightRes
     Project.objects.filter(pk=project.pk).update(**values)
     for name, value in values.items():
         setattr(project, name, value)
+    # Always, not only when the colour changed: the caller may have moved the project to
+    # another town, chain or unit, which the board counts by.
+    bump_light_generation([project.region_id])
     return result
 
 
@@ -561,9 +663,9 @@ def refresh_lights_stats(
     """The batch refresh, reporting processed, written and changed counts.
 
     Per batch of projects: one query for the projects, one for this year's plans, one for the
-    due milestones, one for the overriding users (only if any), then a bulk update of the rows
-    whose light or reasons changed and one update of the computed date. Settings are read once
-    per region.
+    due milestones, one for the status history (when each came under weekly scheduling), one
+    for the overriding users (only if any), then a bulk update of the rows whose light or
+    reasons changed and one update of the computed date. Settings are read once per region.
     """
     day = today or timezone.localdate()
     base = (queryset if queryset is not None else Project.objects.all()).order_by("pk")
@@ -592,6 +694,7 @@ def _refresh_batch(
     ids = [p.pk for p in monitored]
     plans: dict[int, ProjectYearPlan] = {}
     due: dict[int, list[Milestone]] = {pk: [] for pk in ids}
+    history: dict[int, list[tuple[str, dt.date]]] = {pk: [] for pk in ids}
     names: dict[int, str] = {}
     if ids:
         for plan in ProjectYearPlan.objects.filter(
@@ -604,6 +707,12 @@ def _refresh_batch(
             .order_by("project_id", "planned_end", "id")
         ):
             due[milestone.project_id].append(milestone)
+        for project_id, to_status, changed_on in (
+            StatusChange.objects.filter(project_id__in=ids)
+            .order_by("project_id", "id")
+            .values_list("project_id", "to_status", "changed_on")
+        ):
+            history[project_id].append((to_status, changed_on))
         user_ids = {
             p.light_override_by_id for p in monitored if p.light_override and p.light_override_by_id
         }
@@ -625,6 +734,9 @@ def _refresh_batch(
                 year_plan=plans.get(project.pk),
                 milestones=due[project.pk],
                 override_by=names.get(project.light_override_by_id or 0, ""),
+                since=monitored_since_from_history(
+                    project.kind, history[project.pk], _created_on(project)
+                ),
             )
         else:
             result = LightResult(light="", reasons=[], computed_light="")
@@ -645,9 +757,13 @@ def _refresh_batch(
         if changed_rows:
             _write_lights(changed_rows, using)
             stats.written += len(changed_rows)
-        stale = [p.pk for p in batch if p.light_computed_on != day]
+        stale = [p for p in batch if p.light_computed_on != day]
         if stale:
-            Project.objects.using(using).filter(pk__in=stale).update(light_computed_on=day)
+            Project.objects.using(using).filter(pk__in=[p.pk for p in stale]).update(
+                light_computed_on=day
+            )
+        if changed_rows or stale:
+            bump_light_generation({p.region_id for p in (*changed_rows, *stale)})
 
 
 _WRITTEN: Final = ("light", "computed_light", "light_reasons", "light_computed_on")

@@ -12,10 +12,14 @@ cumulative is derived here and never typed:
   most of its days (2026-W01 starts on Monday 2025-12-29 and counts for 2026).
 
 A report for an earlier week that arrives after later ones (a late report) is inserted in
-order and the later rows' derived figures are recomputed. After every report the project's
-derived columns (`invested_total`, `invested_year`, `invested_year_of`, `percent_complete`,
-`last_report_week`) follow the latest week, milestones reported finished get their actual end,
-and the light is recomputed.
+order and the later rows' derived figures are recomputed. Later weeks keep their own week's
+amount (the fact they reported), so their running totals move up by the late week's amount.
+A late report given as a running total may not exceed the running total already reported for
+the following week: the series would say more was done by the earlier week than by the later.
+
+After every report the project's derived columns (`invested_total`, `invested_year`,
+`invested_year_of`, `percent_complete`, `last_report_week`) follow the latest week, milestones
+reported finished get their actual end, and the light is recomputed.
 
 Percent complete never goes down. A report is an append-only fact, and a percent lower than the
 previous week's is almost always a typing slip (5 for 50) that would otherwise colour the
@@ -32,7 +36,7 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -284,8 +288,9 @@ def submit_report(
     type the running total: this week's figure is then the difference to the previous
     report). Refused field by field (`week`, `invested_this_week`, `cumulative_invested`,
     `percent_complete`, `problems`, `photos`, `completed_milestones`): a week in the future,
-    a week already reported, a negative amount, a cumulative figure below the previous one, a
-    percent outside 0–100 or below the previous week's. Nothing is stored unless all is valid.
+    a week already reported, a negative amount, a cumulative figure below the previous
+    report's or (for a late report) above the following one's, a percent outside 0–100 or
+    below the previous week's. Nothing is stored unless all is valid.
     """
     if not can_report(actor, project):
         raise PermissionDenied(_("You may not report on this project."))
@@ -351,6 +356,18 @@ def submit_report(
                     "week": weeks.iso_label(previous.week) if previous else "",
                 },
             )
+        elif following is not None and cumulative > following.cumulative_invested:
+            error(
+                "cumulative_invested",
+                _(
+                    "The cumulative investment cannot exceed the following week's: "
+                    "%(next)s万元 for %(week)s."
+                )
+                % {
+                    "next": wan(following.cumulative_invested),
+                    "week": weeks.iso_label(following.week),
+                },
+            )
         elif this_week is not None and cumulative - previous_total != this_week:
             error(
                 "cumulative_invested",
@@ -413,12 +430,13 @@ def submit_report(
     if not all_found:
         error("completed_milestones", _("Choose milestones of this project."))
     files = [f for f in photos if f]
+    formats: list[str] = []
     if len(files) > MAX_PHOTOS:
         error("photos", _("At most %(count)s photos per report.") % {"count": MAX_PHOTOS})
     else:
         for file in files:
             try:
-                photo_files.check_image(file)
+                formats.append(photo_files.check_image(file))
             except ValidationError as exc:
                 errors.setdefault("photos", []).extend(exc.messages)
 
@@ -457,8 +475,10 @@ def submit_report(
         save_object(report, actor=actor)
         if following is not None:
             rederive(current, from_week=following.week)
-        for file in files:
-            stored.append(_store_photo(actor=actor, report=report, file=file))
+        for file, image_format in zip(files, formats, strict=True):
+            stored.append(
+                _store_photo(actor=actor, report=report, file=file, image_format=image_format)
+            )
         for row in problem_rows:
             problem_services.raise_problem(
                 actor=actor,
@@ -495,19 +515,24 @@ def submit_report(
     return report
 
 
-def _store_photo(*, actor: Any, report: WeeklyReport, file: Any) -> ReportPhoto:
-    """Save one photo with the time and place its camera recorded."""
+def _store_photo(*, actor: Any, report: WeeklyReport, file: Any, image_format: str) -> ReportPhoto:
+    """Save one photo, under a fresh name whose extension is that of the format found in its
+    bytes (never the uploaded name), with the time and place its camera recorded."""
     info = photo_files.read_exif(file)
     photo = ReportPhoto(
         report=report,
         region_id=report.region_id,
-        image=file,
         taken_at=info.taken_at,
         latitude=info.latitude,
         longitude=info.longitude,
         predates_week=photo_files.predates_week(info.taken_at, report.week),
     )
-    photo.save()
+    photo.image.save(photo_files.stored_name(image_format), file, save=False)
+    try:
+        photo.save()
+    except BaseException:
+        photo.image.delete(save=False)
+        raise
     record_change(obj=photo, action=AuditAction.CREATE, actor=actor, before=None)
     return photo
 
@@ -558,12 +583,20 @@ def prefill(project: Project, week: dt.date | str) -> dict[str, Any]:
 def expected_projects(
     projects_qs: QuerySet[Project], week: dt.date | str, *, due_weekday: int = 7
 ) -> QuerySet[Project]:
-    """Monitored projects of the queryset that owe a report for the week: those registered
-    by the week's deadline (ISO weekday `due_weekday`; default the week's end)."""
+    """Monitored projects of the queryset that owe a report for the week: those under weekly
+    scheduling by the week's deadline (ISO weekday `due_weekday`; default the week's end).
+
+    The day a project came under scheduling is the light engine's `monitored_since` (its
+    latest entry into a monitored state, else the day it was entered in the ledger), computed
+    in SQL, so a project signed on Thursday owes nothing for the weeks before.
+    """
     monday = to_week(week)
     deadline = weeks.week_deadline(monday, due_weekday)
-    cutoff = timezone.make_aware(dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min))
-    return projects_qs.filter(monitored_q()).filter(created_at__lt=cutoff)
+    return (
+        projects_qs.filter(monitored_q())
+        .alias(monitored_since=lights.monitored_since_expression())
+        .filter(monitored_since__lte=deadline)
+    )
 
 
 def missing_reports(
@@ -591,11 +624,21 @@ def report_counts(
     """How many projects owe a report for the week, how many reported (on time, late), and how
     many are missing."""
     monday = to_week(week)
-    expected = expected_projects(projects_qs, monday, due_weekday=due_weekday)
-    reports = WeeklyReport.objects.filter(project__in=expected.values("pk"), week=monday)
-    submitted = reports.count()
-    late = reports.filter(is_late=True).count()
-    total = expected.count()
+    has_report = WeeklyReport.objects.filter(project_id=OuterRef("pk"), week=monday)
+    # One query: who owes a report is worked out from the status history once, not per count.
+    counts = (
+        expected_projects(projects_qs, monday, due_weekday=due_weekday)
+        .alias(
+            reported=Exists(has_report),
+            reported_late=Exists(has_report.filter(is_late=True)),
+        )
+        .aggregate(
+            total=Count("pk"),
+            submitted=Count("pk", filter=Q(reported=True)),
+            late=Count("pk", filter=Q(reported_late=True)),
+        )
+    )
+    total, submitted, late = counts["total"], counts["submitted"], counts["late"]
     return {
         "expected": total,
         "submitted": submitted,
@@ -611,15 +654,16 @@ def photos_for(user: Any) -> QuerySet[ReportPhoto]:
 
 
 def photo_warnings(report: WeeklyReport) -> list[str]:
-    """Messages for the report's photos taken before its week began."""
+    """Messages for the report's photos taken before its week began, each named by its place
+    in the report (stored names are random: the uploaded name is not kept)."""
     return [
-        _("Photo “%(name)s” was taken on %(day)s, before week %(week)s began.")
+        _("Photo %(number)s was taken on %(day)s, before week %(week)s began.")
         % {
-            "name": photo.image.name.rsplit("/", 1)[-1],
+            "number": number,
             "day": timezone.localtime(photo.taken_at).date().isoformat() if photo.taken_at else "",
             "week": report.iso_week,
         }
-        for photo in report.photos.all()
+        for number, photo in enumerate(report.photos.order_by("pk"), start=1)
         if photo.predates_week
     ]
 

@@ -168,6 +168,18 @@ def _check_tags(actor: Any, project: Project | None, tags: Iterable[ProjectTag] 
         raise ValidationError({"tags": _("Only the industry office keeps the project lists.")})
 
 
+def _check_responsible_unit(project: Project, previous_unit_id: int | None = None) -> None:
+    """The responsible unit is a working unit of the project's county (a changed one only: a
+    unit stored before this rule stays acceptable while untouched)."""
+    from jinmu.problems.services import is_assignable, unassignable_message
+
+    unit = project.responsible_unit if project.responsible_unit_id else None
+    if unit is None or project.responsible_unit_id == previous_unit_id:
+        return
+    if not is_assignable(unit, project.region_id):
+        raise ValidationError({"responsible_unit": unassignable_message()})
+
+
 def _require_visible(actor: Any, project: Project, message: str) -> None:
     """Refuse (rolling the write back) when the actor would no longer see the project."""
     if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
@@ -199,6 +211,7 @@ def create_project(
     if project.lead_owner_id and project.lead_owner_named_on is None:
         project.lead_owner_named_on = _today()
     project.full_clean()
+    _check_responsible_unit(project)
     tags = list(tags)
     _check_tags(actor, None, tags or None)
     # The creator must be able to see what they create: a town registers only in its town.
@@ -244,6 +257,7 @@ def update_project(
     # what this instance held when it was loaded (a report may have landed in between).
     for name in _DERIVED_FIELDS:
         setattr(project, name, getattr(current, name))
+    _check_responsible_unit(project, current.responsible_unit_id)
     save_object(project, actor=actor, expected_version=None)
     # An editor cannot move a project out of their own sight (a town to another town, a chain
     # office off its chain): the whole write is rolled back.

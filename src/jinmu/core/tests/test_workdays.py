@@ -61,3 +61,33 @@ def test_county_data_for_an_uncovered_year_is_used_without_warning() -> None:
     assert not calendar.is_workday(dt.date(2027, 1, 1))
     assert calendar.is_workday(dt.date(2027, 1, 4))
     assert not calendar.uncovered_years
+
+
+@pytest.mark.django_db
+def test_a_single_county_day_does_not_cover_a_year_the_package_does_not_know() -> None:
+    """A 县庆 day off in 2027 says nothing of the national holidays: the warning stays."""
+    region = county()
+    WorkdayOverride.objects.create(
+        region=region, date=dt.date(2027, 11, 26), is_workday=False, note="县庆"
+    )
+    calendar = WorkCalendar.for_region("371422")
+    assert not calendar.is_workday(dt.date(2027, 11, 26))  # the county's day applies
+    assert calendar.is_workday(dt.date(2027, 10, 4))  # a Monday: 国庆 unknown, weekday rule
+    assert calendar.uncovered_years == {2027}
+    assert not calendar.declares_year(2027)
+
+
+@pytest.mark.django_db
+def test_a_year_is_declared_from_its_1_january_at_any_level_above() -> None:
+    """The county enters a year's calendar starting with 元旦; a town sees its county's."""
+    region = county()
+    town("371422105", "大曹镇")
+    WorkdayOverride.objects.create(
+        region=region, date=dt.date(2028, 1, 1), is_workday=False, note="元旦"
+    )
+    calendar = WorkCalendar.for_region("371422105")
+    assert calendar.declares_year(2028)
+    assert calendar.is_workday(dt.date(2028, 10, 4))  # a Wednesday, not entered: working
+    assert not calendar.uncovered_years
+    assert calendar.add_workdays(dt.date(2029, 1, 1), 1) == dt.date(2029, 1, 2)
+    assert calendar.uncovered_years == {2029}

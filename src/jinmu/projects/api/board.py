@@ -23,7 +23,7 @@ _ROW = inline_serializer(
     {
         "key": serializers.CharField(),
         "label": serializers.CharField(),
-        **{str(light.value): serializers.IntegerField() for light in BOARD_LIGHTS},
+        **{str(light): serializers.IntegerField() for light in BOARD_LIGHTS},
         "total": serializers.IntegerField(),
     },
 )

@@ -21,6 +21,7 @@ from jinmu.core.models import Unit
 from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import scope_for
 from jinmu.enterprises.models import Enterprise
+from jinmu.problems.services import OWNER_UNIT_KINDS
 from jinmu.projects.choices import (
     AttractionExclusion,
     Light,
@@ -74,7 +75,7 @@ def _nodes(user: Any) -> Any:
 
 
 def _units(user: Any) -> Any:
-    return Unit.objects.for_user(user).filter(is_active=True)
+    return Unit.objects.for_user(user).filter(is_active=True, kind__in=OWNER_UNIT_KINDS)
 
 
 def _enterprises(user: Any) -> Any:

@@ -52,7 +52,8 @@ INPUT_LABELS: dict[str, Any] = {
     "yellow_days": gettext_lazy("Yellow from days"),
     "red_days": gettext_lazy("Red from days"),
     "registered_on": gettext_lazy("Statistical registration on"),
-    "entered_on": gettext_lazy("Entered in the ledger on"),
+    "entered_on": gettext_lazy("Entered in the ledger on"),  # reasons stored before
+    "monitored_since": gettext_lazy("Under weekly scheduling since"),
     "months_since_start": gettext_lazy("Whole months since start"),
     "yellow_from": gettext_lazy("Yellow from"),
     "red_after": gettext_lazy("Red after"),

@@ -12,11 +12,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from jinmu.projects import lights, weeks
 from jinmu.projects.choices import ProjectKind, ProjectStatus
-from jinmu.projects.models import LedgerSettings, Project
+from jinmu.projects.models import LedgerSettings, Project, StatusChange
 from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory, YearPlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,7 +121,9 @@ def test_monitored_project_without_any_applicable_rule_and_current_report_is_gre
 @pytest.mark.parametrize(
     ("today", "expected"),
     [
-        (D(2026, 3, 14), None),  # planned start not reached: rule does not apply
+        (D(2026, 2, 28), None),  # last day of the month before: rule does not apply
+        (D(2026, 3, 1), "yellow"),  # first day of the planned month: "due this month"
+        (D(2026, 3, 14), "yellow"),  # the day before the planned start
         (D(2026, 3, 15), "yellow"),  # due today, not started
         (D(2026, 6, 14), "yellow"),  # a day short of 3 months
         (D(2026, 6, 15), "red"),  # 3 whole months after the planned start
@@ -137,6 +139,24 @@ def test_start_rule_thresholds(world: Any, today: dt.date, expected: str | None)
         inputs = rule(result, "start")["inputs"]  # type: ignore[index]
         assert inputs["planned_start"] == "2026-03-15"
         assert inputs["red_from"] == "2026-06-15"
+
+
+def test_start_due_later_this_month_says_so(world: Any) -> None:
+    # practice.md: yellow when the start is "due this month, not started"
+    today = D(2026, 3, 1)
+    project = monitored(world, today, status=ProjectStatus.PREPARING, planned_start=D(2026, 3, 25))
+    with translation.override("en"):
+        reason = rule(lights.compute_light(project, today=today), "start")
+    assert reason is not None
+    assert reason["light"] == "yellow"
+    assert reason["text"] == (
+        "Works are due to start this month, on 2026-03-25, and have not started; "
+        "red from 2026-06-25."
+    )
+    assert reason["inputs"]["days_overdue"] == "0"
+    # A start planned for next month is not yet due.
+    later = monitored(world, today, status=ProjectStatus.PREPARING, planned_start=D(2026, 4, 1))
+    assert light_of(lights.compute_light(later, today=D(2026, 3, 31)), "start") is None
 
 
 def test_start_rule_month_arithmetic_at_month_end(world: Any) -> None:
@@ -409,6 +429,99 @@ def test_a_project_registered_after_the_deadline_is_not_expected_to_have_reporte
         Project.objects.filter(pk=project.pk).update(created_at=timezone.make_aware(created))
         project.refresh_from_db()
         assert light_of(lights.compute_light(project, today=today), "report") == expected
+
+
+def history(project: Project, *changes: tuple[str, dt.date]) -> None:
+    """Record status changes (to_status, effective date) of a project, in this order."""
+    previous = ""
+    for to_status, changed_on in changes:
+        StatusChange.objects.create(
+            project=project, from_status=previous, to_status=to_status, changed_on=changed_on
+        )
+        previous = to_status
+
+
+def signed_on(world: Any, today: dt.date, day: dt.date) -> Project:
+    """An attraction project entered as a lead in January and signed on `day`, no report."""
+    project = monitored(
+        world,
+        today,
+        kind=ProjectKind.ATTRACTION,
+        status=ProjectStatus.SIGNED,
+        last_report_week=None,
+    )
+    Project.objects.filter(pk=project.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2026, 1, 5, 9))
+    )
+    project.refresh_from_db()
+    history(
+        project,
+        (ProjectStatus.LEAD, D(2026, 1, 5)),
+        (ProjectStatus.ASSESSING, D(2026, 3, 2)),
+        (ProjectStatus.NEGOTIATING, D(2026, 6, 1)),
+        (ProjectStatus.SIGNED, day),
+    )
+    return project
+
+
+def test_a_project_is_expected_to_report_from_when_it_came_under_weekly_scheduling(
+    world: Any,
+) -> None:
+    # Monday 2026-11-23: the week due is W47, whose deadline was Friday 2026-11-20. The
+    # projects were entered in January as leads: what counts is the day they were signed.
+    today = D(2026, 11, 23)
+    after = signed_on(world, today, D(2026, 11, 21))
+    on_the_deadline = signed_on(world, today, D(2026, 11, 20))
+    with translation.override("en"):
+        reason = rule(lights.compute_light(after, today=today), "report")
+    assert reason is not None
+    assert reason["light"] == "green"
+    assert reason["inputs"]["monitored_since"] == "2026-11-21"
+    assert "Under weekly scheduling since 2026-11-21" in reason["text"]
+    assert light_of(lights.compute_light(on_the_deadline, today=today), "report") == "grey"
+    # The batch reads the same history and agrees.
+    lights.refresh_lights(
+        Project.objects.filter(pk__in=[after.pk, on_the_deadline.pk]), today=today
+    )
+    after.refresh_from_db()
+    on_the_deadline.refresh_from_db()
+    assert (after.light, on_the_deadline.light) == ("green", "grey")
+
+
+def test_monitored_since_counts_the_latest_entry_into_a_monitored_state(world: Any) -> None:
+    project = ProjectFactory(region=world.town_a, status=ProjectStatus.STARTED)
+    Project.objects.filter(pk=project.pk).update(
+        created_at=timezone.make_aware(dt.datetime(2025, 3, 1, 9))
+    )
+    project.refresh_from_db()
+    since = Project.objects.annotate(since=lights.monitored_since_expression()).values_list(
+        "since", flat=True
+    )
+    # No history at all: the day it was entered in the ledger.
+    assert lights.monitored_since(project) == D(2025, 3, 1)
+    assert since.get(pk=project.pk) == D(2025, 3, 1)
+    # Registered straight into a monitored state: that registration's day; a later move
+    # between monitored states does not restart it.
+    history(
+        project,
+        (ProjectStatus.PREPARING, D(2025, 4, 1)),
+        (ProjectStatus.STARTED, D(2025, 9, 1)),
+    )
+    assert lights.monitored_since(project) == D(2025, 4, 1)
+    assert since.get(pk=project.pk) == D(2025, 4, 1)
+    # Out of scheduling (a correction back to a state that is not monitored), then in again:
+    # from the return.
+    history(
+        project,
+        (ProjectStatus.PRODUCING, D(2026, 2, 1)),
+        (ProjectStatus.STARTED, D(2026, 5, 10)),
+    )
+    assert lights.monitored_since(project) == D(2026, 5, 10)
+    assert since.get(pk=project.pk) == D(2026, 5, 10)
+    # Left again and no way back in the history: the ledger date, as without history.
+    history(project, (ProjectStatus.PRODUCING, D(2026, 6, 1)))
+    assert lights.monitored_since(project) == D(2025, 3, 1)
+    assert since.get(pk=project.pk) == D(2025, 3, 1)
 
 
 def test_report_due_weekday_comes_from_settings(world: Any) -> None:

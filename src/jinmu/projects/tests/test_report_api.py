@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.utils import timezone, translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -19,9 +20,9 @@ from jinmu.enterprises.tests.factories import EnterpriseFactory
 from jinmu.problems.models import Problem
 from jinmu.projects import reporting
 from jinmu.projects.choices import ProjectKind, ProjectStatus
-from jinmu.projects.models import Project, WeeklyReport
+from jinmu.projects.models import Project, ReportPhoto, WeeklyReport
 from jinmu.projects.tests.factories import ProjectFactory
-from jinmu.projects.tests.test_reporting import jpeg
+from jinmu.projects.tests.test_reporting import jpeg, script_gif
 
 TODAY = dt.date(2026, 11, 25)  # Wednesday of 2026-W48
 W46 = dt.date(2026, 11, 9)
@@ -251,10 +252,46 @@ def test_multipart_with_photos_and_the_photo_file(world: Any, project: Project) 
     thumb = client.get(photo["thumbnail_url"])
     assert thumb.status_code == 200
     assert thumb.content[:2] == b"\xff\xd8"
+    for response in (fetched, thumb):
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Content-Security-Policy"] == "sandbox"
     assert api_as(world, "town_b").get(file_url).status_code == 404
     assert api_as(world, "bank").get(file_url).status_code == 404
     listed = api_as(world, "enterprise").get(endpoint(project)).json()["results"][0]
     assert listed["photos"][0]["url"] == file_url
+
+
+def test_a_gif_sent_as_a_page_comes_back_as_a_gif_that_cannot_run(
+    world: Any, project: Project
+) -> None:
+    client = api_as(world, "town_a")
+    response = client.post(
+        endpoint(project),
+        {
+            "week": "2026-W48",
+            "invested_this_week": "0",
+            "percent_complete": "40",
+            "photos": [script_gif("x.html")],
+        },
+        format="multipart",
+    )
+    assert response.status_code == 201, response.json()
+    fetched = client.get(response.json()["photos"][0]["url"])
+    assert fetched.status_code == 200
+    assert fetched["Content-Type"] == "image/gif"
+    assert fetched["X-Content-Type-Options"] == "nosniff"
+    assert fetched["Content-Security-Policy"] == "sandbox"
+    assert ReportPhoto.objects.get().image.name.endswith(".gif")
+
+
+def test_an_unreadable_photo_file_is_a_404(world: Any, project: Project) -> None:
+    report = WeeklyReport.objects.get(project=project, week=W46)
+    photo = ReportPhoto(report=report, region_id=report.region_id)
+    whole = jpeg().read()
+    photo.image.save("cut.jpg", ContentFile(whole[: len(whole) - 50]), save=False)
+    photo.save()
+    client = api_as(world, "town_a")
+    assert client.get(f"/api/v1/report-photos/{photo.pk}/file/?size=thumb").status_code == 404
 
 
 def test_schema_documents_the_report_endpoint(world: Any) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -15,9 +16,9 @@ from django.utils import timezone, translation
 from jinmu.enterprises.tests.factories import EnterpriseFactory
 from jinmu.problems.models import Problem
 from jinmu.projects import reporting
-from jinmu.projects.models import Project, WeeklyReport
+from jinmu.projects.models import Project, ReportPhoto, WeeklyReport
 from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory
-from jinmu.projects.tests.test_reporting import jpeg
+from jinmu.projects.tests.test_reporting import jpeg, script_gif
 
 TODAY = dt.date(2026, 11, 25)  # Wednesday of 2026-W48; W47 was due on Friday 2026-11-20
 W46, W47, W48 = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)
@@ -157,7 +158,7 @@ def test_old_photo_is_warned_about(client: Any, world: Any, project: Project) ->
         follow=True,
     )
     messages = [str(m) for m in response.context["messages"]]
-    assert "Photo “old.jpg” was taken on 2026-11-02, before week 2026-W48 began." in messages
+    assert "Photo 1 was taken on 2026-11-02, before week 2026-W48 began." in messages
     assert WeeklyReport.objects.get(week=W48).photos.get().predates_week
 
 
@@ -210,6 +211,26 @@ def test_future_week_and_bad_problem_rows_are_shown(
     assert bad.context["extra_errors"]["problems"]
     assert 'id="problem-errors"' in bad.content.decode()
     assert not WeeklyReport.objects.filter(week__gte=W48).exists()
+
+
+@pytest.mark.parametrize("bad_week", ["2026-W99", "next week", ""])
+def test_a_posted_week_that_is_no_week_submits_nothing(
+    client: Any, world: Any, project: Project, bad_week: str
+) -> None:
+    # given the form of W47 (late), posted with a week that does not parse
+    client.force_login(world.user("town_a"))
+    response = client.post(url(project, "2026-W47"), post_data(week=bad_week))
+    # then nothing is stored, neither for W47 nor for this week, and the week says why
+    assert response.status_code == 400
+    assert not WeeklyReport.objects.filter(week__gte=W47).exists()
+    errors = " ".join(response.context["extra_errors"]["week"])
+    assert ("has no week 99" in errors) if bad_week == "2026-W99" else ("ISO week" in errors)
+    html = response.content.decode()
+    assert 'id="week-errors"' in html
+    # the page stays on the week it shows, with what was typed kept
+    assert response.context["week_label"] == "2026-W47"
+    assert response.context["form"]["week"].value() == "2026-W47"
+    assert response.context["form"]["invested_wan"].value() == "35.5"
 
 
 def test_week_already_reported_shows_the_report(client: Any, world: Any, project: Project) -> None:
@@ -294,6 +315,51 @@ def test_photos_are_served_only_in_scope(client: Any, world: Any, project: Proje
     assert thumb.content[:2] == b"\xff\xd8"
     client.logout()
     assert client.get(photo_url).status_code == 302  # to the login page
+
+
+def stored_photo(project: Project, name: str, content: bytes) -> ReportPhoto:
+    """A photo row whose file was stored under `name` as it is (as before names were fresh)."""
+    report = WeeklyReport.objects.get(project=project, week=W46)
+    photo = ReportPhoto(report=report, region_id=report.region_id)
+    photo.image.save(name, ContentFile(content), save=False)
+    photo.save()
+    return photo
+
+
+def test_photos_are_served_as_what_their_bytes_are_and_never_run(
+    client: Any, world: Any, project: Project
+) -> None:
+    client.force_login(world.user("town_a"))
+    # A GIF with a script in a comment, uploaded as "x.html", and one kept under such a name
+    # from before stored names were fresh: both are served as GIFs that cannot run.
+    client.post(url(project), {**post_data(), "photos": [script_gif("x.html")]})
+    uploaded = WeeklyReport.objects.get(project=project, week=W48).photos.get()
+    assert uploaded.image.name.endswith(".gif")
+    legacy = stored_photo(project, "x.html", script_gif().read())
+    assert legacy.image.name.endswith(".html")
+    for photo in (uploaded, legacy):
+        photo_url = reverse("projects:report_photo", args=[photo.pk])
+        for response in (client.get(photo_url), client.get(photo_url, {"size": "thumb"})):
+            assert response.status_code == 200
+            assert response["X-Content-Type-Options"] == "nosniff"
+            assert response["Content-Security-Policy"] == "sandbox"
+        assert client.get(photo_url)["Content-Type"] == "image/gif"
+
+
+def test_an_unreadable_stored_photo_is_a_404_not_an_error(
+    client: Any, world: Any, project: Project
+) -> None:
+    client.force_login(world.user("town_a"))
+    page = stored_photo(project, "page.jpg", b"<html><script>alert(1)</script></html>")
+    whole = jpeg().read()
+    truncated = stored_photo(project, "cut.jpg", whole[: len(whole) - 50])  # header intact
+    for photo in (page, truncated):
+        photo_url = reverse("projects:report_photo", args=[photo.pk])
+        assert client.get(photo_url, {"size": "thumb"}).status_code == 404
+    # A page is never served; a cut-off JPEG is still a JPEG, served for what it is.
+    assert client.get(reverse("projects:report_photo", args=[page.pk])).status_code == 404
+    cut = client.get(reverse("projects:report_photo", args=[truncated.pk]))
+    assert (cut.status_code, cut["Content-Type"]) == (200, "image/jpeg")
 
 
 # --------------------------------------------------------------------------- status page

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -281,6 +282,40 @@ def test_cumulative_figure_that_goes_down_is_refused(world: Any, project: Projec
     assert WeeklyReport.objects.filter(project=project).count() == 1
 
 
+def test_late_cumulative_figure_may_not_exceed_the_following_weeks(
+    world: Any, project: Project
+) -> None:
+    # given W45 = 100万 and W47 = 50万 more, so 150万 by W47; W46 missing
+    submit(world, project, W45, "100", 10, today=dt.date(2026, 11, 6))
+    submit(world, project, W47, "50", 20, today=dt.date(2026, 11, 20))
+
+    def late_cumulative(wan: str) -> WeeklyReport:
+        return reporting.submit_report(
+            actor=world.user("town_a"),
+            project=project,
+            week=W46,
+            cumulative_invested=Decimal(wan) * WAN,
+            percent_complete=15,
+            today=TODAY,
+        )
+
+    # when W46 comes late saying 200万 by then: more than the 150万 reported by W47
+    errors = refused(lambda: late_cumulative("200"))
+    message = errors["cumulative_invested"][0]
+    assert "cannot exceed the following week's" in message
+    assert "150.00万元" in message
+    assert "2026-W47" in message
+    assert not WeeklyReport.objects.filter(week=W46).exists()
+    # but 120万 by W46 fits: W47 keeps its own 50万 and its running total moves up
+    late = late_cumulative("120")
+    assert late.invested_this_week == Decimal("200000.00")
+    assert list(
+        WeeklyReport.objects.filter(project=project)
+        .order_by("week")
+        .values_list("cumulative_invested", flat=True)
+    ) == [Decimal("1000000.00"), Decimal("1200000.00"), Decimal("1700000.00")]
+
+
 def test_cumulative_and_this_week_must_agree(world: Any, project: Project) -> None:
     submit(world, project, W46, "150", 10, today=dt.date(2026, 11, 13))
     errors = refused(
@@ -555,7 +590,7 @@ def test_photo_taken_before_the_week_is_flagged(world: Any, project: Project) ->
     assert old.region_id == project.region_id
     assert old.image.name.startswith(f"projects/{project.pk}/20261123/")
     assert reporting.photo_warnings(report) == [
-        "Photo “old.jpg” was taken on 2026-11-20, before week 2026-W48 began."
+        "Photo 1 was taken on 2026-11-20, before week 2026-W48 began."
     ]
 
 
@@ -564,6 +599,92 @@ def test_thumbnail_is_a_small_jpeg() -> None:
     with Image.open(io.BytesIO(data)) as image:
         assert image.format == "JPEG"
         assert max(image.size) <= 320
+
+
+def picture(image_format: str, name: str) -> SimpleUploadedFile:
+    """A small picture in a format Pillow writes."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(out, image_format)
+    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
+
+
+def script_gif(name: str = "x.html") -> SimpleUploadedFile:
+    """A valid GIF whose comment block holds a script: a page, to a browser that sniffs."""
+    out = io.BytesIO()
+    Image.new("P", (8, 8)).save(out, "GIF", comment=b"<script>alert(document.cookie)</script>")
+    return SimpleUploadedFile(name, out.getvalue(), content_type="text/html")
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that claims a size (its pixels are never there): what a decompression bomb shows
+    before it is decoded."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
+
+
+@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP", "GIF"])
+def test_check_image_says_which_format_the_bytes_are(image_format: str) -> None:
+    # The name says nothing: the bytes decide.
+    assert photos.check_image(picture(image_format, "photo.txt")) == image_format
+
+
+@pytest.mark.parametrize("image_format", ["BMP", "TIFF", "PPM"])
+def test_other_picture_formats_are_refused(image_format: str) -> None:
+    with pytest.raises(ValidationError) as info:
+        photos.check_image(picture(image_format, "scan.jpg"))
+    assert info.value.messages == [
+        "“scan.jpg” is not a photo format we accept (JPEG, PNG, WebP, GIF)."
+    ]
+
+
+def test_a_gif_named_as_a_page_is_stored_as_a_gif_under_a_fresh_name(
+    world: Any, project: Project
+) -> None:
+    # when a GIF carrying a script in a comment is uploaded as "x.html"
+    report = submit(world, project, W48, photos=[script_gif("x.html"), jpeg(name="a.php")])
+    # then it is stored as what its bytes are, under a random name: the upload's name is gone
+    gif, photo = report.photos.order_by("pk")
+    assert re.fullmatch(rf"projects/{project.pk}/20261123/[0-9a-f]{{32}}\.gif", gif.image.name)
+    assert re.fullmatch(rf"projects/{project.pk}/20261123/[0-9a-f]{{32}}\.jpg", photo.image.name)
+
+
+def test_pictures_with_too_many_pixels_are_refused_before_decoding(settings: Any) -> None:
+    message = "“{}” has too many pixels: at most 40 megapixels are accepted."
+    # Just above the limit (8000 x 5001 = 40,008,000 pixels), a real picture of 1 bit per pixel.
+    out = io.BytesIO()
+    Image.new("1", (8000, 5001)).save(out, "PNG")
+    with pytest.raises(ValidationError) as info:
+        photos.check_image(SimpleUploadedFile("wide.png", out.getvalue()))
+    assert info.value.messages == [message.format("wide.png")]
+    # A bomb that claims 60,000 x 60,000 pixels: Pillow itself refuses to open it.
+    with pytest.raises(ValidationError) as info:
+        photos.check_image(SimpleUploadedFile("bomb.png", png_header(60_000, 60_000)))
+    assert info.value.messages == [message.format("bomb.png")]
+    # The limit is a setting.
+    settings.JINMU_PHOTO_MAX_PIXELS = 1_000
+    with pytest.raises(ValidationError) as info:
+        photos.check_image(jpeg(name="small.jpg"))  # 64 x 48 = 3,072 pixels
+    assert info.value.messages == [
+        "“small.jpg” has too many pixels: at most 0.001 megapixels are accepted."
+    ]
+
+
+def test_thumbnail_of_an_unreadable_or_oversized_file_is_a_clean_error() -> None:
+    truncated = io.BytesIO(jpeg().read()[:200])
+    with pytest.raises(photos.UnreadablePhoto):
+        photos.thumbnail(truncated)
+    with pytest.raises(photos.UnreadablePhoto):
+        photos.thumbnail(io.BytesIO(png_header(60_000, 60_000)))
+    with pytest.raises(photos.UnreadablePhoto):
+        photos.thumbnail(io.BytesIO(png_header(8_000, 5_001)))
+    assert issubclass(photos.UnreadablePhoto, OSError)
 
 
 # --------------------------------------------------------------------------- missing and late

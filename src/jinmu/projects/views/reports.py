@@ -16,7 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -187,11 +187,13 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
     monday, week_error = _requested_week(request, today)
     if week_error:
         messages.error(request, week_error)
+    posted_week_errors: list[str] = []
     if request.method == "POST":
         try:
             monday = reporting.to_week(request.POST.get("week", ""))
         except ValidationError as error:
-            messages.error(request, error.messages[0])
+            # Never fall back to another week: the report would land where it was not meant.
+            posted_week_errors = error.messages
     start = reporting.prefill(project, monday)
     conf = settings_for(project.region_id)
     due_week = weeks.latest_due_week(today, conf.report_due_weekday)
@@ -203,10 +205,19 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
     )
     extra: dict[str, list[str]] = {}
     problem_rows: list[dict[str, str]] = []
+    status = 200
     if request.method == "POST":
-        form = ReportForm(request.POST, milestones=start["milestones_open"])
+        posted = request.POST.copy()
+        if posted_week_errors:
+            # The page shows its own week; a second submission goes to the week shown.
+            posted["week"] = weeks.iso_label(monday)
+        form = ReportForm(posted, milestones=start["milestones_open"])
         problem_rows = _problem_rows(request)
-        if form.is_valid():
+        valid = form.is_valid()  # the other fields' errors are shown as well
+        if posted_week_errors:
+            extra["week"] = list(posted_week_errors)
+            status = 400
+        elif valid:
             data = form.cleaned_data
             try:
                 report = reporting.submit_report(
@@ -276,6 +287,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
             "due_week_ids": [m.pk for m in start["milestones_due"]],
             "max_photos": reporting.MAX_PHOTOS,
         },
+        status=status,
     )
 
 
@@ -283,24 +295,7 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A report photo (`?size=thumb` for a small preview), only for those who see its project."""
     photo = get_object_or_404(reporting.photos_for(request.user), pk=pk)
-    try:
-        handle = photo.image.open("rb")
-    except (FileNotFoundError, ValueError) as exc:
-        raise Http404 from exc
-    if request.GET.get("size") == "thumb":
-        try:
-            data = photos.thumbnail(handle)
-        except OSError as exc:
-            raise Http404 from exc
-        finally:
-            handle.close()
-        response: HttpResponseBase = HttpResponse(data, content_type="image/jpeg")
-    else:
-        content_type = photos.content_type(photo.image.name)
-        response = FileResponse(handle, content_type=content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return photos.photo_response(photo.image, thumb=request.GET.get("size") == "thumb")
 
 
 def _user_region_code(user: Any) -> str:
