@@ -52,6 +52,20 @@ def _reason(rule: str, light: str, text: str) -> dict[str, Any]:
     return {"rule": rule, "light": light, "text": text, "inputs": {}}
 
 
+def _history(project: Project, *steps: tuple[str, dt.date]) -> None:
+    """Write the project's status history: each step moves it to a status on a day."""
+    previous = ""
+    for status, day in steps:
+        StatusChange.objects.create(
+            project=project, from_status=previous, to_status=status, changed_on=day
+        )
+        previous = status
+
+
+def _registered_long_ago(*projects: Project) -> None:
+    Project.objects.filter(pk__in=[p.pk for p in projects]).update(created_at=LONG_AGO)
+
+
 def _problem(project: Project, title: str, unit: Any, **extra: Any) -> Problem:
     values: dict[str, Any] = {
         "region": project.region,
@@ -181,18 +195,16 @@ def county(world: Any) -> dict[str, Any]:
         submitted_at=dt.datetime(2026, 11, 21, 2, 30, tzinfo=dt.UTC),
     )
     # The yellow project entered "under construction" during the week.
-    StatusChange.objects.create(
-        project=yellow,
-        from_status=ProjectStatus.PREPARING,
-        to_status=ProjectStatus.STARTED,
-        changed_on=dt.date(2026, 11, 17),
+    _history(
+        yellow,
+        (ProjectStatus.PREPARING, dt.date(2026, 1, 5)),
+        (ProjectStatus.STARTED, dt.date(2026, 11, 17)),
     )
     # A start in another week is not new.
-    StatusChange.objects.create(
-        project=late,
-        from_status=ProjectStatus.PREPARING,
-        to_status=ProjectStatus.STARTED,
-        changed_on=dt.date(2026, 11, 5),
+    _history(
+        late,
+        (ProjectStatus.PREPARING, dt.date(2026, 1, 5)),
+        (ProjectStatus.STARTED, dt.date(2026, 11, 5)),
     )
 
     _problem(red, "用地指标未落实", land, due_on=dt.date(2026, 11, 20))
@@ -273,10 +285,11 @@ def test_totals_by_kind_with_plans_year_to_date_and_the_week(world: Any, county:
     )
     key, renovation = bulletin.totals
     assert key.kind == ProjectKind.KEY
-    # red, yellow, missing (grey), started and the newcomer; the lead is not monitored.
-    assert key.count == 5
-    assert key.reported == 3
-    assert key.total_investment == Decimal("1500000000")
+    # red, yellow, missing (grey) and started. The newcomer, registered after the week's
+    # deadline, owed no report and has no plan nor report: it is not in the year's figures;
+    # the lead is not monitored.
+    assert (key.count, key.monitored, key.reported) == (4, 4, 3)
+    assert key.total_investment == Decimal("1200000000")
     # This year's plans only (the 2025 plan of the red project is left out).
     assert key.planned_year == Decimal("300000000")
     # Latest report of 2026 up to W47: 40M (not W48's 99M) + 60M + 5M (W46) + 1M (not 2025's).
@@ -286,13 +299,13 @@ def test_totals_by_kind_with_plans_year_to_date_and_the_week(world: Any, county:
     # 序时 on 2026-11-22: the plain plan 326/365, the phased one 0.8 + 0.1 × 22/30, weighted.
     assert key.expected_percent == Decimal("87.99")
     assert renovation.kind == ProjectKind.RENOVATION
-    assert (renovation.count, renovation.reported) == (1, 1)
+    assert (renovation.count, renovation.monitored, renovation.reported) == (1, 1, 1)
     assert renovation.completed_week == Decimal("1234567.89")
     assert renovation.expected_percent == Decimal("89.32")
     assert renovation.completion_percent == Decimal("25.00")
     overall = bulletin.overall
-    assert overall.count == 6
-    assert overall.total_investment == Decimal("1550000000")
+    assert (overall.count, overall.monitored, overall.reported) == (5, 5, 4)
+    assert overall.total_investment == Decimal("1250000000")
     assert overall.planned_year == Decimal("340000000")
     assert overall.completed_year == Decimal("116000000")
     assert overall.completed_week == Decimal("7234567.89")
@@ -337,6 +350,7 @@ def test_new_starts_lights_problems_missing_and_late(world: Any, county: Any) ->
 def test_town_user_sees_only_its_town(world: Any, county: Any) -> None:
     bulletin = _bulletin(world, region_code=world.town_a.code, user=world.user("town_a"))
     assert bulletin.region_name == "大曹镇"
+    assert bulletin.scope_note == ""
     assert bulletin.overall.count == 3
     assert [p.name for p in bulletin.red] == ["红灯项目甲"]
     assert bulletin.yellow == []
@@ -392,15 +406,22 @@ def test_docx_read_back(world: Any, county: Any, tmp_path: Path) -> None:
     for heading in (
         "一、Overview",
         "二、New starts this week",
-        "三、Red and yellow projects",
+        # The week has ended: the lights shown are today's, and dated so.
+        "三、Red and yellow projects (lights as of 2026-11-26)",
         "四、Unresolved problems by unit",
         "五、Missing and late reports",
     ):
         assert heading in lines
+    note = lines[_index(lines, "三、Red and yellow projects") + 1]
+    assert note == (
+        "Lights are not kept week by week: the red and yellow projects below are those of "
+        "2026-11-26, when this bulletin was generated, not those at the end of week 2026-W47."
+    )
     # Totals: the key projects' row and the total row (亿元 and 万元, two decimals).
-    assert "Key project | 5 | 15.00 | 3.00 | 1.06 | 35.33% | 87.99% | 600.00" in lines, text
-    assert "All kinds | 6 | 15.50 | 3.40 | 1.16 | 34.12% | 88.15% | 723.46" in lines
-    assert "6 projects were under weekly scheduling" in text
+    assert "Key project | 4 | 4 | 12.00 | 3.00 | 1.06 | 35.33% | 87.99% | 600.00" in lines, text
+    assert "All kinds | 5 | 5 | 12.50 | 3.40 | 1.16 | 34.12% | 88.15% | 723.46" in lines
+    assert "5 projects were under weekly scheduling" in text
+    assert "This year's figures cover 5 projects" in text
     # Header rows are repeated on every page.
     table = document.tables[0]
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
@@ -423,7 +444,9 @@ def test_docx_read_back(world: Any, county: Any, tmp_path: Path) -> None:
         assert land < _index(lines, f"| {title_text} |")
     assert "已解决的道路问题" not in text
     assert "下周才提出的问题" not in text
-    assert "| 用地指标未落实 | 红灯项目甲 | 2026-11-10 | 2026-11-20 | Open, overdue" in text
+    assert (
+        "| 用地指标未落实 | 红灯项目甲 | 2026-11-10 | 2026-11-20 | Awaiting claim, overdue" in text
+    )
     # Missing and late reports.
     missing = _index(lines, "（一）Missing reports")
     assert "保店镇 | 保店镇人民政府 | 1 | 缺报项目丁" in lines[missing:]
@@ -441,7 +464,7 @@ def test_docx_in_chinese_site_language_keeps_data(world: Any, county: Any) -> No
     text = "\n".join(docx_lines(stream))
     assert "宁津县" in text.splitlines()[0]
     assert "2026" in text.splitlines()[0]
-    for expected in ("红灯项目甲", RED_REASON, "缺报项目丁", "用地指标未落实", "15.00", "35.33%"):
+    for expected in ("红灯项目甲", RED_REASON, "缺报项目丁", "用地指标未落实", "12.00", "35.33%"):
         assert expected in text
 
 
@@ -464,20 +487,25 @@ def test_xlsx_read_back(world: Any, county: Any, tmp_path: Path) -> None:
     rows = list(overview.iter_rows(values_only=True))
     header = next(i for i, row in enumerate(rows) if row[0] == "Kind")
     assert overview.cell(row=header + 1, column=1).font.bold
+    assert rows[header][:3] == ("Kind", "Projects", "Under weekly scheduling")
     key = rows[header + 1]
     # Amounts are numbers in 万元.
-    assert key[:5] == ("Key project", 5, 150000, 30000, 10600)
-    assert key[5] == pytest.approx(35.33)
-    assert key[6] == pytest.approx(87.99)
-    assert key[7] == 600
+    assert key[:6] == ("Key project", 4, 4, 120000, 30000, 10600)
+    assert key[6] == pytest.approx(35.33)
+    assert key[7] == pytest.approx(87.99)
+    assert key[8] == 600
+    assert key[9] == 3
     total = rows[header + 3]
     assert total[0] == "All kinds"
-    assert total[7] == pytest.approx(723.46)
+    assert total[8] == pytest.approx(723.46)
     assert overview.cell(row=header + 4, column=1).font.bold
 
     starts = [row[0] for row in book["New starts"].iter_rows(min_row=3, values_only=True)]
     assert starts == ["黄灯项目乙", "新开工项目戊"]
-    flagged = list(book["Red and yellow"].iter_rows(min_row=3, values_only=True))
+    sheet = book["Red and yellow"]
+    assert sheet["A1"].value == "三、Red and yellow projects (lights as of 2026-11-26)"
+    assert sheet["A2"].value.startswith("Lights are not kept week by week")
+    flagged = list(sheet.iter_rows(min_row=4, values_only=True))
     assert flagged[0][:2] == ("Red", "红灯项目甲")
     assert flagged[0][5] == RED_REASON
     assert flagged[1][:2] == ("Yellow", "黄灯项目乙")
@@ -643,26 +671,237 @@ def test_downloads_have_the_right_type_and_content(client: Any, world: Any, coun
     assert response.status_code == 200
     assert response["Content-Type"] == XLSX_CONTENT_TYPE
     book = load_workbook(io.BytesIO(response.content))
-    names = [row[1] for row in book.worksheets[2].iter_rows(min_row=3, values_only=True)]
+    # The red and yellow sheet: heading, the note on today's lights, then the table.
+    names = [row[1] for row in book.worksheets[2].iter_rows(min_row=4, values_only=True)]
     assert names == ["红灯项目甲"]
 
 
-def test_park_user_gets_the_park_projects_under_its_town(
+def test_park_bulletin_covers_its_projects_wherever_they_are_sited(
     client: Any, world: Any, county: Any, pinned_today: None
 ) -> None:
-    ProjectFactory(
+    """A park's projects may lie outside the park's town: the bulletin keeps them all and names
+    the county, with the park as its scope note."""
+    inside = ProjectFactory(
         name="园区红灯项目",
         region=world.town_a,
         park=world.park,
         light="red",
         light_reasons=[_reason("start", "red", RED_REASON)],
     )
-    bulletin = _bulletin(world, region_code=world.town_a.code, user=world.user("park"))
+    outside = ProjectFactory(
+        name="园区外镇项目",
+        region=world.town_b,
+        responsible_unit=world.town_b_unit,
+        park=world.park,
+        light="yellow",
+        light_reasons=[_reason("schedule", "yellow", YELLOW_REASON)],
+    )
+    _registered_long_ago(inside, outside)
+    YearPlanFactory(project=outside, planned_investment=Decimal("50000000"))
+    ReportFactory(project=outside, week=W47, year_invested=Decimal("20000000"))
+
+    bulletin = _bulletin(world, user=world.user("park"))
+    assert bulletin.region_name == "宁津县"
+    assert bulletin.title.startswith("宁津县 key projects weekly bulletin")
     assert bulletin.scope_note == "健身器材产业园"
     assert [p.name for p in bulletin.red] == ["园区红灯项目"]
-    assert bulletin.overall.count == 1
+    assert [p.name for p in bulletin.yellow] == ["园区外镇项目"]
+    overall = bulletin.overall
+    assert (overall.count, overall.monitored, overall.reported) == (2, 2, 1)
+    assert overall.planned_year == Decimal("50000000")
+    assert overall.completed_year == Decimal("20000000")
+    assert [(g.town, [p.name for p in g.projects]) for g in bulletin.missing] == [
+        ("大曹镇", ["园区红灯项目"])
+    ]
+
     client.force_login(world.user("park"))
-    html = client.get(reverse("projects:bulletin"), {"week": "2026-W47"}).content.decode()
+    response = client.get(reverse("projects:bulletin"), {"week": "2026-W47"})
+    assert response.context["bulletin"].region_name == "宁津县"
+    html = response.content.decode()
     assert "健身器材产业园" in html
     assert "园区红灯项目" in html
+    assert "园区外镇项目" in html
     assert "红灯项目甲" not in html
+    assert "黄灯项目乙" not in html
+    response = client.get(reverse("projects:bulletin_docx"), {"week": "2026-W47"})
+    lines = docx_lines(io.BytesIO(response.content))
+    assert lines[0].startswith(bulletin.title.split(" ")[0])
+    assert "（健身器材产业园）" in lines
+    assert any("园区外镇项目" in line for line in lines)
+
+
+def test_chain_office_bulletin_names_the_county(client: Any, world: Any, county: Any) -> None:
+    from jinmu.chains.tests.factories import ChainFactory
+
+    ours = ChainFactory(office=world.chain_office)
+    theirs = ChainFactory(office=world.other_chain_office)
+    on_chain = ProjectFactory(
+        name="链上黄灯项目",
+        region=world.town_b,
+        chain=ours,
+        light="yellow",
+        light_reasons=[_reason("schedule", "yellow", YELLOW_REASON)],
+    )
+    other = ProjectFactory(name="他链红灯项目", region=world.town_a, chain=theirs, light="red")
+    _registered_long_ago(on_chain, other)
+    client.force_login(world.user("chain"))
+    response = client.get(reverse("projects:bulletin"), {"week": "2026-W47"})
+    assert response.status_code == 200
+    bulletin = response.context["bulletin"]
+    assert (bulletin.region_name, bulletin.scope_note) == ("宁津县", "健身器材链长办")
+    assert [p.name for p in bulletin.yellow] == ["链上黄灯项目"]
+    assert bulletin.red == []
+    assert bulletin.overall.monitored == 1
+    html = response.content.decode()
+    assert "链上黄灯项目" in html
+    for hidden in ("他链红灯项目", "红灯项目甲", "黄灯项目乙"):
+        assert hidden not in html
+
+
+# --------------------------------------------------------------------------- history
+
+
+def test_year_figures_keep_projects_that_left_weekly_scheduling(world: Any, county: Any) -> None:
+    """A key project that went from 竣工 into production in October keeps its plan and what
+    it completed in the year's figures; it owed no report for the week."""
+    producing = ProjectFactory(
+        name="投产项目辛",
+        region=world.town_a,
+        status=ProjectStatus.PRODUCING,
+        light="",
+        total_investment=Decimal("200000000"),
+    )
+    _history(
+        producing,
+        (ProjectStatus.PREPARING, dt.date(2026, 1, 5)),
+        (ProjectStatus.STARTED, dt.date(2026, 3, 2)),
+        (ProjectStatus.COMPLETED, dt.date(2026, 9, 1)),
+        (ProjectStatus.PRODUCING, dt.date(2026, 10, 12)),
+    )
+    YearPlanFactory(project=producing, planned_investment=Decimal("60000000"))
+    ReportFactory(project=producing, week=dt.date(2026, 10, 5), year_invested=Decimal("58000000"))
+    # Reported this year without a plan, since terminated: in the figures too.
+    dropped = ProjectFactory(
+        name="终止项目壬", region=world.town_b, status=ProjectStatus.TERMINATED, light=""
+    )
+    ReportFactory(project=dropped, week=dt.date(2026, 2, 2), year_invested=Decimal("3000000"))
+    # Finished last year: nothing this year, not in the figures.
+    old = ProjectFactory(
+        name="去年投产项目", region=world.town_b, status=ProjectStatus.PRODUCING, light=""
+    )
+    YearPlanFactory(project=old, year=2025)
+    ReportFactory(project=old, week=dt.date(2025, 12, 22), year_invested=Decimal("90000000"))
+    _registered_long_ago(producing, dropped, old)
+
+    bulletin = _bulletin(world)
+    key = bulletin.totals[0]
+    # The fixture's four (see above) plus the producing and the terminated project.
+    assert (key.count, key.monitored, key.reported) == (6, 4, 3)
+    assert key.total_investment == Decimal("1700000000")
+    assert key.planned_year == Decimal("360000000")
+    assert key.completed_year == Decimal("167000000")
+    missing = [p.name for g in bulletin.missing for p in g.projects]
+    assert missing == ["缺报项目丁"]
+    # Its light is blank today, and a blank light is never listed.
+    assert "投产项目辛" not in [p.name for p in [*bulletin.red, *bulletin.yellow]]
+
+
+def test_who_owed_a_report_follows_the_status_history(world: Any, county: Any) -> None:
+    """Who owed a report for a past week is decided as it stood at that week's deadline."""
+    w46_due, w47_due = dt.date(2026, 11, 13), dt.date(2026, 11, 20)  # the Fridays
+    # Went into production between W46's and W47's deadlines: owed W46, not W47.
+    moved = ProjectFactory(
+        name="十月投产项目",
+        region=world.town_b,
+        responsible_unit=world.town_b_unit,
+        status=ProjectStatus.PRODUCING,
+        light="",
+    )
+    _history(
+        moved,
+        (ProjectStatus.PREPARING, dt.date(2026, 1, 5)),
+        (ProjectStatus.STARTED, dt.date(2026, 3, 2)),
+        (ProjectStatus.COMPLETED, dt.date(2026, 9, 1)),
+        (ProjectStatus.PRODUCING, w46_due + dt.timedelta(days=3)),
+    )
+    # Signed (and so monitored) between the deadlines: owed W47, not W46.
+    signed = ProjectFactory(
+        name="新签约项目",
+        region=world.town_b,
+        responsible_unit=world.town_b_unit,
+        kind=ProjectKind.ATTRACTION,
+        level="",
+        status=ProjectStatus.SIGNED,
+        light="grey",
+    )
+    _history(
+        signed,
+        (ProjectStatus.LEAD, dt.date(2026, 9, 1)),
+        (ProjectStatus.ASSESSING, dt.date(2026, 9, 3)),
+        (ProjectStatus.NEGOTIATING, dt.date(2026, 10, 1)),
+        (ProjectStatus.SIGNED, w46_due + dt.timedelta(days=5)),
+    )
+    # In production since after W47's deadline: owed both weeks.
+    recent = ProjectFactory(
+        name="本周投产项目",
+        region=world.town_b,
+        responsible_unit=world.town_b_unit,
+        status=ProjectStatus.PRODUCING,
+        light="",
+    )
+    _history(
+        recent,
+        (ProjectStatus.PREPARING, dt.date(2026, 1, 5)),
+        (ProjectStatus.STARTED, dt.date(2026, 3, 2)),
+        (ProjectStatus.PRODUCING, w47_due + dt.timedelta(days=4)),
+    )
+    _registered_long_ago(moved, signed, recent)
+    ReportFactory(project=recent, week=W46, is_late=True)
+
+    w47 = _bulletin(world)
+    w47_missing = {p.name for g in w47.missing for p in g.projects}
+    assert w47_missing == {"缺报项目丁", "新签约项目", "本周投产项目"}
+    assert {r.name for r in w47.late} == {"技改项目丙"}
+    assert w47.overall.monitored == 7
+
+    w46 = _bulletin(world, week=W46)
+    w46_missing = {p.name for g in w46.missing for p in g.projects}
+    assert {"十月投产项目"} <= w46_missing
+    assert "新签约项目" not in w46_missing
+    assert "本周投产项目" not in w46_missing
+    # Reported for W46, after its deadline: late for W46 though not monitored now.
+    assert [r.name for r in w46.late] == ["本周投产项目"]
+    key = w46.totals[0]
+    # red, yellow, missing, started, moved and recent; the newcomer was not yet registered.
+    assert (key.monitored, key.reported) == (6, 2)
+    assert w46.overall.monitored == 7
+    assert w46.lights_of_today
+
+
+def test_lights_of_the_running_week_are_not_dated(world: Any, county: Any) -> None:
+    """While the week runs, the lights are the week's: no date, no note."""
+    bulletin = _bulletin(world, week=W48)
+    assert bulletin.as_of == TODAY
+    assert not bulletin.lights_of_today
+    stream = io.BytesIO()
+    with translation.override("en"):
+        write_docx(bulletin, stream)
+    lines = docx_lines(io.BytesIO(stream.getvalue()))
+    assert "三、Red and yellow projects" in lines
+    assert not any("Lights are not kept" in line for line in lines)
+
+
+def test_page_dates_the_lights_of_a_past_week(
+    client: Any, world: Any, county: Any, pinned_today: None
+) -> None:
+    client.force_login(world.user("industry"))
+    with translation.override("en"):
+        html = client.get(
+            reverse("projects:bulletin"), {"week": "2026-W47"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+        current = client.get(
+            reverse("projects:bulletin"), {"week": "2026-W48"}, HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'id="lights-note"' in html
+    assert "2026-11-26" in html
+    assert 'id="lights-note"' not in current

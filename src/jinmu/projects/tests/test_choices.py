@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from jinmu.projects.choices import (
     INITIAL_STATUS,
@@ -32,7 +33,8 @@ def test_every_state_is_reachable_from_the_first(kind: str) -> None:
 
 def test_attraction_follows_the_article_pipeline() -> None:
     """线索 → 研判 → 在谈 → 签约 → 注册 → 开工 → 竣工 → 投产 → 达效, plus 终止."""
-    labels = [label for _value, label in statuses_of(ProjectKind.ATTRACTION)]
+    with translation.override("en"):
+        labels = [label for _value, label in statuses_of(ProjectKind.ATTRACTION)]
     assert labels[:9] == [
         "Lead",
         "Assessing",

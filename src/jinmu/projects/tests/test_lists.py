@@ -141,7 +141,7 @@ def test_pipeline_card_shows_badges_deadline_purpose_and_gap(
     assert 'data-state="due"' in fresh
     assert 'data-state="overdue"' not in fresh
     assert _("Over 100m") in fresh
-    assert _("Over 1bn") not in fresh
+    assert f'bg-purple-lt">{_("Over 1bn")}<' not in fresh
     assert 'id="summary-overdue">1<' in html
 
 
