@@ -1,10 +1,11 @@
 """The weekly bulletin (周调度通报), computed from the ledger and written as Word or Excel.
 
 Nothing in it is typed: totals come from the projects, their annual plans and their weekly
-reports; new starts from the status history; red and yellow projects with the reasons the light
-engine stored; unresolved problems from the problem pool; missing and late reports from the
-reports of the week. Everything is aggregated in SQL (about ten queries whatever the county's
-size), so a county with 50,000 projects and millions of reports gets its bulletin in a second.
+reports; new starts and who was under weekly scheduling from the status history; red and yellow
+projects with the reasons the light engine stored; unresolved problems from the problem pool;
+missing and late reports from the reports of the week. Everything is aggregated in SQL (about
+ten queries whatever the county's size), so a county with 50,000 projects and millions of
+reports gets its bulletin in a second or two.
 
 Conventions:
 
@@ -13,9 +14,20 @@ Conventions:
   the year the report service counts a week's `year_invested` in (2026-W01 begins on
   2025-12-29 and counts for 2026); the plans are those of that year, the 序时 share is the
   light engine's `expected_share` on the as-of day.
-- "Monitored" means under weekly scheduling now (`Project.light` is not blank). Who owes a
-  report is the report service's rule (`reporting.expected_projects`): a project registered
-  after the week's deadline owes none for it.
+- The year's figures (plan, completed, 序时, the week's investment) cover every project in
+  scope with a plan for the year, a report in the year up to the week, or under weekly
+  scheduling in the week, whatever its status now: a key project that went from 竣工 into
+  production in October still counts with its plan and what it completed.
+- "Under weekly scheduling in the week" (owing a report for it) is historical, taken from the
+  status history: the project's latest StatusChange dated on or before the week's report
+  deadline put it in a monitored state (`choices.MONITORED`), and it was registered by the
+  deadline (as in `reporting.expected_projects`). The services write a status and its history
+  entry together, so only projects with a change dated after the deadline need their history
+  read; a project with no history at all (rows loaded without the services) counts with its
+  current status. Missing and late reports of a past week are therefore those of that week, not
+  of today.
+- Lights are not kept week by week: the red and yellow lists are today's. A bulletin for a week
+  that has ended says so and dates them ("lights as of <today>").
 - Problems are the ledger's: those raised on a project in the bulletin's scope that were open or
   claimed at the end of the as-of day (raised by then, not resolved by then).
 """
@@ -32,8 +44,12 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
     Count,
     DecimalField,
+    Exists,
     F,
     FilteredRelation,
     OuterRef,
@@ -41,7 +57,10 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
+from django.db.models.functions import Coalesce, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -51,7 +70,13 @@ from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.problems.choices import UNRESOLVED, ProblemStatus
 from jinmu.problems.models import Problem
 from jinmu.projects import reporting, weeks
-from jinmu.projects.choices import LIGHT_SEVERITY, Light, ProjectKind, ProjectStatus
+from jinmu.projects.choices import (
+    LIGHT_SEVERITY,
+    MONITORED,
+    Light,
+    ProjectKind,
+    ProjectStatus,
+)
 from jinmu.projects.lights import expected_share
 from jinmu.projects.models import (
     WAN,
@@ -74,6 +99,11 @@ NUMERALS = ("一", "二", "三", "四", "五", "六", "七", "八", "九", "十"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+# "kind:status" of every monitored state: a project's kind and its status at a week's deadline
+# are matched against these in one comparison, so the status subquery runs once per project.
+_MONITORED_KEYS = sorted(
+    f"{kind}:{state}" for kind, states in MONITORED.items() for state in states
+)
 
 
 # --- the bulletin's content --------------------------------------------------------------------
@@ -81,12 +111,13 @@ _MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 
 @dataclass(frozen=True)
 class KindTotals:
-    """Monitored projects of one kind (or of all kinds): counts and investment in yuan."""
+    """The year's figures of one kind (or of all kinds): counts and investment in yuan."""
 
     kind: str  # a ProjectKind value, "" for the total row
     label: str
-    count: int
-    reported: int
+    count: int  # projects in the year's figures (a plan, a report, or under weekly scheduling)
+    monitored: int  # of them, under weekly scheduling in the week (owing a report)
+    reported: int  # of those, how many reported for the week
     total_investment: Decimal
     planned_year: Decimal
     completed_year: Decimal
@@ -182,7 +213,7 @@ class ProjectRef:
 
 @dataclass(frozen=True)
 class MissingGroup:
-    """Monitored projects of one town and responsible unit without a report for the week."""
+    """Projects of one town and responsible unit that owed a report for the week and have none."""
 
     town: str
     responsible_unit: str
@@ -247,8 +278,14 @@ class WeeklyBulletin:
 
     @property
     def missing_count(self) -> int:
-        """Monitored projects without a report for the week."""
+        """Projects that owed a report for the week and have none."""
         return sum(group.count for group in self.missing)
+
+    @property
+    def lights_of_today(self) -> bool:
+        """True once the week has ended: lights are not kept week by week, so the red and
+        yellow lists show those of the day the bulletin is generated, not of the week's end."""
+        return self.as_of < self.generated_on
 
     @property
     def filename_stem(self) -> str:
@@ -342,12 +379,11 @@ def weekly_bulletin(
     deadline = weeks.week_deadline(monday, conf.report_due_weekday)
 
     projects = _scoped_projects(region, user)
-    monitored = projects.exclude(light="")
+    # Lights are today's whatever the week (they are not kept week by week).
+    lit = projects.exclude(light="")
 
-    totals = _totals(monitored, monday=monday, as_of=as_of, year=year)
-    missing, late = _report_exceptions(
-        monitored, monday=monday, due_weekday=conf.report_due_weekday
-    )
+    totals = _totals(projects, monday=monday, deadline=deadline, as_of=as_of, year=year)
+    missing, late = _report_exceptions(projects, monday=monday, deadline=deadline)
     overall = _sum_totals(totals)
     iso = monday.isocalendar()
     return WeeklyBulletin(
@@ -366,8 +402,8 @@ def weekly_bulletin(
         totals=totals,
         overall=overall,
         new_starts=_new_starts(projects, monday, sunday),
-        red=_flagged(monitored, Light.RED),
-        yellow=_flagged(monitored, Light.YELLOW),
+        red=_flagged(lit, Light.RED),
+        yellow=_flagged(lit, Light.YELLOW),
         problems_by_unit=_problems(projects, user=user, as_of=as_of),
         missing=missing,
         late=late,
@@ -375,8 +411,52 @@ def weekly_bulletin(
 
 
 def _scoped_projects(region: Region, user: Any) -> QuerySet[Project]:
-    base = Project.objects.all() if user is None else Project.objects.for_user(user)
+    """The region's projects the user sees. A park or chain office sees its own projects
+    wherever they are sited (`for_user` scopes them): the region only names the bulletin."""
+    if user is None:
+        return Project.objects.in_region(region.scope_prefix).order_by()
+    base = Project.objects.for_user(user)
+    if scope_for(user).kind in (ScopeKind.PARK, ScopeKind.CHAIN):
+        return base.order_by()
     return base.in_region(region.scope_prefix).order_by()
+
+
+def _deadline_cutoff(deadline: dt.date) -> dt.datetime:
+    """The first instant after the deadline day (registered before it: owes the week's report)."""
+    return timezone.make_aware(dt.datetime.combine(deadline + dt.timedelta(days=1), dt.time.min))
+
+
+def _status_key_at(deadline: dt.date) -> Concat:
+    """The "kind:status" of a project as it stood on the deadline day.
+
+    Its status then is the one its latest StatusChange dated on or before the day moved it to
+    (empty when its history begins later). The services write a project's status and its
+    history entry together, so for a project with no change dated after the day this is its
+    current status: only the few changed since are looked up in their history (which keeps the
+    bulletin in budget at 50,000 projects). A project with no history at all (rows loaded
+    without the services) counts with its current status.
+    """
+    changed_since = StatusChange.objects.filter(changed_on__gt=deadline).values("project_id")
+    latest_by_then = (
+        StatusChange.objects.filter(project=OuterRef("pk"), changed_on__lte=deadline)
+        .order_by("-changed_on", "-changed_at", "-id")
+        .values("to_status")[:1]
+    )
+    status = Case(
+        When(
+            pk__in=changed_since,
+            then=Coalesce(Subquery(latest_by_then, output_field=CharField()), Value("")),
+        ),
+        default=F("status"),
+        output_field=CharField(),
+    )
+    return Concat(F("kind"), Value(":"), status, output_field=CharField())
+
+
+def _owed_report(deadline: dt.date) -> Q:
+    """Owed a report for the week: registered by its deadline and in a monitored state then
+    (needs the `status_key_at` alias from `_status_key_at`)."""
+    return Q(created_at__lt=_deadline_cutoff(deadline), status_key_at__in=_MONITORED_KEYS)
 
 
 def _scope_note(user: Any) -> str:
@@ -389,26 +469,52 @@ def _scope_note(user: Any) -> str:
     return ""
 
 
+_MONEY_SUMS = ("total", "planned", "completed", "week_amount")
+
+
 def _totals(
-    monitored: QuerySet[Project], *, monday: dt.date, as_of: dt.date, year: int
+    projects: QuerySet[Project],
+    *,
+    monday: dt.date,
+    deadline: dt.date,
+    as_of: dt.date,
+    year: int,
 ) -> list[KindTotals]:
-    """One aggregate query by kind, plus one for the few plans phased by month."""
+    """One aggregate query, plus one for the few plans phased by month.
+
+    The query groups the projects by kind and by two flags, "owed the week's report" and "has
+    a plan for the year or a report in it"; groups with neither flag are not in the year's
+    figures and are dropped here. Grouping (rather than filtering and counting on the flags)
+    evaluates each flag's subquery once per project.
+    """
     year_start = dt.date.fromisocalendar(year, 1, 1)
+    year_reports = WeeklyReport.objects.filter(
+        project=OuterRef("pk"), week__gte=year_start, week__lte=monday
+    )
     # The year-to-date figure is the one of the project's latest report in the (ISO) year up
     # to the week (the report service derives it; it only grows within a year).
-    latest_year = (
-        WeeklyReport.objects.filter(project=OuterRef("pk"), week__gte=year_start, week__lte=monday)
-        .order_by("-week")
-        .values("year_invested")[:1]
-    )
+    latest_year = year_reports.order_by("-week").values("year_invested")[:1]
     # The week's report and the year's plan are at most one row each per project: one LEFT
     # JOIN apiece instead of a subquery per figure.
     rows = (
-        monitored.annotate(
+        projects.alias(status_key_at=_status_key_at(deadline))
+        .annotate(
             week_report=FilteredRelation("reports", condition=Q(reports__week=monday)),
             plan=FilteredRelation("year_plans", condition=Q(year_plans__year=year)),
         )
-        .values("kind")
+        .annotate(
+            owed=Case(
+                When(_owed_report(deadline), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            has_figures=Case(
+                When(Q(plan__id__isnull=False) | Exists(year_reports), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+        )
+        .values("kind", "owed", "has_figures")
         .annotate(
             count=Count("pk"),
             total=Sum("total_investment"),
@@ -417,17 +523,30 @@ def _totals(
             week_amount=Sum("week_report__invested_this_week"),
             reported=Count("week_report__id"),
         )
-        .order_by("kind")
+        .order_by()
     )
-    by_kind = {row["kind"]: row for row in rows}
+    by_kind: dict[str, dict[str, Any]] = {}
+    for group in rows:
+        if not (group["owed"] or group["has_figures"]):
+            continue  # neither owed the week's report nor has figures for the year
+        sums = by_kind.setdefault(
+            group["kind"],
+            {"count": 0, "monitored": 0, "reported": 0} | dict.fromkeys(_MONEY_SUMS, ZERO),
+        )
+        sums["count"] += group["count"]
+        if group["owed"]:
+            sums["monitored"] += group["count"]
+            sums["reported"] += group["reported"]
+        for key in _MONEY_SUMS:
+            sums[key] += _money(group[key])  # type: ignore[literal-required]
     share_by_day = expected_share(ProjectYearPlan(year=year, monthly_shares=None), as_of)
-    phased = _phased_plans(monitored, year=year, as_of=as_of)
+    phased = _phased_plans(projects, year=year, as_of=as_of)
     result = []
     for kind in ProjectKind.values:
         row = by_kind.get(kind)
         if row is None:
             continue
-        planned = _money(row["planned"])
+        planned = row["planned"]
         expected: Decimal | None = None
         if planned > 0:
             phased_planned, phased_due = phased.get(kind, (ZERO, ZERO))
@@ -438,11 +557,12 @@ def _totals(
                 kind=kind,
                 label=_kind_label(kind),
                 count=row["count"],
+                monitored=row["monitored"],
                 reported=row["reported"],
-                total_investment=_money(row["total"]),
+                total_investment=row["total"],
                 planned_year=planned,
-                completed_year=_money(row["completed"]),
-                completed_week=_money(row["week_amount"]),
+                completed_year=row["completed"],
+                completed_week=row["week_amount"],
                 expected_share=expected,
             )
         )
@@ -450,13 +570,14 @@ def _totals(
 
 
 def _phased_plans(
-    monitored: QuerySet[Project], *, year: int, as_of: dt.date
+    projects: QuerySet[Project], *, year: int, as_of: dt.date
 ) -> dict[str, tuple[Decimal, Decimal]]:
     """kind → (planned, due by as_of) of the plans phased by month; those are few, so each
-    gets the light engine's own `expected_share`."""
+    gets the light engine's own `expected_share`. (A project with a plan for the year is in
+    the year's figures whatever its status.)"""
     plans = (
         ProjectYearPlan.objects.filter(
-            project__in=monitored.values("pk"), year=year, monthly_shares__isnull=False
+            project__in=projects.values("pk"), year=year, monthly_shares__isnull=False
         )
         .order_by()
         .values_list("project__kind", "planned_investment", "monthly_shares")
@@ -483,6 +604,7 @@ def _sum_totals(totals: Sequence[KindTotals]) -> KindTotals:
         kind="",
         label=_("All kinds"),
         count=sum(t.count for t in totals),
+        monitored=sum(t.monitored for t in totals),
         reported=sum(t.reported for t in totals),
         total_investment=sum((t.total_investment for t in totals), ZERO),
         planned_year=planned,
@@ -639,15 +761,17 @@ def _problems(projects: QuerySet[Project], *, user: Any, as_of: dt.date) -> list
 
 
 def _report_exceptions(
-    monitored: QuerySet[Project], *, monday: dt.date, due_weekday: int
+    projects: QuerySet[Project], *, monday: dt.date, deadline: dt.date
 ) -> tuple[list[MissingGroup], list[LateReport]]:
     """Missing reports (by town and responsible unit) and late ones, from one query.
 
-    Who owes a report is the report service's rule (`reporting.expected_projects`: monitored
-    and registered by the week's deadline); a report is late when the service marked it so.
+    Who owed a report is decided as it stood at the week's deadline (`_owed_report`: registered
+    by then, in a monitored state by the status history); a report is late when the report
+    service marked it so.
     """
     rows = (
-        reporting.expected_projects(monitored, monday, due_weekday=due_weekday)
+        projects.alias(status_key_at=_status_key_at(deadline))
+        .filter(_owed_report(deadline))
         .annotate(week_report=FilteredRelation("reports", condition=Q(reports__week=monday)))
         .filter(Q(week_report__id__isnull=True) | Q(week_report__is_late=True))
         .values(
@@ -723,14 +847,17 @@ def summary_text(bulletin: WeeklyBulletin) -> str:
     """The overview paragraph."""
     overall = bulletin.overall
     return _(
-        "In week %(week)s of %(year)s, %(count)s projects were under weekly scheduling, with a "
-        "total investment of %(total)s亿元; %(reported)s reported for the week, %(missing)s did "
-        "not and %(late)s reported late. This year's planned investment is %(planned)s亿元, of "
-        "which %(completed)s亿元 (%(completion)s) has been completed against %(expected)s due "
-        "by %(as_of)s (序时); %(week_amount)s万元 was completed this week."
+        "In week %(week)s of %(year)s, %(monitored)s projects were under weekly scheduling: "
+        "%(reported)s reported for the week, %(missing)s did not and %(late)s reported late. "
+        "This year's figures cover %(count)s projects (with a plan for the year, a report in it "
+        "or under weekly scheduling), with a total investment of %(total)s亿元; their planned "
+        "investment is %(planned)s亿元, of which %(completed)s亿元 (%(completion)s) has been "
+        "completed against %(expected)s due by %(as_of)s (序时); %(week_amount)s万元 was "
+        "completed this week."
     ) % {
         "week": bulletin.iso_week,
         "year": bulletin.iso_year,
+        "monitored": overall.monitored,
         "count": overall.count,
         "total": yi(overall.total_investment),
         "reported": overall.reported,
@@ -755,12 +882,20 @@ def sub_heading(number: int, title: str) -> str:
     return f"（{NUMERALS[number - 1]}）{title}"
 
 
-def headings() -> dict[str, str]:
-    """The numbered headings of the bulletin, shared by the document, workbook and page."""
+def headings(bulletin: WeeklyBulletin | None = None) -> dict[str, str]:
+    """The numbered headings of the bulletin, shared by the document, workbook and page.
+
+    For a week that has ended, the red and yellow heading dates the lights (they are today's).
+    """
+    flagged = _("Red and yellow projects")
+    if bulletin is not None and bulletin.lights_of_today:
+        flagged = _("Red and yellow projects (lights as of %(date)s)") % {
+            "date": bulletin.generated_on.isoformat()
+        }
     return {
         "overview": section_heading(1, _("Overview")),
         "new_starts": section_heading(2, _("New starts this week")),
-        "flagged": section_heading(3, _("Red and yellow projects")),
+        "flagged": section_heading(3, flagged),
         "red": sub_heading(1, _("Red projects")),
         "yellow": sub_heading(2, _("Yellow projects")),
         "problems": section_heading(4, _("Unresolved problems by unit")),
@@ -768,6 +903,16 @@ def headings() -> dict[str, str]:
         "missing": sub_heading(1, _("Missing reports")),
         "late": sub_heading(2, _("Late reports")),
     }
+
+
+def lights_note(bulletin: WeeklyBulletin) -> str:
+    """Why a past week's red and yellow lists are today's; empty while the week runs."""
+    if not bulletin.lights_of_today:
+        return ""
+    return _(
+        "Lights are not kept week by week: the red and yellow projects below are those of "
+        "%(today)s, when this bulletin was generated, not those at the end of week %(week)s."
+    ) % {"today": bulletin.generated_on.isoformat(), "week": bulletin.iso_label}
 
 
 def sheet_names() -> dict[str, str]:
@@ -787,6 +932,7 @@ def _totals_table(bulletin: WeeklyBulletin) -> tuple[list[str], list[list[str]]]
     headers = [
         _("Kind"),
         _("Projects"),
+        _("Under weekly scheduling"),
         _("Total investment (亿元)"),
         _("Planned this year (亿元)"),
         _("Completed this year (亿元)"),
@@ -798,6 +944,7 @@ def _totals_table(bulletin: WeeklyBulletin) -> tuple[list[str], list[list[str]]]
         [
             t.label,
             str(t.count),
+            str(t.monitored),
             yi(t.total_investment),
             yi(t.planned_year),
             yi(t.completed_year),
@@ -856,14 +1003,14 @@ def write_docx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
     generated.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _body_run(generated, _generated_text(bulletin), size=12)
 
-    heads = headings()
+    heads = headings(bulletin)
     number, text, right = "center", "text", "right"  # column kinds of `_table`
 
     # 一、Overview
     _heading(document, heads["overview"])
     _paragraph(document, summary_text(bulletin))
     headers, rows = _totals_table(bulletin)
-    widths = (16, 9, 12, 12, 12, 12, 12, 15)
+    widths = (14, 8, 9, 11, 11, 11, 10, 11, 15)
     _table(
         document,
         [
@@ -916,6 +1063,8 @@ def write_docx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
 
     # 三、Red and yellow projects
     _heading(document, heads["flagged"])
+    if bulletin.lights_of_today:
+        _paragraph(document, lights_note(bulletin))
     _paragraph(
         document,
         _("Red: %(red)s projects; yellow: %(yellow)s projects.")
@@ -1175,7 +1324,7 @@ def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
     from openpyxl import Workbook
 
     workbook = Workbook()
-    heads = headings()
+    heads = headings(bulletin)
     names = sheet_names()
     overview = workbook.active
     assert overview is not None  # a new workbook has its first sheet
@@ -1191,6 +1340,7 @@ def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
         [
             (_("Kind"), None, 16),
             (_("Projects"), None, 10),
+            (_("Under weekly scheduling"), None, 12),
             (_("Total investment (万元)"), _MONEY_FORMAT, 18),
             (_("Planned this year (万元)"), _MONEY_FORMAT, 18),
             (_("Completed this year (万元)"), _MONEY_FORMAT, 18),
@@ -1203,6 +1353,7 @@ def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
             [
                 t.label,
                 t.count,
+                t.monitored,
                 wan_number(t.total_investment),
                 wan_number(t.planned_year),
                 wan_number(t.completed_year),
@@ -1243,6 +1394,8 @@ def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
 
     flagged = workbook.create_sheet(names["flagged"])
     _sheet_heading(flagged, heads["flagged"])
+    if bulletin.lights_of_today:
+        flagged.append([lights_note(bulletin)])
     _sheet_table(
         flagged,
         [

@@ -340,7 +340,7 @@ class TestFullDemo:
         assert bulletin.red
         assert bulletin.yellow
         assert bulletin.problems_by_unit
-        assert last_week.overall.reported >= 0.85 * last_week.overall.count
+        assert last_week.overall.reported >= 0.85 * last_week.overall.monitored
         assert last_week.missing
         assert last_week.late
 

@@ -1,8 +1,9 @@
 """Project pages: the weekly bulletin (周调度通报): pick a week, preview it, download it.
 
 The bulletin covers what the user sees: county-wide roles their county, a town user their town,
-a park or chain office the projects of its park or chains. Roles without a government scope
-(enterprise, bank, judge, the admins of security and audit) get 403, as on the chain pages.
+a park or chain office the projects of its park or chains wherever they are sited (the bulletin
+then names the county, with the park or office as its scope note). Roles without a government
+scope (enterprise, bank, judge, the admins of security and audit) get 403, as on the chain pages.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from jinmu.projects.bulletin import (
     WeeklyBulletin,
     check_week,
     headings,
+    lights_note,
     summary_text,
     to_bytes,
     weekly_bulletin,
@@ -74,13 +76,12 @@ def _require_reader(request: HttpRequest) -> None:
 
 def _region_of(user: Any) -> Region:
     """The region whose name heads the user's bulletin: their town, or the region they work
-    for (a park's town for a park user)."""
+    for. A park's projects may lie outside the park's town, so a park (like a chain office)
+    gets its county: its projects are scoped by `for_user`, not by region."""
     scope = scope_for(user)
     if scope.kind is ScopeKind.TOWN:
         return Region.objects.get(code=scope.region_code)
     unit = user.unit
-    if scope.kind is ScopeKind.PARK and unit is not None and unit.town_region_id:
-        return unit.town_region  # type: ignore[no-any-return]
     if user.region is not None:
         return user.region  # type: ignore[no-any-return]
     if unit is None:
@@ -128,7 +129,8 @@ def _render(
         "form": form,
         "bulletin": bulletin,
         "week_text": week_text,
-        "heads": headings(),
+        "heads": headings(bulletin),
+        "lights_note": lights_note(bulletin) if bulletin is not None else "",
         "summary": summary_text(bulletin) if bulletin is not None else "",
     }
     return render(

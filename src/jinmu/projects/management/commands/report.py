@@ -78,7 +78,8 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot write {out}: {error.strerror or error}") from error
         self.stdout.write(
             f"Wrote {out} ({fmt}): {bulletin.region_name} {bulletin.iso_label}, "
-            f"{bulletin.overall.count} monitored projects, {len(bulletin.red)} red, "
+            f"{bulletin.overall.monitored} projects under weekly scheduling, "
+            f"{len(bulletin.red)} red, "
             f"{len(bulletin.yellow)} yellow, {bulletin.problem_count} unresolved problems, "
             f"{bulletin.missing_count} missing reports."
         )
