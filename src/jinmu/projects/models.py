@@ -4,6 +4,7 @@ weekly reports and the configurable rules that colour it."""
 from __future__ import annotations
 
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -15,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.core.models import DomainModel, Region
 from jinmu.projects.choices import (
     ApprovalKind,
-    AttractionExclusion,
     AttachmentKind,
+    AttractionExclusion,
     Light,
     PlanState,
     ProjectKind,
@@ -180,9 +181,7 @@ class Project(DomainModel):
     name = models.CharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=12, choices=ProjectKind.choices)
     status = models.CharField(_("status"), max_length=16, choices=ProjectStatus.choices)
-    level = models.CharField(
-        _("level"), max_length=10, choices=ProjectLevel.choices, blank=True
-    )
+    level = models.CharField(_("level"), max_length=10, choices=ProjectLevel.choices, blank=True)
     description = models.TextField(_("content"), blank=True)
     tags = models.ManyToManyField(
         ProjectTag, verbose_name=_("project lists"), blank=True, related_name="projects"
@@ -349,8 +348,10 @@ class Project(DomainModel):
         choices=Light.choices,
         blank=True,
         db_index=True,
-        help_text=_("The override if there is one, else the computed light; blank when the "
-                    "project is not under weekly scheduling."),
+        help_text=_(
+            "The override if there is one, else the computed light; blank when the "
+            "project is not under weekly scheduling."
+        ),
     )
     light_reasons = models.JSONField(_("light reasons"), default=list, blank=True)
     light_computed_on = models.DateField(_("light computed on"), null=True, blank=True)
@@ -500,7 +501,7 @@ class ProjectYearPlan(DomainModel):
         if (
             len(values) != 12
             or any(v < 0 or v > 1 for v in values)
-            or any(b < a for a, b in zip(values, values[1:], strict=False))
+            or any(b < a for a, b in pairwise(values))
             or values[-1] != 1
         ):
             raise ValidationError({"monthly_shares": message})
@@ -636,7 +637,9 @@ class Baseline(DomainModel):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     reason = models.TextField(
-        _("reason"), blank=True, help_text=_("Why the plan changed (every baseline after the first).")
+        _("reason"),
+        blank=True,
+        help_text=_("Why the plan changed (every baseline after the first)."),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -81,6 +81,4 @@ class ReportFactory(factory.django.DjangoModelFactory):
     cumulative_invested = Decimal("1000000")
     year_invested = Decimal("1000000")
     percent_complete = 10
-    submitted_at = factory.LazyFunction(
-        lambda: dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
-    )
+    submitted_at = factory.LazyFunction(lambda: dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC))

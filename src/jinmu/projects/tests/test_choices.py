@@ -57,7 +57,5 @@ def test_attraction_follows_the_article_pipeline() -> None:
 def test_bond_and_challenge_can_step_back_where_practice_does() -> None:
     """A bond refused at review returns to the reserve; an upheld objection reopens review."""
     assert ProjectStatus.RESERVED in allowed_next(ProjectKind.BOND, ProjectStatus.APPLIED)
-    assert ProjectStatus.REVIEWING in allowed_next(
-        ProjectKind.CHALLENGE, ProjectStatus.PUBLICITY
-    )
+    assert ProjectStatus.REVIEWING in allowed_next(ProjectKind.CHALLENGE, ProjectStatus.PUBLICITY)
     assert ProjectStatus.STARTED not in allowed_next(ProjectKind.BOND, ProjectStatus.PLANNING)

@@ -34,6 +34,14 @@ _LIGHT_FIELDS = (
     "report_due_weekday",
 )
 
+_LEAD_FIELDS = (
+    "lead_owner_days",
+    "lead_assess_days",
+    "lead_assess_days_large",
+    "lead_feedback_days",
+    "lead_follow_up_days",
+)
+
 # Money thresholds are entered in 万元 and stored in yuan.
 _MONEY_FIELDS = (
     "lead_large_threshold",
@@ -56,7 +64,7 @@ class LedgerSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
 
     class Meta:
         model = LedgerSettings
-        exclude = ("region", "version")
+        fields = (*_LIGHT_FIELDS, *_LEAD_FIELDS, *_MONEY_FIELDS, "attraction_excluded")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
