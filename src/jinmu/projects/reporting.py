@@ -144,7 +144,7 @@ def _parse_day(value: Any) -> dt.date | None:
 
 
 def _clean_problems(
-    rows: Iterable[Mapping[str, Any]], *, raised_on: dt.date
+    rows: Iterable[Mapping[str, Any]], *, raised_on: dt.date, region_code: str
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """Problems of a report as raise_problem's keywords, and messages naming each bad row."""
     cleaned: list[dict[str, Any]] = []
@@ -170,7 +170,7 @@ def _clean_problems(
         for errors in field_errors.values():
             row_errors.extend(errors)
         try:
-            unit = problem_services.resolve_unit(row.get("owner_unit"))
+            unit = problem_services.resolve_unit(row.get("owner_unit"), region_code=region_code)
         except ValidationError as error:
             unit = None
             row_errors.extend(error.messages)
@@ -423,7 +423,9 @@ def submit_report(
             )
 
     # Problems, milestones, photos.
-    problem_rows, problem_messages = _clean_problems(problems, raised_on=day)
+    problem_rows, problem_messages = _clean_problems(
+        problems, raised_on=day, region_code=current.region_id
+    )
     if problem_messages:
         errors["problems"] = problem_messages
     milestones, all_found = _clean_milestones(current, completed_milestones)

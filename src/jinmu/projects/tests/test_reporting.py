@@ -733,3 +733,26 @@ def test_rederive_repairs_totals(world: Any, project: Project) -> None:
     assert list(
         WeeklyReport.objects.order_by("week").values_list("cumulative_invested", flat=True)
     ) == [Decimal("100000.00"), Decimal("300000.00")]
+
+
+def test_a_problem_for_a_unit_outside_the_county_is_refused_by_row(
+    world: Any, project: Project
+) -> None:
+    """A bank cannot own a problem: the report is refused under `problems`, naming the row."""
+    from jinmu.core.choices import UnitKind
+    from jinmu.core.tests.factories import UnitFactory
+
+    bank = UnitFactory(name="某银行宁津支行", kind=UnitKind.BANK)
+    with pytest.raises(ValidationError) as refused:
+        submit(
+            world,
+            project,
+            "2026-W47",
+            problems=[{"title": "贷款审批慢", "owner_unit": bank.pk}],
+        )
+    assert "problems" in refused.value.message_dict
+    assert refused.value.message_dict["problems"][0].startswith(
+        translation.gettext("Problem %(n)s: %(message)s").split("%")[0]
+    )
+    assert not WeeklyReport.objects.filter(project=project).exists()
+    assert not Problem.objects.exists()

@@ -24,10 +24,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinmu.core.choices import Role, UnitKind
+from jinmu.core.choices import Role
 from jinmu.core.models import Unit
 from jinmu.core.pagination import page_url, paginate
 from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.problems import services as problem_services
 from jinmu.problems.choices import ProblemCategory
 from jinmu.projects import photos, reporting, weeks
 from jinmu.projects.models import WAN, Milestone, Project, settings_for
@@ -39,13 +40,6 @@ FIELD_ALIASES = {
     "cumulative_invested": "invested_wan",
 }
 _EXTRA_FIELDS = ("photos", "problems", "week")
-_OWNER_KINDS = (
-    UnitKind.DEPARTMENT,
-    UnitKind.TOWN,
-    UnitKind.PARK,
-    UnitKind.INDUSTRY_OFFICE,
-    UnitKind.CHAIN_OFFICE,
-)
 _EDITOR_ROLES = (Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.CHAIN_OFFICE, Role.TOWN)
 
 
@@ -134,13 +128,8 @@ def _problem_rows(request: HttpRequest) -> list[dict[str, str]]:
 
 
 def _owner_units(user: Any, project: Project) -> list[Unit]:
-    """Units a problem can be given to: the county's departments, towns and parks."""
-    county = project.region_id[:6]
-    return list(
-        Unit.objects.for_user(user)
-        .filter(is_active=True, kind__in=_OWNER_KINDS, region__code__startswith=county)
-        .order_by("kind", "name")
-    )
+    """Units a problem can be given to: the county's working units (as raise_problem checks)."""
+    return list(problem_services.assignable_units(project.region_id))
 
 
 def _add_errors(form: forms.Form, extra: dict[str, list[str]], error: ValidationError) -> None:
