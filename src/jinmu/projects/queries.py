@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.utils.translation import gettext as _
 
 from jinmu.chains.models import Chain
@@ -219,14 +219,15 @@ def _town_rows(
 ) -> list[BoardRow]:
     from jinmu.core.places import towns_in_scope
 
-    towns = {r.code: r for r in towns_in_scope(scope).only("code", "name", "level")}
-    missing = [code for code in counts if code and code not in towns]
-    others = {
-        r.code: r for r in Region.objects.filter(code__in=missing).only("code", "name", "level")
-    }
+    # One query whatever the data: the scope's towns and any other region a project lies in.
+    found = Region.objects.filter(
+        Q(code__in=towns_in_scope(scope).values("code")) | Q(code__in=[c for c in counts if c])
+    ).only("code", "name", "level")
+    regions = {r.code: r for r in found}
+    towns = {code for code, r in regions.items() if r.level == RegionLevel.TOWN}
     rows = []
-    for code in sorted(set(towns) | set(counts)):
-        region = towns.get(code) or others.get(code)
+    for code in sorted(towns | set(counts)):
+        region = regions.get(code)
         is_town = region is not None and region.level == RegionLevel.TOWN
         label = (
             region.name
