@@ -32,8 +32,8 @@ from jinmu.chains.forms import (
     VersionForm,
 )
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
+from jinmu.core.forms import add_service_errors, run_write
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
-from jinmu.core.services import StaleObjectError
 
 READER_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 
@@ -55,12 +55,7 @@ def _require_editor(request: HttpRequest) -> None:
 
 def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
     """Show a service's validation error on the form, field by field where possible."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            field = FIELD_ALIASES.get(name, name)
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    add_service_errors(form, error, FIELD_ALIASES)
 
 
 def _version(form: forms.BaseForm) -> int | None:
@@ -75,17 +70,7 @@ def _write(
 
     Returns (saved, HTTP status to render the form with when not saved).
     """
-    try:
-        write()
-    except StaleObjectError as error:
-        # Shown once, as a page message above the form (which keeps the user's input).
-        messages.error(request, error.messages[0])
-        return False, 409
-    except ValidationError as error:
-        _add_errors(form, error)
-        return False, 200
-    messages.success(request, success)
-    return True, 200
+    return run_write(request, form, write, success, FIELD_ALIASES)
 
 
 def _form_page(

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+
+from jinmu.core.services import StaleObjectError
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -19,3 +27,38 @@ def bootstrap(form: forms.BaseForm) -> None:
             continue
         else:
             widget.attrs.setdefault("class", "form-control")
+
+
+def add_service_errors(
+    form: forms.BaseForm, error: ValidationError, aliases: Mapping[str, str] | None = None
+) -> None:
+    """Put a service's refusal next to its field (renamed by `aliases` where the form calls the
+    field otherwise), or above the form when no field matches."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        field = (aliases or {}).get(name, name)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def run_write(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[], Any],
+    success: str,
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[bool, int]:
+    """Run a service write for a form page: a success message when it saved; a stale write as
+    one page message (the form keeps the user's input) with 409; any other refusal on the form
+    field by field. Returns (saved, the status to render the form with when not saved)."""
+    try:
+        write()
+    except StaleObjectError as error:
+        messages.error(request, error.messages[0])
+        return False, 409
+    except ValidationError as error:
+        add_service_errors(form, error, aliases)
+        return False, 200
+    messages.success(request, success)
+    return True, 200

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jinmu.core.forms import bootstrap
+from jinmu.core.forms import add_service_errors, bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.pagination import page_url, paginate
 from jinmu.core.scoping import ScopeKind, scope_for
@@ -130,12 +130,7 @@ class ProblemForm(forms.Form):
         bootstrap(self)
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+_add_errors = add_service_errors
 
 
 @login_required

@@ -23,8 +23,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinmu.core.forms import add_service_errors
 from jinmu.core.pagination import COUNT_CAP, page_url, paginate
-from jinmu.core.services import StaleObjectError
 from jinmu.projects import services
 from jinmu.projects.choices import (
     AttachmentKind,
@@ -126,12 +126,7 @@ def _add_service_errors(
     form: BaseForm, error: ValidationError, rename: dict[str, str] | None = None
 ) -> None:
     """Put a service's validation error next to its field (or above the form)."""
-    if isinstance(error, StaleObjectError) or not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        name = (rename or {}).get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
+    add_service_errors(form, error, rename)
 
 
 def _clean_query(request: HttpRequest, *drop: str) -> QueryDict:

@@ -34,8 +34,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
+from jinmu.core.forms import add_service_errors, run_write
 from jinmu.core.models import Unit
-from jinmu.core.services import StaleObjectError
 from jinmu.core.uploads import neutralise_cell
 from jinmu.problems.services import assignable_units, unassignable_message
 from jinmu.projects import approvals as approval_queries
@@ -209,29 +209,14 @@ def _require_editor(request: HttpRequest, project: Project) -> None:
         raise PermissionDenied(_("You may not change this project."))
 
 
-def _add_errors(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's validation error on the form, field by field where possible."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+_add_errors = add_service_errors
 
 
 def _write(
     request: HttpRequest, form: forms.BaseForm, write: Callable[[], Any], success: str
 ) -> bool:
     """Run a service write; a stale or invalid write lands on the form (or as a message)."""
-    try:
-        write()
-    except StaleObjectError as error:
-        messages.error(request, error.messages[0])
-        return False
-    except ValidationError as error:
-        _add_errors(form, error)
-        return False
-    messages.success(request, success)
-    return True
+    return run_write(request, form, write, success)[0]
 
 
 def _decide(request: HttpRequest, write: Callable[[], Any], success: str) -> None:
@@ -442,20 +427,18 @@ def milestone_edit(request: HttpRequest, pk: int, milestone_pk: int) -> HttpResp
     if request.method == "POST":
         form = MilestoneForm(request.POST, instance=milestone, project=project)
         if form.is_valid():
-            try:
-                planning.update_milestone(
+            saved, status = run_write(
+                request,
+                form,
+                lambda: planning.update_milestone(
                     actor=request.user,
                     milestone=milestone,
                     data=form.service_data(),
                     expected_version=form.client_version(),
-                )
-            except StaleObjectError as error:
-                messages.error(request, error.messages[0])
-                status = 409
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Milestone saved."))
+                ),
+                _("Milestone saved."),
+            )
+            if saved:
                 return _back_to_plan(project, "#milestones")
     else:
         form = MilestoneForm(instance=milestone, project=project)
@@ -847,21 +830,19 @@ def approval_edit(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ApprovalForm(request.POST, instance=item, project=project)
         if form.is_valid():
-            try:
-                services.save_approval(
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.save_approval(
                     actor=request.user,
                     project=project,
                     item=item,
                     data=form.service_data(),
                     expected_version=form.client_version(),
-                )
-            except StaleObjectError as error:
-                messages.error(request, error.messages[0])
-                status = 409
-            except ValidationError as error:
-                _add_errors(form, error)
-            else:
-                messages.success(request, _("Approval item saved."))
+                ),
+                _("Approval item saved."),
+            )
+            if saved:
                 return redirect("projects:approvals", pk=project.pk)
     else:
         form = ApprovalForm(instance=item, project=project)
