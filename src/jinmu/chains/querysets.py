@@ -75,3 +75,22 @@ class BottleneckQuerySet(ChainNodeQuerySet):
     def open(self) -> BottleneckQuerySet:
         """Bottlenecks not yet cleared."""
         return self.filter(status="open")
+
+
+def chains_for_request(request: Any) -> Any:
+    """Chains a filter offers the requesting user (django-filter calls it with the request)."""
+    from jinmu.chains.models import Chain
+
+    return Chain.objects.for_user(getattr(request, "user", None))
+
+
+def nodes_for_request(request: Any) -> Any:
+    """Nodes a filter offers the requesting user; the label "chain · node" reads the chain, so
+    it is joined (and only the label's columns read: a county has hundreds of nodes)."""
+    from jinmu.chains.models import ChainNode
+
+    return (
+        ChainNode.objects.for_user(getattr(request, "user", None))
+        .select_related("chain")
+        .only("id", "name", "chain__id", "chain__name")
+    )

@@ -3,11 +3,13 @@ templates list in their dropdowns, for enterprises and projects alike."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from jinmu.core.choices import RegionLevel, UnitKind
 from jinmu.core.models import Region, Unit
-from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.core.scoping import Scope, ScopeKind, scope_for
 
 
 def towns_in_scope(scope: Scope) -> QuerySet[Region]:
@@ -40,3 +42,18 @@ def county_prefix(scope: Scope) -> str:
     if scope.kind is ScopeKind.TOWN:
         return scope.region_code[:6]
     return scope.region_prefix
+
+
+def request_user(request: Any) -> Any:
+    """The user of a filter's request (None outside a request)."""
+    return getattr(request, "user", None)
+
+
+def towns_for_request(request: Any) -> QuerySet[Region]:
+    """Towns a filter offers the requesting user (django-filter calls it with the request)."""
+    return towns_in_scope(scope_for(request_user(request)))
+
+
+def parks_for_request(request: Any) -> QuerySet[Unit]:
+    """Parks a filter offers the requesting user."""
+    return parks_in_scope(scope_for(request_user(request)))

@@ -20,11 +20,14 @@ from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
-from jinmu.core.models import Region, Unit
+from jinmu.chains.querysets import chains_for_request, nodes_for_request
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
-from jinmu.core.places import parks_in_scope, towns_in_scope
-from jinmu.core.scoping import scope_for
+from jinmu.core.places import (
+    parks_for_request,
+    request_user,
+    towns_for_request,
+)
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
 from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
@@ -36,31 +39,11 @@ from jinmu.enterprises.models import (
     QualificationKind,
 )
 
-
-def _user(request: Any) -> Any:
-    return getattr(request, "user", None)
-
-
-def _towns(request: Any) -> QuerySet[Region]:
-    return towns_in_scope(scope_for(_user(request)))
-
-
-def _parks(request: Any) -> QuerySet[Unit]:
-    return parks_in_scope(scope_for(_user(request)))
-
-
-def _chains(request: Any) -> QuerySet[Chain]:
-    return Chain.objects.for_user(_user(request))
-
-
-def _nodes(request: Any) -> QuerySet[ChainNode]:
-    # The label "chain · node" reads the chain: join it instead of one query per option.
-    # Only the columns the label needs: a county has hundreds of nodes in this select.
-    return (
-        ChainNode.objects.for_user(_user(request))
-        .select_related("chain")
-        .only("id", "name", "chain__id", "chain__name")
-    )
+_user = request_user
+_towns = towns_for_request
+_parks = parks_for_request
+_chains = chains_for_request
+_nodes = nodes_for_request
 
 
 def industry_choices() -> list[tuple[str, str]]:

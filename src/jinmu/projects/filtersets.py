@@ -31,10 +31,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from jinmu.chains.models import Chain, ChainNode
-from jinmu.core.models import Region, Unit
-from jinmu.core.places import parks_in_scope, towns_in_scope
-from jinmu.core.scoping import scope_for
+from jinmu.chains.querysets import chains_for_request, nodes_for_request
+from jinmu.core.models import Unit
+from jinmu.core.places import (
+    parks_for_request,
+    request_user,
+    towns_for_request,
+)
 from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
@@ -82,29 +85,11 @@ def with_sort_keys(queryset: QuerySet[Project], ordering: str | None) -> QuerySe
     return queryset
 
 
-def _user(request: Any) -> Any:
-    return getattr(request, "user", None)
-
-
-def _towns(request: Any) -> QuerySet[Region]:
-    return towns_in_scope(scope_for(_user(request)))
-
-
-def _parks(request: Any) -> QuerySet[Unit]:
-    return parks_in_scope(scope_for(_user(request)))
-
-
-def _chains(request: Any) -> QuerySet[Chain]:
-    return Chain.objects.for_user(_user(request))
-
-
-def _nodes(request: Any) -> QuerySet[ChainNode]:
-    # The label "chain · node" reads the chain: join it instead of one query per option.
-    return (
-        ChainNode.objects.for_user(_user(request))
-        .select_related("chain")
-        .only("id", "name", "chain__id", "chain__name")
-    )
+_user = request_user
+_towns = towns_for_request
+_parks = parks_for_request
+_chains = chains_for_request
+_nodes = nodes_for_request
 
 
 def _units(request: Any) -> QuerySet[Unit]:
