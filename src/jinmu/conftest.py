@@ -32,6 +32,16 @@ class World:
         return self.users[name]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    """Each test starts with an empty cache (cached board counts must not cross tests)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     """Build the county, its units and users (enterprise user has no enterprise yet)."""

@@ -845,12 +845,14 @@ def settings_for(region: Region | str) -> LedgerSettings:
 
 
 class LightGeneration(models.Model):
-    """A counter per county, bumped by every write of lights there: the portfolio board's
+    """A token per county, renewed by every write of lights there: the portfolio board's
     counts are cached under it, so any change of a light (or of what a light is counted by)
-    makes the next board read count afresh, in every server process."""
+    makes the next board read count afresh, in every server process. A fresh random token
+    (not a counter) so that a rolled-back write can never bring back a key already used."""
 
     county = models.CharField(_("county code"), max_length=12, primary_key=True)
     counter = models.BigIntegerField(_("counter"), default=0)
+    token = models.CharField(_("token"), max_length=32, blank=True)
 
     class Meta:
         verbose_name = _("light generation")

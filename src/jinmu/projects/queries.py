@@ -8,6 +8,8 @@ together) plus one query per label table, whatever the number of projects.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -15,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.core.cache import cache
-from django.db.models import Count, F, Max, Min, Q, Sum
+from django.db.models import Count, F, Max, Min, Q
 from django.utils.translation import gettext as _
 
 from jinmu.chains.models import Chain
@@ -157,22 +159,30 @@ def bump_light_generation(region_codes: Iterable[str]) -> None:
     inside its transaction, so a rolled-back write announces nothing)."""
     counties = sorted({code[:6] for code in region_codes if code})
     for county in counties:
-        updated = LightGeneration.objects.filter(county=county).update(counter=F("counter") + 1)
+        token = uuid.uuid4().hex
+        updated = LightGeneration.objects.filter(county=county).update(
+            counter=F("counter") + 1, token=token
+        )
         if not updated:
-            LightGeneration.objects.get_or_create(county=county, defaults={"counter": 1})
+            LightGeneration.objects.get_or_create(
+                county=county, defaults={"counter": 1, "token": token}
+            )
 
 
 def _cache_key(scope: Scope) -> str:
     """The scope's cache key under the current generation of its counties."""
     prefix = scope.region_prefix or scope.region_code[:6]
-    generation = (
-        LightGeneration.objects.filter(county__startswith=prefix).aggregate(n=Sum("counter"))["n"]
-        if prefix
-        else LightGeneration.objects.aggregate(n=Sum("counter"))["n"]
-    )
+    rows = LightGeneration.objects.order_by("county")
+    if prefix:
+        rows = rows.filter(county__startswith=prefix)
+    tokens = hashlib.sha256(
+        "|".join(
+            f"{county}:{token}" for county, token in rows.values_list("county", "token")
+        ).encode()
+    ).hexdigest()[:32]
     return (
         f"projects:board:{scope.kind.value}:{scope.region_prefix}:{scope.region_code}:"
-        f"{scope.unit_id}:{scope.enterprise_id}:{generation or 0}"
+        f"{scope.unit_id}:{scope.enterprise_id}:{tokens}"
     )
 
 
