@@ -1189,7 +1189,7 @@ USERS: tuple[DemoUser, ...] = (
         "金曹健身联系人（示例）",
         Role.ENTERPRISE,
         "",
-        "本企业的档案、数据与资质",
+        "本企业的档案、资质、项目与周报填报",
         region="大曹镇",
         enterprise=True,
     ),
