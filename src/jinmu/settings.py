@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jinmu.chains",
     "jinmu.projects",
     "jinmu.problems",
+    "jinmu.targets",
     "jinmu.api",
 ]
 
