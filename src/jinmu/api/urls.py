@@ -13,6 +13,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("jinmu.chains.api.urls")),
     path("", include("jinmu.projects.api.urls")),
     path("", include("jinmu.problems.api")),
+    path("", include("jinmu.targets.api")),
 ]
 
 urlpatterns = [
