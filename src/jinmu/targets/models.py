@@ -1,0 +1,253 @@
+"""Targets: the indicator catalogue, the year's targets and their decomposition to units,
+values departments report, and monthly snapshots of progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+from calendar import monthrange
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from jinmu.core.models import DomainModel
+from jinmu.targets.choices import (
+    PERIOD_MONTHS,
+    Action,
+    Aggregation,
+    Bound,
+    Direction,
+    Front,
+    IndicatorSource,
+    Period,
+    Status,
+)
+from jinmu.targets.querysets import ReportedValueQuerySet, TargetQuerySet
+
+_VALUE: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
+
+
+class Indicator(models.Model):
+    """An entry of the catalogue: measured by a named query over the platform (`measure` with
+    `params`) or reported monthly by a department. Shared by every county, like the
+    qualification kinds; the synonyms map extracted goals onto it."""
+
+    code = models.SlugField(_("code"), max_length=60, primary_key=True)
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    synonyms = models.JSONField(
+        _("synonyms"), default=list, blank=True, help_text=_("Names policy texts use for it.")
+    )
+    unit = models.CharField(_("unit"), max_length=10)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.HIGHER
+    )
+    aggregation = models.CharField(_("aggregation"), max_length=12, choices=Aggregation.choices)
+    source = models.CharField(_("source"), max_length=10, choices=IndicatorSource.choices)
+    measure = models.CharField(
+        _("measure"),
+        max_length=40,
+        blank=True,
+        help_text=_("The named query that measures it (measured indicators only)."),
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    reported_by = models.CharField(
+        _("reported by"), max_length=50, blank=True, help_text=_("For reported indicators.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ("code",)
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        """A measured indicator names its query; a reported one does not."""
+        if self.source == IndicatorSource.MEASURED and not self.measure:
+            raise ValidationError({"measure": _("A measured indicator needs its query.")})
+        if self.source == IndicatorSource.REPORTED and self.measure:
+            raise ValidationError({"measure": _("A reported indicator has no query.")})
+
+
+class Target(DomainModel):
+    """One goal for a period: an indicator, a value with its bound, the group it belongs to and
+    the unit responsible; a part of a larger target when `parent` is set (decomposition).
+
+    `region` is where it applies (the county, or a town for a town's part); a park's or a
+    chain's part names the park (`responsible_unit`) or the `chain`.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="targets"
+    )
+    name = models.CharField(
+        _("goal as written"), max_length=200, help_text=_("E.g. 国家级高新技术企业.")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(
+        _("period"), max_length=4, choices=Period.choices, default=Period.YEAR
+    )
+    value = models.DecimalField(_("target value"), **_VALUE)
+    bound = models.CharField(_("bound"), max_length=10, choices=Bound.choices)
+    value_high = models.DecimalField(_("upper value"), null=True, blank=True, **_VALUE)
+    unit = models.CharField(_("unit"), max_length=10)
+    condition = models.CharField(_("condition"), max_length=100, blank=True)
+    front = models.CharField(_("front"), max_length=12, choices=Front.choices, blank=True)
+    action = models.CharField(_("四提四增 action"), max_length=12, choices=Action.choices, blank=True)
+    responsible_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    chain = models.ForeignKey(
+        "chains.Chain",
+        verbose_name=_("chain"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="targets",
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="parts",
+    )
+    additive = models.BooleanField(
+        _("parts add up"),
+        default=True,
+        help_text=_("When set, the parts of this target must not exceed it."),
+    )
+    monthly_shares = models.JSONField(
+        _("cumulative monthly shares"),
+        null=True,
+        blank=True,
+        help_text=_("Optional monthly profile replacing the linear 序时 share."),
+    )
+    source_sentence = models.TextField(_("source sentence"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("year", "front", "id")
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        indexes = (models.Index(fields=("region", "year", "period"), name="targets_year_idx"),)
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.name}"
+
+    def clean(self) -> None:
+        """A range has an upper value above the lower; others have none."""
+        if self.bound == Bound.RANGE:
+            if self.value_high is None or self.value_high < self.value:
+                raise ValidationError(
+                    {"value_high": _("A range needs an upper value not below the lower one.")}
+                )
+        elif self.value_high is not None:
+            raise ValidationError({"value_high": _("Only a range has an upper value.")})
+
+    @property
+    def starts_on(self) -> dt.date:
+        """First day of the period."""
+        return dt.date(self.year, PERIOD_MONTHS[self.period][0], 1)
+
+    @property
+    def ends_on(self) -> dt.date:
+        """Last day of the period."""
+        month = PERIOD_MONTHS[self.period][1]
+        return dt.date(self.year, month, monthrange(self.year, month)[1])
+
+
+class ReportedValue(DomainModel):
+    """A department's monthly value of a reported indicator, with its evidence."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="reported_values",
+    )
+    month = models.DateField(_("month"), help_text=_("Its first day."))
+    value = models.DecimalField(_("value"), **_VALUE)
+    evidence = models.TextField(_("evidence"))
+    reporting_unit = models.ForeignKey(
+        "core.Unit",
+        verbose_name=_("reporting unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ReportedValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("indicator", "-month")
+        verbose_name = _("reported value")
+        verbose_name_plural = _("reported values")
+        constraints = (
+            models.UniqueConstraint(
+                fields=("region", "indicator", "month"),
+                name="targets_reported_one_per_month",
+                violation_error_message=_("A value for this indicator and month already exists."),
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.month:%Y-%m}"
+
+
+class TargetSnapshot(models.Model):
+    """A target's progress at a month's end, kept so that "where were we at the end of June"
+    stays answerable after the data moves on."""
+
+    target = models.ForeignKey(
+        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="snapshots"
+    )
+    month = models.DateField(_("month"), help_text=_("Its last day."))
+    measured = models.DecimalField(_("measured"), null=True, blank=True, **_VALUE)
+    expected = models.DecimalField(_("expected share"), max_digits=7, decimal_places=4)
+    progress = models.DecimalField(
+        _("progress"), max_digits=9, decimal_places=4, null=True, blank=True
+    )
+    status = models.CharField(_("status"), max_length=8, choices=Status.choices)
+    forecast = models.DecimalField(_("year-end forecast"), null=True, blank=True, **_VALUE)
+    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+
+    class Meta:
+        ordering = ("target", "month")
+        verbose_name = _("target snapshot")
+        verbose_name_plural = _("target snapshots")
+        constraints = (
+            models.UniqueConstraint(fields=("target", "month"), name="targets_snapshot_month"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.month:%Y-%m}"
+
