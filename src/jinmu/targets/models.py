@@ -98,7 +98,9 @@ class Target(DomainModel):
     unit = models.CharField(_("unit"), max_length=10)
     condition = models.CharField(_("condition"), max_length=100, blank=True)
     front = models.CharField(_("front"), max_length=12, choices=Front.choices, blank=True)
-    action = models.CharField(_("四提四增 action"), max_length=12, choices=Action.choices, blank=True)
+    action = models.CharField(
+        _("四提四增 action"), max_length=12, choices=Action.choices, blank=True
+    )
     responsible_unit = models.ForeignKey(
         "core.Unit",
         verbose_name=_("responsible unit"),
@@ -250,4 +252,3 @@ class TargetSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} {self.month:%Y-%m}"
-

@@ -19,7 +19,9 @@ class TargetQuerySet(ScopedQuerySet[Any]):
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.TOWN:
-            return self.filter(Q(region_id=scope.region_code) | Q(responsible_unit_id=scope.unit_id))
+            return self.filter(
+                Q(region_id=scope.region_code) | Q(responsible_unit_id=scope.unit_id)
+            )
         if scope.kind in (ScopeKind.PARK, ScopeKind.CHAIN):
             return self.in_region(scope.region_prefix).filter(
                 Q(responsible_unit_id=scope.unit_id) | Q(chain__office_id=scope.unit_id)
