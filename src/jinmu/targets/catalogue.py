@@ -156,20 +156,27 @@ CATALOGUE: tuple[IndicatorRow, ...] = (
 )
 
 
-def load_catalogue(indicator_model: Any) -> int:
-    """Create or update the catalogue rows (by code); returns how many were written."""
+def load_catalogue(indicator_model: Any) -> tuple[int, int]:
+    """Create the missing catalogue rows and bring changed ones up to date (by code); returns
+    (created, updated). Running it twice changes nothing the second time."""
+    created = updated = 0
+    existing = {i.code: i for i in indicator_model.objects.all()}
     for row in CATALOGUE:
-        indicator_model.objects.update_or_create(
-            code=row.code,
-            defaults={
-                "name": row.name,
-                "unit": row.unit,
-                "aggregation": row.aggregation,
-                "source": row.source,
-                "measure": row.measure,
-                "params": row.params,
-                "synonyms": list(row.synonyms),
-                "reported_by": row.reported_by,
-            },
-        )
-    return len(CATALOGUE)
+        values = {
+            "name": row.name,
+            "unit": row.unit,
+            "aggregation": row.aggregation,
+            "source": row.source,
+            "measure": row.measure,
+            "params": row.params,
+            "synonyms": list(row.synonyms),
+            "reported_by": row.reported_by,
+        }
+        current = existing.get(row.code)
+        if current is None:
+            indicator_model.objects.create(code=row.code, **values)
+            created += 1
+        elif any(getattr(current, name) != value for name, value in values.items()):
+            indicator_model.objects.filter(code=row.code).update(**values)
+            updated += 1
+    return created, updated

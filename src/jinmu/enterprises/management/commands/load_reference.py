@@ -1,4 +1,5 @@
-"""`jinmu load_reference`: (re)load GB/T 4754-2017 industry codes and qualification kinds."""
+"""`jinmu load_reference`: (re)load GB/T 4754-2017 industry codes, qualification kinds and the
+target indicator catalogue."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from jinmu.core.choices import AuditAction
 from jinmu.core.models import AuditLog
 from jinmu.enterprises.models import IndustryCode, QualificationKind
 from jinmu.enterprises.reference import load_reference
+from jinmu.targets.catalogue import load_catalogue
+from jinmu.targets.models import Indicator
 
 
 class Command(BaseCommand):
@@ -26,11 +29,13 @@ class Command(BaseCommand):
         """Load, audit what changed (one summarising row per table), report."""
         with transaction.atomic():
             result = load_reference()
+            indicators_created, indicators_updated = load_catalogue(Indicator)
             # A system action, not a user's edit: one summarising audit row per table that
             # changed, rather than one row per code.
             changes = (
                 (IndustryCode, result.industry_created, result.industry_updated),
                 (QualificationKind, result.kinds_created, 0),
+                (Indicator, indicators_created, indicators_updated),
             )
             for model, created, updated in changes:
                 if not created and not updated:
@@ -48,5 +53,7 @@ class Command(BaseCommand):
             f"Industry codes: {result.industry_created} created, "
             f"{result.industry_updated} updated ({IndustryCode.objects.count()} in all). "
             f"Qualification kinds: {result.kinds_created} created "
-            f"({QualificationKind.objects.count()} in all)."
+            f"({QualificationKind.objects.count()} in all). "
+            f"Target indicators: {indicators_created} created, {indicators_updated} updated "
+            f"({Indicator.objects.count()} in all)."
         )
