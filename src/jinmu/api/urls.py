@@ -14,6 +14,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("jinmu.projects.api.urls")),
     path("", include("jinmu.problems.api")),
     path("", include("jinmu.targets.api")),
+    path("", include("jinmu.targets.api_targets")),
 ]
 
 urlpatterns = [

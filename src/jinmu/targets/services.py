@@ -1,0 +1,424 @@
+"""Writes of targets: create and change a target, decompose it to units, turn confirmed
+extraction drafts into targets, and record a department's monthly value.
+
+Every function is keyword-only, atomic and audited; a refusal stores nothing. The industry
+office and the system administrator keep the targets; departments report values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinmu.chains.models import Chain
+from jinmu.core.choices import Role, UnitKind
+from jinmu.core.models import Region, Unit
+from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.services import apply_fields, check_version, save_object
+from jinmu.targets.choices import Bound, IndicatorSource, Period
+from jinmu.targets.mapping import match_indicator, unit_factor, unit_fits
+from jinmu.targets.models import Indicator, ReportedValue, Target
+
+# Fields a target form, the API or a draft may set.
+TARGET_FIELDS = (
+    "indicator",
+    "name",
+    "year",
+    "period",
+    "value",
+    "bound",
+    "value_high",
+    "unit",
+    "condition",
+    "front",
+    "action",
+    "responsible_unit",
+    "chain",
+    "additive",
+    "monthly_shares",
+    "source_sentence",
+    "region",
+)
+# Kept from the parent by every part of a decomposition.
+_INHERITED_FIELDS = (
+    "indicator",
+    "name",
+    "year",
+    "period",
+    "unit",
+    "bound",
+    "condition",
+    "front",
+    "action",
+)
+# Period words of the extraction's `period`, in the order they are tried.
+_PERIOD_WORDS = (
+    ("上半年", Period.H1),
+    ("下半年", Period.H2),
+    ("一季度", Period.Q1),
+    ("二季度", Period.Q2),
+    ("三季度", Period.Q3),
+    ("四季度", Period.Q4),
+)
+
+
+def can_manage_targets(actor: Any) -> bool:
+    """Who may create, change and decompose targets."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE)
+    )
+
+
+def can_report_values(actor: Any) -> bool:
+    """Who may enter the monthly value of a reported indicator."""
+    return bool(
+        getattr(actor, "is_authenticated", False)
+        and actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.DEPARTMENT)
+    )
+
+
+def _require_manager(actor: Any) -> None:
+    """Refuse unless the actor keeps targets."""
+    if not can_manage_targets(actor):
+        raise PermissionDenied(_("Only the industry office can set targets."))
+
+
+def _require_region(actor: Any, region_code: str) -> None:
+    """Refuse a write outside the actor's region."""
+    scope = scope_for(actor)
+    if scope.kind is not ScopeKind.REGION or not str(region_code).startswith(scope.region_prefix):
+        raise PermissionDenied(_("You may only set targets inside your own region."))
+
+
+def _actor_region(actor: Any) -> Region | None:
+    """The region the actor works in (their own, or their unit's)."""
+    region: Region | None = getattr(actor, "region", None)
+    unit = getattr(actor, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    return region
+
+
+def _decimal(value: Any, field: str) -> Decimal:
+    """A decimal from a number or a numeric string; refused per field otherwise."""
+    if isinstance(value, Decimal):
+        return value
+    try:
+        # Floats go through str() so 291.3 stays 291.3 rather than its binary expansion.
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError, TypeError) as error:
+        raise ValidationError({field: _("Enter a number.")}) from error
+
+
+def _normalise(target: Target) -> None:
+    """Check the value and unit, and store money in the indicator's unit (万元 → 亿元), so the
+    target compares directly with what the indicator measures."""
+    errors: dict[str, str] = {}
+    if target.value is not None and _decimal(target.value, "value") < 0:
+        errors["value"] = _("A target value cannot be negative.")
+    if target.indicator_id and not unit_fits(target.indicator, target.unit or ""):
+        errors["unit"] = _(
+            "The unit {unit} does not fit the indicator {indicator}, which is counted in {own}."
+        ).format(
+            unit=target.unit or "—", indicator=target.indicator.name, own=target.indicator.unit
+        )
+    if errors:
+        raise ValidationError(errors)
+    if target.indicator_id and target.unit != target.indicator.unit:
+        factor = unit_factor(target.unit, target.indicator.unit)
+        target.value = _decimal(target.value, "value") * factor
+        if target.value_high is not None:
+            target.value_high = _decimal(target.value_high, "value_high") * factor
+        target.unit = target.indicator.unit
+
+
+def _whole(target: Target) -> Decimal:
+    """The amount the parts of an additive target may add up to."""
+    if target.bound == Bound.RANGE and target.value_high is not None:
+        return Decimal(target.value_high)
+    return Decimal(target.value)
+
+
+def _check_parts_sum(parent: Target) -> None:
+    """Refuse when the stored parts of an additive target add up to more than the whole."""
+    if not parent.additive:
+        return
+    total = sum((Decimal(p.value) for p in parent.parts.all()), Decimal(0))
+    if total > _whole(parent):
+        raise ValidationError({"value": _parts_exceed_message(total, _whole(parent))})
+
+
+def _parts_exceed_message(total: Decimal, whole: Decimal) -> str:
+    """The message of a decomposition larger than its target."""
+    return _("The parts add up to {total}, more than the target's {whole}.").format(
+        total=_plain(total), whole=_plain(whole)
+    )
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros (30, not 30.0000)."""
+    return format(value.normalize(), "f")
+
+
+@transaction.atomic
+def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
+    """Create a target in the actor's region (or `data["region"]`) after checking its unit,
+    value and range."""
+    _require_manager(actor)
+    target = apply_fields(Target(), data, TARGET_FIELDS)
+    if not target.region_id:
+        region = _actor_region(actor)
+        if region is None:
+            raise ValidationError({"region": _("Choose the region the target applies to.")})
+        target.region = region
+    _require_region(actor, target.region_id)
+    _normalise(target)
+    target.created_by = actor
+    return save_object(target, actor=actor)
+
+
+@transaction.atomic
+def update_target(
+    *, actor: Any, target: Target, data: Mapping[str, Any], expected_version: int | None
+) -> Target:
+    """Change a target's fields; a part keeps its parent's indicator and the sums must hold."""
+    _require_manager(actor)
+    _require_region(actor, target.region_id)
+    current = Target.objects.select_for_update().get(pk=target.pk)
+    check_version(current, expected_version)
+    if current.parent_id and "indicator" in data and data["indicator"] != current.indicator:
+        raise ValidationError({"indicator": _("A part keeps the indicator of its target.")})
+    changes_measure = any(
+        name in data and data[name] != getattr(current, name) for name in ("indicator", "unit")
+    )
+    if changes_measure and current.parts.exists():
+        # The parts were set in the old indicator and unit; they would silently stop adding up.
+        raise ValidationError({"indicator": _("A decomposed target keeps its indicator and unit.")})
+    apply_fields(target, data, TARGET_FIELDS)
+    _require_region(actor, target.region_id)
+    _normalise(target)
+    save_object(target, actor=actor, expected_version=expected_version)
+    _check_parts_sum(target)
+    if target.parent_id:
+        _check_parts_sum(Target.objects.get(pk=target.parent_id))
+    return target
+
+
+def _part_holder(parent: Target, part: Mapping[str, Any], index: int) -> dict[str, Any]:
+    """The region, responsible unit and chain of one part, from its `town` (region code),
+    `unit` (a park or department) or `chain`."""
+    key = f"parts.{index}"
+    named = [name for name in ("town", "unit", "chain") if part.get(name)]
+    if len(named) != 1:
+        raise ValidationError({key: _("Name one town, park, department or chain per part.")})
+    prefix = parent.region_id
+    if named[0] == "town":
+        code = str(part["town"])
+        town = Region.objects.filter(code=code, code__startswith=prefix[:6]).first()
+        if town is None or town.code == parent.region_id:
+            raise ValidationError({f"{key}.town": _("No such town in the target's region.")})
+        town_unit = Unit.objects.filter(kind=UnitKind.TOWN, town_region=town).first()
+        return {"region": town, "responsible_unit": town_unit, "chain": None}
+    if named[0] == "unit":
+        raw_unit = part["unit"]
+        unit = raw_unit if isinstance(raw_unit, Unit) else Unit.objects.filter(pk=raw_unit).first()
+        if (
+            unit is None
+            or unit.kind not in (UnitKind.PARK, UnitKind.DEPARTMENT, UnitKind.TOWN)
+            or not unit.region_id.startswith(prefix[:6])
+        ):
+            raise ValidationError(
+                {f"{key}.unit": _("Choose a park or department of the target's region.")}
+            )
+        region = unit.town_region if unit.kind == UnitKind.TOWN and unit.town_region else None
+        return {"region": region or parent.region, "responsible_unit": unit, "chain": None}
+    raw_chain = part["chain"]
+    chain = (
+        raw_chain if isinstance(raw_chain, Chain) else Chain.objects.filter(pk=raw_chain).first()
+    )
+    if chain is None or not chain.region_id.startswith(prefix[:6]):
+        raise ValidationError({f"{key}.chain": _("Choose a chain of the target's region.")})
+    return {"region": parent.region, "responsible_unit": chain.office, "chain": chain}
+
+
+@transaction.atomic
+def decompose(*, actor: Any, target: Target, parts: list[dict[str, Any]]) -> list[Target]:
+    """Split a target into parts held by towns, parks, chains or departments; for an additive
+    target the parts (with any stored before) must not exceed the whole."""
+    _require_manager(actor)
+    _require_region(actor, target.region_id)
+    if not parts:
+        raise ValidationError({"parts": _("Give at least one part.")})
+    errors: dict[str, list[str]] = {}
+    children: list[Target] = []
+    for index, part in enumerate(parts):
+        try:
+            holder = _part_holder(target, part, index)
+            value = _decimal(part.get("value"), f"parts.{index}.value")
+            if value < 0:
+                raise ValidationError(
+                    {f"parts.{index}.value": _("A target value cannot be negative.")}
+                )
+            child = Target(parent=target, value=value, created_by=actor, **holder)
+            for name in _INHERITED_FIELDS:
+                setattr(child, name, getattr(target, name))
+            if part.get("value_high") is not None:
+                child.value_high = _decimal(part["value_high"], f"parts.{index}.value_high")
+            child.full_clean()
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                name = field if field.startswith("parts") else f"parts.{index}.{field}"
+                errors.setdefault(name, []).extend(messages)
+            continue
+        children.append(child)
+    if target.additive and not errors:
+        stored = sum((Decimal(p.value) for p in target.parts.all()), Decimal(0))
+        total = stored + sum((Decimal(c.value) for c in children), Decimal(0))
+        if total > _whole(target):
+            errors["parts"] = [_parts_exceed_message(total, _whole(target))]
+    if errors:
+        raise ValidationError(errors)
+    return [save_object(child, actor=actor, validate=False) for child in children]
+
+
+def period_of_draft(text: str | None) -> str:
+    """The period of an extraction's `period` text (上半年 → h1, 三季度 → q3, else the year)."""
+    for word, period in _PERIOD_WORDS:
+        if text and word in text:
+            return period.value
+    return Period.YEAR.value
+
+
+@transaction.atomic
+def targets_from_drafts(
+    *, actor: Any, region_code: str, year: int, drafts: list[dict[str, Any]]
+) -> list[Target]:
+    """Turn confirmed extraction drafts (optionally with `indicator_code`, `front`, `action`,
+    `responsible_unit`) into targets of `region_code` and `year`; any refused draft stores
+    none of them."""
+    _require_manager(actor)
+    _require_region(actor, region_code)
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        raise ValidationError({"region": _("No such region.")})
+    if not drafts:
+        raise ValidationError({"drafts": _("There are no drafts to confirm.")})
+    errors: dict[str, list[str]] = {}
+    created: list[Target] = []
+    for index, draft in enumerate(drafts):
+        key = f"drafts.{index}"
+        unit = str(draft.get("unit") or "")
+        code = draft.get("indicator_code")
+        indicator: Indicator | None
+        if code:
+            indicator = Indicator.objects.filter(code=code, is_active=True).first()
+        else:
+            indicator = match_indicator(str(draft.get("indicator") or ""), unit)
+        if indicator is None:
+            errors.setdefault(f"{key}.indicator", []).append(
+                _("“{name}” matches no indicator of the catalogue; choose one.").format(
+                    name=draft.get("indicator") or "—"
+                )
+            )
+            continue
+        responsible = draft.get("responsible_unit")
+        if responsible is not None and not isinstance(responsible, Unit):
+            responsible = Unit.objects.filter(pk=responsible, region=region).first()
+            if responsible is None:
+                errors.setdefault(f"{key}.responsible_unit", []).append(
+                    _("No such unit in this region.")
+                )
+                continue
+        high = draft.get("value_high")
+        try:
+            data = {
+                "indicator": indicator,
+                "name": str(draft.get("indicator") or indicator.name)[:200],
+                "year": year,
+                "period": period_of_draft(draft.get("period")),
+                "value": _decimal(draft.get("value"), "value"),
+                "bound": draft.get("bound") or Bound.EXACT,
+                "value_high": None if high is None else _decimal(high, "value_high"),
+                "unit": unit,
+                "condition": str(draft.get("condition") or "")[:100],
+                "front": draft.get("front") or "",
+                "action": draft.get("action") or "",
+                "responsible_unit": responsible,
+                "source_sentence": str(draft.get("sentence") or ""),
+                "region": region,
+            }
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(f"{key}.{field}", []).extend(messages)
+            continue
+        try:
+            # A savepoint per draft, so every draft's errors are collected before the whole
+            # batch is rolled back.
+            with transaction.atomic():
+                created.append(create_target(actor=actor, data=data))
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                errors.setdefault(f"{key}.{field}", []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    return created
+
+
+def _first_of_month(day: dt.date) -> dt.date:
+    """The first day of the month of `day`."""
+    return day.replace(day=1)
+
+
+@transaction.atomic
+def report_value(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    region_code: str,
+    month: dt.date,
+    value: Any,
+    evidence: str,
+    expected_version: int | None = None,
+) -> ReportedValue:
+    """Record (or, with `expected_version`, correct) the month's value of a reported indicator;
+    a future month and a value without evidence are refused."""
+    if not can_report_values(actor):
+        raise PermissionDenied(_("Only departments report indicator values."))
+    scope = scope_for(actor)
+    if scope.kind is not ScopeKind.REGION or not region_code.startswith(scope.region_prefix):
+        raise PermissionDenied(_("You may only report values for your own region."))
+    errors: dict[str, str] = {}
+    if indicator.source != IndicatorSource.REPORTED:
+        errors["indicator"] = _("This indicator is measured from the platform, not reported.")
+    month = _first_of_month(month)
+    if month > _first_of_month(timezone.localdate()):
+        errors["month"] = _("A value cannot be reported for a month that has not begun.")
+    if not (evidence or "").strip():
+        errors["evidence"] = _("Give the evidence of the value (a document or statistic).")
+    number = _decimal(value, "value")
+    if errors:
+        raise ValidationError(errors)
+    existing = (
+        ReportedValue.objects.select_for_update()
+        .filter(region_id=region_code, indicator=indicator, month=month)
+        .first()
+    )
+    if existing is not None and expected_version is None:
+        # Overwriting needs the version the reporter saw, so two reports cannot race silently.
+        raise ValidationError({"month": _("A value for this indicator and month already exists.")})
+    row = existing or ReportedValue(region_id=region_code, indicator=indicator, month=month)
+    row.value = number
+    row.evidence = evidence.strip()
+    row.reported_by = actor
+    unit = getattr(actor, "unit", None)
+    if unit is not None:
+        row.reporting_unit = unit
+    return save_object(row, actor=actor, expected_version=expected_version)

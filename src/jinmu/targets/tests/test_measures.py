@@ -1,0 +1,165 @@
+"""The named measures at their boundaries: window days, thresholds, terminated projects, and
+town, park and chain scopes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from jinmu.chains.tests.factories import ChainFactory, ChainNodeFactory, EnterpriseNodeFactory
+from jinmu.enterprises.tests.factories import (
+    EnterpriseFactory,
+    QualificationFactory,
+    QualificationKindFactory,
+)
+from jinmu.projects.choices import ProjectKind, ProjectLevel, ProjectStatus
+from jinmu.projects.tests.factories import ProjectFactory, ReportFactory
+from jinmu.targets.measures import in_unit, measure_target
+from jinmu.targets.models import Target
+from jinmu.targets.tests.factories import IndicatorFactory, TargetFactory
+
+START = dt.date(2026, 1, 1)
+END = dt.date(2026, 12, 31)
+
+
+def _target(code: str, **extra: Any) -> Target:
+    """A whole-year 2026 target of a catalogue indicator."""
+    return TargetFactory(indicator=IndicatorFactory(code=code), **extra)
+
+
+def _value(target: Target, start: dt.date = START, end: dt.date = END) -> Decimal | None:
+    """The measured value of a target over a window."""
+    return measure_target(target, start, end).value
+
+
+def test_money_units() -> None:
+    """Yuan convert to 亿元 and 万元; counts pass through."""
+    assert in_unit(Decimal(291_300_000), "亿元") == Decimal("2.913")
+    assert in_unit(Decimal(5_000_000), "万元") == 500
+    assert in_unit(Decimal(3), "家") == 3
+
+
+@pytest.mark.django_db
+def test_qualifications_granted_on_the_window_days_count_once_per_enterprise(world: Any) -> None:
+    """The day before the period is out; its first and last days are in; a second grant of
+    the same enterprise counts once; another kind does not count."""
+    kind = QualificationKindFactory(code="high-tech")
+    QualificationFactory(kind=kind, granted_on=dt.date(2025, 12, 31))
+    first = QualificationFactory(kind=kind, granted_on=START)
+    QualificationFactory(kind=kind, enterprise=first.enterprise, granted_on=dt.date(2026, 5, 1))
+    last = QualificationFactory(kind=kind, granted_on=END)
+    QualificationFactory(kind=QualificationKindFactory(code="cloud", name="上云"), granted_on=START)
+    result = measure_target(_target("high-tech-new"), START, END)
+    assert result.value == 2
+    assert [(item.id, item.date) for item in result.items] == [
+        (first.enterprise_id, START),
+        (last.enterprise_id, END),
+    ]
+    assert result.items[0].url_name == "enterprises:detail"
+
+
+@pytest.mark.django_db
+def test_qualifications_by_town_county_park_and_chain(world: Any) -> None:
+    """A town counts its own enterprises, the county all; a park and a chain their own."""
+    kind = QualificationKindFactory(code="high-tech")
+    in_park = EnterpriseFactory(region=world.town_a, park=world.park)
+    on_chain = EnterpriseFactory(region=world.town_b)
+    chain = ChainFactory()
+    EnterpriseNodeFactory(enterprise=on_chain, node=ChainNodeFactory(chain=chain))
+    for enterprise in (in_park, on_chain, EnterpriseFactory(region=world.town_a)):
+        QualificationFactory(kind=kind, enterprise=enterprise, granted_on=dt.date(2026, 4, 1))
+    assert _value(_target("high-tech-new")) == 3
+    assert _value(_target("high-tech-new", region=world.town_a)) == 2
+    assert _value(_target("high-tech-new", region=world.town_b)) == 1
+    assert _value(_target("high-tech-new", responsible_unit=world.park)) == 1
+    assert _value(_target("high-tech-new", chain=chain)) == 1
+    assert measure_target(_target("high-tech-new", chain=chain), START, END).items[0].id == (
+        on_chain.pk
+    )
+
+
+@pytest.mark.django_db
+def test_renovation_threshold_window_and_terminated(world: Any) -> None:
+    """5,000,000 counts, 4,999,999 does not; started outside the year or terminated: out."""
+
+    def renovation(total: int, started: dt.date, **extra: Any) -> None:
+        """A renovation project of a total investment started on a day."""
+        ProjectFactory(
+            kind=ProjectKind.RENOVATION,
+            level="",
+            total_investment=Decimal(total),
+            actual_start=started,
+            **extra,
+        )
+
+    renovation(5_000_000, START)
+    renovation(4_999_999, START)
+    renovation(8_000_000, END)
+    renovation(8_000_000, dt.date(2025, 12, 31))
+    renovation(8_000_000, dt.date(2027, 1, 1))
+    renovation(8_000_000, dt.date(2026, 6, 1), status=ProjectStatus.TERMINATED)
+    renovation(8_000_000, dt.date(2026, 6, 1), region=world.town_a)
+    ProjectFactory(kind=ProjectKind.RENOVATION, total_investment=None, actual_start=START)
+    assert _value(_target("renovation-500w")) == 3
+    assert _value(_target("renovation-500w", region=world.town_a)) == 1
+
+
+@pytest.mark.django_db
+def test_attraction_signed_by_threshold_and_chain(world: Any) -> None:
+    """Signed in the period at or above 1亿 (10亿 for the larger one), by chain."""
+    chain = ChainFactory()
+
+    def signed(total: int, on: dt.date, **extra: Any) -> None:
+        """An attraction project of a total signed on a day."""
+        extra.setdefault("status", ProjectStatus.SIGNED)
+        ProjectFactory(
+            kind=ProjectKind.ATTRACTION,
+            level="",
+            total_investment=Decimal(total),
+            signed_on=on,
+            **extra,
+        )
+
+    signed(100_000_000, START, chain=chain)
+    signed(99_999_999, START, chain=chain)
+    signed(1_000_000_000, END)
+    signed(1_000_000_000, dt.date(2025, 12, 31))
+    signed(2_000_000_000, dt.date(2026, 3, 1), status=ProjectStatus.TERMINATED)
+    assert _value(_target("attraction-100m")) == 2
+    assert _value(_target("attraction-1b")) == 1
+    assert _value(_target("attraction-100m", chain=chain)) == 1
+
+
+@pytest.mark.django_db
+def test_key_projects_count_and_total_in_yi(world: Any) -> None:
+    """County key projects standing at the window's end, not terminated, in 个 and 亿元."""
+    ProjectFactory(total_investment=Decimal(300_000_000))
+    ProjectFactory(total_investment=Decimal(50_000_000), region=world.town_a)
+    ProjectFactory(total_investment=Decimal(900_000_000), status=ProjectStatus.TERMINATED)
+    ProjectFactory(total_investment=Decimal(900_000_000), level=ProjectLevel.CITY)
+    today = dt.date.today()
+    assert _value(_target("key-projects-county"), START, today) == 2
+    assert _value(_target("key-projects-county-investment"), START, today) == Decimal("3.5")
+    assert _value(_target("key-projects-county", region=world.town_a), START, today) == 1
+    # Registered after the window's end: not yet standing then.
+    assert _value(_target("key-projects-county"), START, today - dt.timedelta(days=1)) == 0
+
+
+@pytest.mark.django_db
+def test_investment_completed_sums_weeks_whose_monday_is_in_the_window(world: Any) -> None:
+    """The week of Monday 29 Dec 2025 belongs to 2025 even though it ends in 2026."""
+    project = ProjectFactory(region=world.town_a)
+    ReportFactory(project=project, week=dt.date(2025, 12, 29), invested_this_week=Decimal(10**8))
+    ReportFactory(project=project, week=dt.date(2026, 1, 5), invested_this_week=Decimal(2 * 10**7))
+    ReportFactory(project=project, week=dt.date(2026, 12, 28), invested_this_week=Decimal(10**7))
+    ReportFactory(week=dt.date(2026, 3, 2), invested_this_week=Decimal(10**8))
+    assert _value(_target("investment-completed")) == Decimal("1.3")
+    assert _value(_target("investment-completed", region=world.town_a)) == Decimal("0.3")
+    assert _value(_target("investment-completed"), START, dt.date(2026, 1, 4)) == 0
+    items = measure_target(_target("investment-completed", region=world.town_a), START, END).items
+    assert [(item.id, item.amount, item.date) for item in items] == [
+        (project.pk, Decimal(3 * 10**7), dt.date(2026, 12, 28))
+    ]
