@@ -161,9 +161,7 @@ def test_parts_exceeding_the_whole_are_refused_and_nothing_stored(world: Any) ->
                 {"town": world.town_b.code, "value": 15},
             ],
         )
-    assert error.value.message_dict["parts"] == [
-        "各分解部分合计35，超过目标值30。"
-    ]
+    assert error.value.message_dict["parts"] == ["各分解部分合计35，超过目标值30。"]
     assert target.parts.count() == 0
 
 
