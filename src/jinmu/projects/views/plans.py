@@ -482,22 +482,36 @@ def _decision(request: HttpRequest) -> tuple[int | None, str | None]:
     return form.cleaned_data.get("version"), form.cleaned_data.get("plan") or None
 
 
-@login_required
-@require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    """Approve the draft plan: baseline 1 is frozen."""
+def _approver_decision(
+    request: HttpRequest,
+    pk: int,
+    service: Callable[..., Any],
+    success: str,
+    *,
+    checks_plan: bool = True,
+) -> HttpResponse:
+    """Run one plan decision of an approver (approve, approve or refuse a re-plan): the
+    version the page showed and, where the decision freezes a baseline, the plan it showed."""
     project = _project(request, pk)
     if not can_approve_plans(request.user):
         raise PermissionDenied
     version, signature = _decision(request)
+    extra = {"expected_plan": signature} if checks_plan else {}
     _decide(
         request,
-        lambda: planning.approve_plan(
-            actor=request.user, project=project, expected_version=version, expected_plan=signature
-        ),
-        _("Plan approved; baseline frozen."),
+        lambda: service(actor=request.user, project=project, expected_version=version, **extra),
+        success,
     )
     return _back_to_plan(project)
+
+
+@login_required
+@require_POST
+def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve the draft plan: baseline 1 is frozen."""
+    return _approver_decision(
+        request, pk, planning.approve_plan, _("Plan approved; baseline frozen.")
+    )
 
 
 @login_required
@@ -530,36 +544,25 @@ def plan_replan(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_replan_approve(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept the re-plan: the next baseline is frozen."""
-    project = _project(request, pk)
-    if not can_approve_plans(request.user):
-        raise PermissionDenied
-    version, signature = _decision(request)
-    _decide(
+    return _approver_decision(
         request,
-        lambda: planning.approve_replan(
-            actor=request.user, project=project, expected_version=version, expected_plan=signature
-        ),
+        pk,
+        planning.approve_replan,
         _("Re-plan approved; a new baseline is frozen."),
     )
-    return _back_to_plan(project)
 
 
 @login_required
 @require_POST
 def plan_replan_reject(request: HttpRequest, pk: int) -> HttpResponse:
     """Refuse the re-plan: the plan returns to the latest baseline."""
-    project = _project(request, pk)
-    if not can_approve_plans(request.user):
-        raise PermissionDenied
-    version, _signature = _decision(request)
-    _decide(
+    return _approver_decision(
         request,
-        lambda: planning.reject_replan(
-            actor=request.user, project=project, expected_version=version
-        ),
+        pk,
+        planning.reject_replan,
         _("Re-plan refused; the plan is back to its latest baseline."),
+        checks_plan=False,
     )
-    return _back_to_plan(project)
 
 
 # --------------------------------------------------------------------------- Excel
