@@ -11,6 +11,7 @@ urlpatterns = [
     path("chains/", include("jinmu.chains.urls")),
     path("projects/", include("jinmu.projects.urls")),
     path("problems/", include("jinmu.problems.urls")),
+    path("targets/", include("jinmu.targets.urls")),
     path("api/", include("jinmu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

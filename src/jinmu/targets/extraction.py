@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import cn2an
@@ -107,10 +107,14 @@ class Goal:
     condition: str | None
     period: str | None
     sentence: str
+    # Where the number (with its unit and bound) stands in `sentence`, for highlighting; not
+    # part of the jsonl form.
+    span: tuple[int, int] | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The goal as the JSON object of `extract --format jsonl`."""
         data = asdict(self)
+        del data["span"]
         data["value"] = _plain_number(self.value)
         data["value_high"] = None if self.value_high is None else _plain_number(self.value_high)
         return data
@@ -465,7 +469,16 @@ def _clause_goals(
             kind = "count"
         bound = _bound(m, clause[max(0, m.start - 4) : m.start])
         goal = Goal(
-            indicator, kind, m.value, m.unit, bound, m.value_high, m.condition, period, sentence
+            indicator,
+            kind,
+            m.value,
+            m.unit,
+            bound,
+            m.value_high,
+            m.condition,
+            period,
+            sentence,
+            span=(m.start, m.end),
         )
         if not in_group:
             group = []
@@ -535,7 +548,7 @@ def extract(text: str) -> list[Goal]:
             default_period = default_period or _period(sentence)
             past = False
             previous: str | None = None
-            for _offset, clause in _clauses(sentence):
+            for offset, clause in _clauses(sentence):
                 if past and _FORWARD_RE.search(clause):
                     past = False  # 去年完成…，今年力争…: the goal follows the result
                 if past:
@@ -547,6 +560,9 @@ def extract(text: str) -> list[Goal]:
                     marker = marker or comparison
                 past_from = marker.start() if marker else len(clause)
                 found = _clause_goals(clause, sentence, default_period, past_from, previous)
+                for goal in found:
+                    if goal.span is not None:
+                        goal.span = (goal.span[0] + offset, goal.span[1] + offset)
                 goals.extend(found)
                 previous = found[-1].indicator if found else _subject_of(clause) or previous
                 past = marker is not None

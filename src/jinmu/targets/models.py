@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
+from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from django.conf import settings
@@ -158,14 +160,45 @@ class Target(DomainModel):
         return f"{self.year} {self.name}"
 
     def clean(self) -> None:
-        """A range has an upper value above the lower; others have none."""
+        """A range has an upper value above the lower, others have none; a monthly profile
+        has one rising share per month of the period, ending at 1."""
+        errors: dict[str, Any] = {}
         if self.bound == Bound.RANGE:
             if self.value_high is None or self.value_high < self.value:
-                raise ValidationError(
-                    {"value_high": _("A range needs an upper value not below the lower one.")}
-                )
+                errors["value_high"] = _("A range needs an upper value not below the lower one.")
         elif self.value_high is not None:
-            raise ValidationError({"value_high": _("Only a range has an upper value.")})
+            errors["value_high"] = _("Only a range has an upper value.")
+        message = self._monthly_shares_error()
+        if message:
+            errors["monthly_shares"] = message
+        if errors:
+            raise ValidationError(errors)
+
+    def _monthly_shares_error(self) -> str | None:
+        """Why the monthly profile is unusable, or None when it is absent or fine."""
+        shares = self.monthly_shares
+        if shares in (None, []):
+            return None
+        first, last = PERIOD_MONTHS.get(self.period, (1, 12))
+        months = last - first + 1
+        message = _(
+            "Give {months} rising shares between 0 and 1, one per month of the period, "
+            "the last one 1."
+        ).format(months=months)
+        if not isinstance(shares, list) or any(isinstance(v, bool) for v in shares):
+            return str(message)
+        try:
+            values = [Decimal(str(v)) for v in shares]
+        except (TypeError, ArithmeticError, ValueError):
+            return str(message)
+        if (
+            len(values) != months
+            or any(not v.is_finite() or v < 0 or v > 1 for v in values)
+            or any(b < a for a, b in pairwise(values))
+            or values[-1] != 1
+        ):
+            return str(message)
+        return None
 
     @property
     def starts_on(self) -> dt.date:
@@ -177,6 +210,72 @@ class Target(DomainModel):
         """Last day of the period."""
         month = PERIOD_MONTHS[self.period][1]
         return dt.date(self.year, month, monthrange(self.year, month)[1])
+
+
+class TargetSettings(DomainModel):
+    """A region's status thresholds for targets (the industry office keeps them).
+
+    The defaults are practice.md's (银川 发改委 2025): green at or above 序时, yellow from 10 up
+    to and including 30 percentage points behind, red more than 30 behind. A town without its
+    own row uses its county's, and so on up; with no row at all the defaults apply.
+    """
+
+    yellow_points = models.DecimalField(
+        _("yellow from points behind 序时"), max_digits=5, decimal_places=2, default=Decimal(10)
+    )
+    red_points = models.DecimalField(
+        _("red above points behind 序时"), max_digits=5, decimal_places=2, default=Decimal(30)
+    )
+
+    class Meta:
+        verbose_name = _("target settings")
+        verbose_name_plural = _("target settings")
+        constraints = (
+            models.UniqueConstraint(fields=("region",), name="targets_settings_one_per_region"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.region_id}"
+
+    def clean(self) -> None:
+        """Both thresholds are positive and red lies beyond yellow."""
+        errors: dict[str, Any] = {}
+        if self.yellow_points is not None and self.yellow_points <= 0:
+            errors["yellow_points"] = _("Give a number of points above 0.")
+        if self.red_points is not None and self.yellow_points is not None:
+            if self.red_points < self.yellow_points:
+                errors["red_points"] = _("Red must start no earlier than yellow.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def _settings_candidates(code: str) -> list[str]:
+    """The region and its ancestors' codes, nearest first."""
+    candidates = [code]
+    if len(code) > 6:
+        candidates.append(code[:6])
+    if len(code) >= 6:
+        candidates += [code[:4] + "00", code[:2] + "0000"]
+    return candidates
+
+
+def target_settings_for_many(codes: Any) -> dict[str, TargetSettings]:
+    """The target settings in force in each region, read in one query: its own row, else the
+    nearest ancestor's, else an unsaved row holding the defaults."""
+    wanted = {code: _settings_candidates(code) for code in codes}
+    every = {c for candidates in wanted.values() for c in candidates}
+    rows = {s.region_id: s for s in TargetSettings.objects.filter(region_id__in=every)}
+    result: dict[str, TargetSettings] = {}
+    for code, candidates in wanted.items():
+        found = next((rows[c] for c in candidates if c in rows), None)
+        result[code] = found or TargetSettings(region_id=code)
+    return result
+
+
+def target_settings_for(region: Any) -> TargetSettings:
+    """The target settings that apply in a region (see `target_settings_for_many`)."""
+    code = region if isinstance(region, str) else region.code
+    return target_settings_for_many([code])[code]
 
 
 class ReportedValue(DomainModel):

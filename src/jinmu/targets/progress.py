@@ -29,11 +29,11 @@ from typing import Any
 
 from jinmu.targets.choices import Aggregation, Bound, Direction, Status
 from jinmu.targets.measures import Item, measure_many
-from jinmu.targets.models import Target
+from jinmu.targets.models import Target, target_settings_for, target_settings_for_many
 
 # Defaults from practice.md's project lights (银川 发改委): green at or above plan, yellow from
-# 10 up to and including 30 percentage points behind 序时, red more than 30 behind. A later
-# settings row may pass its own thresholds to `status_for`.
+# 10 up to and including 30 percentage points behind 序时, red more than 30 behind. A county's
+# TargetSettings row replaces them (see `thresholds_for`).
 YELLOW_POINTS = Decimal(10)
 RED_POINTS = Decimal(30)
 
@@ -157,10 +157,30 @@ def _window(target: Target, on: dt.date) -> tuple[dt.date, dt.date]:
     return target.starts_on, min(on, target.ends_on)
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """Points behind 序时 from which a target turns yellow, and beyond which red."""
+
+    yellow: Decimal = YELLOW_POINTS
+    red: Decimal = RED_POINTS
+
+
+def thresholds_for(region_code: str) -> Thresholds:
+    """The thresholds in force in a region (its settings row or an ancestor's, else the
+    defaults)."""
+    row = target_settings_for(region_code)
+    return Thresholds(Decimal(row.yellow_points), Decimal(row.red_points))
+
+
 def _assemble(
-    target: Target, on: dt.date, measured: Decimal | None, items: list[Item]
+    target: Target,
+    on: dt.date,
+    measured: Decimal | None,
+    items: list[Item],
+    thresholds: Thresholds | None = None,
 ) -> TargetProgress:
     """Progress, expected share, status and forecast from a measured value."""
+    thresholds = thresholds or Thresholds()
     progress = _progress(target, measured)
     expected = expected_for(target, on)
     if measured is None:
@@ -169,7 +189,9 @@ def _assemble(
         # A target of zero: met while nothing happened for a cap, always met otherwise.
         status = Status.RED if lower_is_better(target) and measured > 0 else Status.GREEN
     else:
-        status = status_for(behind_points(target, progress, expected))
+        status = status_for(
+            behind_points(target, progress, expected), thresholds.yellow, thresholds.red
+        )
     return TargetProgress(
         target=target,
         on=on,
@@ -192,7 +214,20 @@ def evaluate_many(targets: Sequence[Target], on: dt.date) -> dict[int, TargetPro
     indicator, so a board costs a bounded number of queries."""
     windows = {target.pk: _window(target, on) for target in targets}
     results = measure_many(targets, windows)
+    # One settings read per county: a town's part follows its county's thresholds unless the
+    # town has its own row.
+    rows = target_settings_for_many({target.region_id for target in targets})
+    thresholds = {
+        code: Thresholds(Decimal(row.yellow_points), Decimal(row.red_points))
+        for code, row in rows.items()
+    }
     return {
-        target.pk: _assemble(target, on, results[target.pk].value, results[target.pk].items)
+        target.pk: _assemble(
+            target,
+            on,
+            results[target.pk].value,
+            results[target.pk].items,
+            thresholds[target.region_id],
+        )
         for target in targets
     }

@@ -1,0 +1,7 @@
+"""Target pages (extract)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []
