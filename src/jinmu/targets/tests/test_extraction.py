@@ -321,3 +321,12 @@ def test_spelled_percentages_and_percentage_points() -> None:
 )
 def test_durations_and_hotlines_are_not_goals(text: str) -> None:
     assert extract(text) == []
+
+
+def test_span_marks_the_number_in_its_sentence() -> None:
+    """Each goal knows where its number, unit and bound stand in the sentence (for the review
+    page's highlight); the span is not part of the jsonl form."""
+    goals = extract("到2026年，新增上云企业60家，总投资291.3亿元的45个项目全部开工。")
+    spans = [g.sentence[g.span[0] : g.span[1]] for g in goals if g.span]
+    assert spans == ["60家", "291.3亿元", "45个"]
+    assert "span" not in goals[0].to_dict()
