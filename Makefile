@@ -19,6 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/jinmu migrate --noinput
 	$(BIN)/jinmu demo --if-empty
+	$(BIN)/jinmu jobs run
 	$(BIN)/jinmu demo --logins
 	@echo "Jinmu: http://127.0.0.1:$(PORT)/"
 	$(BIN)/jinmu runserver 127.0.0.1:$(PORT) --noreload

@@ -260,3 +260,27 @@ class WorkdayOverride(DomainModel):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d}"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one period (a day, a month): a job is due until its
+    period has a successful run, so a missed night is caught up by the next invocation and a
+    repeated invocation does nothing."""
+
+    name = models.CharField(_("job"), max_length=60)
+    period = models.CharField(_("period"), max_length=10, help_text=_("A day or a month."))
+    started_at = models.DateTimeField(_("started at"))
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    succeeded = models.BooleanField(_("succeeded"), default=False)
+    output = models.TextField(_("output"), blank=True)
+
+    class Meta:
+        ordering = ("-started_at",)
+        verbose_name = _("job run")
+        verbose_name_plural = _("job runs")
+        constraints = (
+            models.UniqueConstraint(fields=("name", "period"), name="core_job_run_period"),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.period}"
