@@ -1,7 +1,444 @@
-"""Target pages (extract)."""
+"""Policy text → target table: paste a text or upload a .txt/.docx, review the drafts, confirm.
+
+The page is stateless: the first step extracts the goals and renders them as a formset whose
+hidden fields carry everything the extraction found (sentence, span, kind, period), so the
+review can be corrected and resubmitted any number of times without anything kept on the
+server. Confirming turns the kept rows into targets in one all-or-nothing service call.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms.utils import ErrorDict
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as ApiValidationError
+
+from jinmu.core.forms import bootstrap
+from jinmu.core.models import Region, Unit
+from jinmu.targets.api import text_of_upload
+from jinmu.targets.api_targets import MAX_YEAR, MIN_YEAR
+from jinmu.targets.choices import Action, Bound, Front
+from jinmu.targets.extraction import Goal, extract
+from jinmu.targets.mapping import match_indicator
+from jinmu.targets.models import Indicator
+from jinmu.targets.services import can_manage_targets, targets_from_drafts
+
+# A review never holds more drafts than this (a work report has a few dozen goals).
+MAX_DRAFTS = 300
+
+# The extraction's kinds of goal, as the review names them.
+KIND_LABELS = {
+    "increment": gettext_lazy("increment (新增)"),
+    "level": gettext_lazy("level (达到)"),
+    "growth_rate": gettext_lazy("growth rate"),
+    "share": gettext_lazy("share"),
+    "count": gettext_lazy("count of projects or items"),
+    "total": gettext_lazy("total (总投资)"),
+}
+
+# Where a service error on a draft's field is shown: the service's "indicator" is the
+# catalogue indicator (our select), its "name" the goal as written.
+_SERVICE_FIELDS = {
+    "indicator": "indicator",
+    "indicator_code": "indicator",
+    "name": "name",
+    "value": "value",
+    "value_high": "value_high",
+    "unit": "unit",
+    "bound": "bound",
+    "condition": "condition",
+    "front": "front",
+    "action": "action",
+    "responsible_unit": "responsible_unit",
+}
+
+
+def _county(request: HttpRequest) -> Region:
+    """The county of a user who keeps targets; others are refused (403)."""
+    user = request.user
+    if not can_manage_targets(user):
+        raise PermissionDenied
+    region: Region | None = getattr(user, "region", None)
+    unit = getattr(user, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    if region is None:
+        raise PermissionDenied
+    county = Region.objects.filter(code=region.code[:6]).first()
+    if county is None:
+        raise PermissionDenied
+    return county
+
+
+def _year_field() -> forms.IntegerField:
+    """The year the targets are for."""
+    message = gettext_lazy("Give a year between {low} and {high}.")
+    return forms.IntegerField(
+        label=gettext_lazy("Year"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={
+            "min_value": message.format(low=MIN_YEAR, high=MAX_YEAR),
+            "max_value": message.format(low=MIN_YEAR, high=MAX_YEAR),
+        },
+    )
+
+
+class ExtractForm(forms.Form):
+    """Step one: the text (pasted or uploaded) and the year; `goals` after validation."""
+
+    text = forms.CharField(
+        label=gettext_lazy("Policy text"),
+        required=False,
+        max_length=settings.JINMU_UPLOAD_MAX_BYTES,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=gettext_lazy("Paste the text, or upload it as a file below."),
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Or a file (.txt or .docx)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.docx,text/plain"}),
+    )
+    year = _year_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+        self.goals: list[Goal] = []
+        bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        """Read the upload (or the text) and find its goals; a text without any is refused."""
+        data = super().clean() or {}
+        if "file" in self.errors:
+            return data
+        upload = data.get("file")
+        if upload:
+            try:
+                text = text_of_upload(upload)
+            except ApiValidationError as error:
+                detail = error.detail
+                if isinstance(detail, dict):
+                    for name, errors in detail.items():
+                        field = name if name in self.fields else None
+                        for message in errors if isinstance(errors, list) else [errors]:
+                            self.add_error(field, str(message))
+                else:
+                    self.add_error("file", str(detail))
+                return data
+            field = "file"
+        else:
+            text = data.get("text") or ""
+            if not text.strip():
+                if "text" not in self.errors:
+                    self.add_error("text", _("Give a policy text or upload a file."))
+                return data
+            field = "text"
+        self.goals = extract(text)
+        if not self.goals:
+            self.add_error(
+                field,
+                _(
+                    "No quantified goal (a number with its unit, such as 新增…30家) was found "
+                    "in this text."
+                ),
+            )
+        elif len(self.goals) > MAX_DRAFTS:
+            self.add_error(
+                field,
+                _("The text has {count} goals; split it into parts of at most {most}.").format(
+                    count=len(self.goals), most=MAX_DRAFTS
+                ),
+            )
+        return data
+
+
+class ReviewForm(forms.Form):
+    """The year the reviewed drafts become targets of (hidden: chosen in step one)."""
+
+    year = _year_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].widget = forms.HiddenInput()
+
+
+class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A catalogue indicator, shown with its unit."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.unit}）"
+
+
+class DraftForm(forms.Form):
+    """One draft: what the extraction found, editable, with the catalogue indicator and the
+    group and unit it belongs to. A dropped row is not validated."""
+
+    keep = forms.BooleanField(label=gettext_lazy("Keep"), required=False, initial=True)
+    name = forms.CharField(label=gettext_lazy("goal as written"), max_length=200)
+    value = forms.DecimalField(label=gettext_lazy("target value"), max_digits=20, decimal_places=4)
+    value_high = forms.DecimalField(
+        label=gettext_lazy("upper value"), max_digits=20, decimal_places=4, required=False
+    )
+    unit = forms.CharField(label=gettext_lazy("unit"), max_length=10)
+    bound = forms.ChoiceField(label=gettext_lazy("bound"), choices=Bound.choices)
+    condition = forms.CharField(label=gettext_lazy("condition"), max_length=100, required=False)
+    indicator = IndicatorChoiceField(
+        label=gettext_lazy("indicator"),
+        queryset=Indicator.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        empty_label=gettext_lazy("— choose an indicator —"),
+    )
+    front = forms.ChoiceField(
+        label=gettext_lazy("front"), choices=[("", "—"), *Front.choices], required=False
+    )
+    action = forms.ChoiceField(
+        label=gettext_lazy("四提四增 action"), choices=[("", "—"), *Action.choices], required=False
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label=gettext_lazy("responsible unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label="—",
+    )
+    # What the extraction found and the user does not edit; carried through the review.
+    sentence = forms.CharField(widget=forms.HiddenInput, required=False)
+    span_start = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    span_end = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    kind = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
+    period = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
+
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["responsible_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = units if units is not None else Unit.objects.none()
+        bootstrap(self)
+        for name in ("value", "value_high"):
+            self.fields[name].widget.attrs["step"] = "any"
+
+    @property
+    def kept(self) -> bool:
+        """Whether the user keeps this draft (the checkbox as posted, else its initial)."""
+        return bool(self["keep"].value())
+
+    def full_clean(self) -> None:
+        """Validate a kept row only: a dropped one may stay as wrong as it likes."""
+        super().full_clean()
+        if self.is_bound and not self.kept:
+            self._errors = ErrorDict()
+            self.cleaned_data = {"keep": False}
+
+    def clean(self) -> dict[str, Any]:
+        """A kept draft needs its catalogue indicator."""
+        data = super().clean() or {}
+        if data.get("keep") and not data.get("indicator") and "indicator" not in self.errors:
+            self.add_error(
+                "indicator",
+                _("“{name}” matches no indicator of the catalogue; choose one.").format(
+                    name=data.get("name") or "—"
+                ),
+            )
+        return data
+
+    def kind_label(self) -> str:
+        """The kind of goal the extraction saw, in words."""
+        kind = str(self._hidden("kind") or "")
+        return str(KIND_LABELS.get(kind, kind))
+
+    def _hidden(self, name: str) -> Any:
+        """A carried value as posted (or as first filled in)."""
+        return self[name].value()
+
+    def highlighted(self) -> SafeString:
+        """The source sentence with the goal's number marked, every part escaped."""
+        sentence = str(self._hidden("sentence") or "")
+        try:
+            start = int(self._hidden("span_start"))
+            end = int(self._hidden("span_end"))
+        except (TypeError, ValueError):
+            return format_html("{}", sentence)
+        if not 0 <= start < end <= len(sentence):
+            return format_html("{}", sentence)
+        return format_html(
+            "{}<mark>{}</mark>{}", sentence[:start], sentence[start:end], sentence[end:]
+        )
+
+    def draft(self) -> dict[str, Any]:
+        """The draft in the form `targets_from_drafts` takes (a kept, valid row)."""
+        data = self.cleaned_data
+        indicator = data.get("indicator")
+        unit = data.get("responsible_unit")
+        return {
+            "indicator": data["name"],
+            "indicator_code": indicator.code if indicator is not None else None,
+            "value": data["value"],
+            "value_high": data.get("value_high"),
+            "unit": data["unit"],
+            "bound": data["bound"],
+            "condition": data.get("condition") or None,
+            "period": data.get("period") or None,
+            "sentence": data.get("sentence") or "",
+            "front": data.get("front") or "",
+            "action": data.get("action") or "",
+            "responsible_unit": unit.pk if unit is not None else None,
+        }
+
+
+DraftFormSet = forms.formset_factory(
+    DraftForm, extra=0, max_num=MAX_DRAFTS, validate_max=True, absolute_max=MAX_DRAFTS
+)
+
+
+def _initial(goal: Goal) -> dict[str, Any]:
+    """A review row filled in from an extracted goal, with the suggested indicator."""
+    span = goal.span or (None, None)
+    return {
+        "keep": True,
+        "name": goal.indicator,
+        "value": _number(goal.value),
+        "value_high": None if goal.value_high is None else _number(goal.value_high),
+        "unit": goal.unit,
+        "bound": goal.bound,
+        "condition": goal.condition or "",
+        "indicator": match_indicator(goal.indicator, goal.unit),
+        "sentence": goal.sentence,
+        "span_start": span[0],
+        "span_end": span[1],
+        "kind": goal.kind,
+        "period": goal.period or "",
+    }
+
+
+def _number(value: float) -> str:
+    """A float as written (30, not 30.0; 291.3, not its binary expansion)."""
+    text = repr(float(value))
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _units(county: Region) -> Any:
+    """The units of the county a target may be given to."""
+    return Unit.objects.filter(region=county).order_by("kind", "name")
+
+
+def _review(
+    request: HttpRequest,
+    review: ReviewForm,
+    formset: Any,
+    *,
+    errors: list[str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """Render the review of the drafts."""
+    year = review["year"].value()
+    return render(
+        request,
+        "targets/extract_review.html",
+        {
+            "title": _("Review the target drafts"),
+            "review": review,
+            "formset": formset,
+            "year": year,
+            "page_errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def extract_page(request: HttpRequest) -> HttpResponse:
+    """Step one: the text; a valid one is answered with the review of its drafts."""
+    county = _county(request)
+    form = ExtractForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["year"]
+        review = ReviewForm(initial={"year": year})
+        formset = DraftFormSet(
+            initial=[_initial(goal) for goal in form.goals],
+            form_kwargs={"units": _units(county)},
+        )
+        return _review(request, review, formset)
+    return render(
+        request,
+        "targets/extract.html",
+        {"form": form, "title": _("Targets from a policy text"), "county": county},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _service_errors(formset: Any, kept: list[int], error: ValidationError) -> list[str]:
+    """Put the service's "drafts.N.field" errors on the row they concern (N counts the kept
+    rows only); returns the errors that belong to no row."""
+    loose: list[str] = []
+    if not hasattr(error, "error_dict"):
+        return [str(message) for message in error.messages]
+    for key, field_errors in error.message_dict.items():
+        parts = key.split(".")
+        if parts[0] == "drafts" and len(parts) >= 2 and parts[1].isdigit():
+            index = int(parts[1])
+            if index < len(kept):
+                form = formset.forms[kept[index]]
+                field = _SERVICE_FIELDS.get(parts[2]) if len(parts) > 2 else None
+                for message in field_errors:
+                    form.add_error(field, message)
+                continue
+        loose.extend(field_errors)
+    return loose
+
+
+@login_required
+@require_POST
+def confirm_page(request: HttpRequest) -> HttpResponse:
+    """Step two: the kept drafts become targets, all of them or none."""
+    county = _county(request)
+    review = ReviewForm(request.POST)
+    formset = DraftFormSet(request.POST, form_kwargs={"units": _units(county)})
+    review_valid = review.is_valid()
+    if not formset.is_valid() or not review_valid:
+        return _review(request, review, formset, status=400)
+    kept = [index for index, form in enumerate(formset.forms) if form.kept]
+    if not kept:
+        messages.warning(request, _("Every draft was dropped; no target was created."))
+        return _review(request, review, formset, status=400)
+    drafts = [formset.forms[index].draft() for index in kept]
+    try:
+        created = targets_from_drafts(
+            actor=request.user,
+            region_code=county.code,
+            year=review.cleaned_data["year"],
+            drafts=drafts,
+        )
+    except ValidationError as error:
+        loose = _service_errors(formset, kept, error)
+        return _review(request, review, formset, errors=loose, status=400)
+    messages.success(
+        request,
+        ngettext(
+            "{count} target created for {year}.",
+            "{count} targets created for {year}.",
+            len(created),
+        ).format(count=len(created), year=review.cleaned_data["year"]),
+    )
+    return redirect("targets:board")
+
+
+urlpatterns = [
+    path("extract/", extract_page, name="extract"),
+    path("extract/confirm/", confirm_page, name="extract_confirm"),
+]

@@ -1,7 +1,118 @@
-"""Target pages (settings)."""
+"""The target settings page: the county's status thresholds (points behind 序时 from which a
+target turns yellow, and beyond which red). The industry office keeps them; practice.md gives
+the defaults, and a county without its own row follows its city's or province's."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from jinmu.core.forms import bootstrap, run_write
+from jinmu.core.models import Region
+from jinmu.core.services import save_object
+from jinmu.targets.models import TargetSettings, target_settings_for
+from jinmu.targets.services import can_manage_targets
+
+
+class TargetSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Both thresholds, in percentage points behind 序时."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = TargetSettings
+        fields = ("yellow_points", "red_points")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.required = True
+                field.widget.attrs["step"] = "any"
+        bootstrap(self)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version if self.instance.pk else None
+
+    def clean(self) -> dict[str, Any]:
+        """Both thresholds are above 0 (the model checks yellow and that red is not below
+        yellow; a red of 0 or less is refused here on its own field)."""
+        data = super().clean() or {}
+        red = data.get("red_points")
+        if red is not None and red <= 0 and "red_points" not in self.errors:
+            self.add_error("red_points", _("Give a number of points above 0."))
+        return data
+
+
+def _county_code(request: HttpRequest) -> str:
+    """The county of a user who keeps targets; others are refused (403)."""
+    user = request.user
+    if not can_manage_targets(user):
+        raise PermissionDenied
+    region: Region | None = getattr(user, "region", None)
+    unit = getattr(user, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    if region is None:
+        raise PermissionDenied
+    return region.code[:6]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_settings(request: HttpRequest) -> HttpResponse:
+    """Show and change the thresholds of the user's county."""
+    county_code = _county_code(request)
+    current = target_settings_for(county_code)
+    inherited_from: Region | None = None
+    own = current.pk is not None and current.region_id == county_code
+    if not own:
+        if current.pk is not None:
+            inherited_from = Region.objects.filter(code=current.region_id).first()
+        # Inherited (or the defaults): saving creates the county's own row with those values.
+        current = TargetSettings(
+            region_id=county_code,
+            yellow_points=current.yellow_points,
+            red_points=current.red_points,
+        )
+    form = TargetSettingsForm(request.POST or None, instance=current)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            row = form.save(commit=False)
+            row.region_id = county_code
+            version = form.cleaned_data.get("version")
+            # A form opened while the county had no row of its own carries no version; when a
+            # row appeared meanwhile, version 0 makes the write stale instead of overwriting it.
+            expected = (version if version is not None else 0) if own else None
+            saved, status = run_write(
+                request,
+                form,
+                lambda: save_object(row, actor=request.user, expected_version=expected),
+                _("Settings saved."),
+            )
+            if saved:
+                return redirect("targets:settings")
+            status = 409 if status == 409 else 400
+    return render(
+        request,
+        "targets/settings_form.html",
+        {
+            "form": form,
+            "inherited": not own,
+            "inherited_from": inherited_from,
+            "title": _("Target settings"),
+        },
+        status=status,
+    )
+
+
+urlpatterns = [path("settings/", target_settings, name="settings")]
