@@ -35,6 +35,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (_("Weekly bulletin"), "projects:bulletin", "file"),
         ):
             items.append({"label": label, "url": reverse(name), "icon": icon})
+        items.append({"label": _("Targets"), "url": reverse("targets:board"), "icon": "chart"})
     if scope.kind is not ScopeKind.NONE:
         items.append({"label": _("Problems"), "url": reverse("problems:list"), "icon": "flag"})
     if can_read_audit(user):

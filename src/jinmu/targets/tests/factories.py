@@ -55,3 +55,50 @@ class TargetFactory(factory.django.DjangoModelFactory):
     value = Decimal(30)
     bound = "at_least"
     unit = factory.LazyAttribute(lambda o: o.indicator.unit)
+
+
+def part_of(parent: Target, *, value: Any, **fields: Any) -> Target:
+    """A part of a target (decomposition) held by a town, park, chain or department: it keeps
+    the parent's indicator, name, year, period, unit, bound, front and action."""
+    inherited = {
+        name: getattr(parent, name)
+        for name in ("indicator", "name", "year", "period", "unit", "bound", "front", "action")
+    }
+    inherited.setdefault("region", parent.region)
+    part: Target = TargetFactory(parent=parent, value=Decimal(value), **{**inherited, **fields})
+    return part
+
+
+def _day(year: int, month: int, day: int) -> Any:
+    """A date (imported here so the factories appended below need no new module import)."""
+    import datetime
+
+    return datetime.date(year, month, day)
+
+
+class TargetSnapshotFactory(factory.django.DjangoModelFactory):
+    """A target's state at the end of June 2026 (20 of 30, 序时 about half: green)."""
+
+    class Meta:
+        model = "targets.TargetSnapshot"
+
+    target = factory.SubFactory(TargetFactory)
+    month = factory.LazyFunction(lambda: _day(2026, 6, 30))
+    measured = Decimal(20)
+    expected = Decimal("0.4959")
+    progress = Decimal("0.6667")
+    status = "green"
+    forecast = Decimal("40.33")
+
+
+class ReportedValueFactory(factory.django.DjangoModelFactory):
+    """A department's value of the county's 规上工业增加值增速 for June 2026."""
+
+    class Meta:
+        model = "targets.ReportedValue"
+
+    indicator = factory.SubFactory(IndicatorFactory, code="industrial-value-added-growth")
+    region = factory.LazyFunction(county)
+    month = factory.LazyFunction(lambda: _day(2026, 6, 1))
+    value = Decimal("6.5")
+    evidence = "县统计局2026年6月统计月报"

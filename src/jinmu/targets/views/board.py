@@ -1,7 +1,253 @@
-"""Target pages (board)."""
+"""Target pages: the year's board (by the four fronts or by 四提四增), the units holding targets,
+each unit's own targets, and the Excel export of the board.
+
+Roles that do not supervise (enterprise, bank, judge, auditor) get 403, as on the project board;
+a unit outside the user's scope is a 404. `?year=` picks the year (default: this year); a past
+year is read at its last day, a future one today (nothing due yet).
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import datetime as dt
+from decimal import Decimal
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from jinmu.core.excel import HEADER_FILL, HEADER_FONT, plain_decimal, save_workbook
+from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.uploads import neutralise_cell
+from jinmu.core.views_excel import xlsx_response
+from jinmu.targets import queries
+from jinmu.targets.choices import Action, Bound, Front, Status
+from jinmu.targets.templatetags.target_progress import target_value
+
+BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
+# The years `?year=` may name; anything else falls back to this year.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+GROUPINGS = ("front", "action")
+
+
+def _require_scope(request: HttpRequest) -> None:
+    """Refuse roles without a supervising scope."""
+    if scope_for(request.user).kind not in BOARD_SCOPES:
+        raise PermissionDenied(_("Your role has no access to the targets."))
+
+
+def _year(request: HttpRequest) -> int:
+    """The year asked for, or this year when it is absent or not a sensible year."""
+    text = request.GET.get("year", "").strip()
+    if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
+        return int(text)
+    return timezone.localdate().year
+
+
+def _year_context(request: HttpRequest, year: int) -> dict[str, Any]:
+    """The year selector: the years with targets, this year and the chosen one."""
+    this_year = timezone.localdate().year
+    return {
+        "year": year,
+        "this_year": this_year,
+        "years": queries.years_with_targets(request.user, include=(year, this_year)),
+    }
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest) -> HttpResponse:
+    """The year's targets of the user's scope, grouped by front (or by 四提四增 action)."""
+    _require_scope(request)
+    year = _year(request)
+    grouping = request.GET.get("group", "front")
+    if grouping not in GROUPINGS:
+        grouping = "front"
+    data = queries.target_board(request.user, year, queries.as_of(year))
+    groups = data.by_action if grouping == "action" else data.by_front
+    return render(
+        request,
+        "targets/board.html",
+        {
+            "board": data,
+            "groups": groups,
+            "grouping": grouping,
+            **_year_context(request, year),
+        },
+    )
+
+
+@login_required
+@require_GET
+def units(request: HttpRequest) -> HttpResponse:
+    """Every unit holding targets in the user's scope, with its status counts."""
+    _require_scope(request)
+    year = _year(request)
+    on = queries.as_of(year)
+    summaries = queries.units_with_targets(request.user, year, on)
+    return render(
+        request,
+        "targets/units.html",
+        {
+            "units": summaries,
+            "on": on,
+            "expected": queries.year_share(year, on),
+            "statuses": queries.STATUS_ORDER,
+            **_year_context(request, year),
+        },
+    )
+
+
+@login_required
+@require_GET
+def unit(request: HttpRequest, unit_pk: int) -> HttpResponse:
+    """The targets one unit holds (404 when the unit is outside the user's scope)."""
+    _require_scope(request)
+    found = queries.visible_unit(request.user, unit_pk)
+    if found is None:
+        raise Http404(_("No such unit."))
+    year = _year(request)
+    data = queries.unit_targets(request.user, found, year, queries.as_of(year))
+    return render(
+        request, "targets/unit.html", {"data": data, "unit": found, **_year_context(request, year)}
+    )
+
+
+# -- export --------------------------------------------------------------------------------------
+
+
+def _percent(share: Decimal | None) -> Decimal | None:
+    """A share as a percentage with one decimal (0.8734 → 87.3)."""
+    if share is None:
+        return None
+    return plain_decimal((share * 100).quantize(Decimal("0.1")))
+
+
+def _number(value: Decimal | None) -> Decimal | None:
+    """A value rounded to two decimals, without trailing zeros."""
+    if value is None:
+        return None
+    return plain_decimal(Decimal(value).quantize(Decimal("0.01")))
+
+
+def _label(choices: Any, value: str) -> str:
+    """The label of a choice value ("" when empty or unknown)."""
+    return str(choices(value).label) if value in choices.values else ""
+
+
+def export_headers() -> list[tuple[str, int]]:
+    """The export's headers (translated) and column widths."""
+    return [
+        (_("Front"), 22),
+        (_("四提四增 action"), 16),
+        (_("Goal"), 28),
+        (_("Indicator"), 24),
+        (_("Target value"), 12),
+        (_("Bound"), 10),
+        (_("Unit"), 8),
+        (_("Measured"), 12),
+        (_("Progress (%)"), 12),
+        (_("序时 (%)"), 10),
+        (_("Status"), 10),
+        (_("Year-end forecast"), 14),
+        (_("Responsible unit"), 22),
+        (_("Part of"), 28),
+    ]
+
+
+def export_row(row: queries.BoardRow) -> list[Any]:
+    """One row of the export."""
+    tp = row.progress
+    target = row.target
+    holder = queries.holder_of(target)
+    parent = target.parent
+    return [
+        _label(Front, target.front),
+        _label(Action, target.action),
+        target.name,
+        target.indicator.name,
+        _number(target.value) if target.bound != Bound.RANGE else target_value(target),
+        _label(Bound, target.bound),
+        target.unit,
+        _number(tp.measured),
+        _percent(tp.progress),
+        _percent(tp.expected),
+        _label(Status, tp.status),
+        _number(tp.forecast),
+        holder.name if holder is not None else "",
+        "" if parent is None else f"{parent.name} {target_value(parent)}",
+    ]
+
+
+def _region_name(user: Any) -> str:
+    """The name of the user's county (their own region, or their unit's)."""
+    region = getattr(user, "region", None)
+    unit = getattr(user, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    return region.name if region is not None else ""
+
+
+def board_workbook(board_data: queries.TargetBoard, *, title: str) -> bytes:
+    """The board as a workbook: a title row, the headers, then every row with its parts."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Targets"))
+    headers = export_headers()
+    for index, (_header, width) in enumerate(headers, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A3"
+    title_cell = WriteOnlyCell(sheet, value=neutralise_cell(title))
+    title_cell.font = Font(bold=True, size=14)
+    sheet.append([title_cell])
+    header_cells = []
+    for header, _width in headers:
+        cell = WriteOnlyCell(sheet, value=header)
+        cell.font = HEADER_FONT
+        cell.fill = HEADER_FILL
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in board_data.flat_rows():
+        cells = []
+        for value in export_row(row):
+            cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            cells.append(cell)
+        sheet.append(cells)
+    return save_workbook(workbook)
+
+
+def export_title(user: Any, year: int, on: dt.date) -> str:
+    """The title row: county, year and as-of date."""
+    return _("{region} targets {year}, as of {day}").format(
+        region=_region_name(user), year=year, day=on.isoformat()
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponse:
+    """The board of `?year=` as the user sees it, as an .xlsx."""
+    _require_scope(request)
+    year = _year(request)
+    on = queries.as_of(year)
+    data = queries.target_board(request.user, year, on)
+    content = board_workbook(data, title=export_title(request.user, year, on))
+    return xlsx_response(content, f"目标进度-{year}.xlsx", f"targets-{year}.xlsx")
+
+
+urlpatterns: list[URLPattern] = [
+    path("", board, name="board"),
+    path("units/", units, name="units"),
+    path("units/<int:unit_pk>/", unit, name="unit"),
+    path("export/", export, name="export"),
+]

@@ -1,0 +1,367 @@
+"""Read aggregates of the targets: the year's board (grouped by the article's four fronts and by
+四提四增), each unit's own targets, and the units holding targets with their status counts.
+
+Every function reads the user's visible targets of the year in one query (indicator, region,
+responsible unit, chain and parent joined) and evaluates them with one `evaluate_many` call, so a
+page costs a bounded number of queries whatever the number of targets (the measures read each
+measured indicator once; a reported indicator costs one read per target).
+
+A part (a target with a parent) is shown under its parent when the parent is visible too (a
+region-wide user sees the whole targets with their parts nested); otherwise it stands on its own
+(a town, park or chain office sees its own parts as its board).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinmu.core.choices import UnitKind
+from jinmu.core.models import Unit
+from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.targets.choices import Action, Front, Status
+from jinmu.targets.models import Target
+from jinmu.targets.progress import TargetProgress, evaluate_many
+
+# Order of the status counts: what needs attention first, as on the project board.
+STATUS_ORDER: tuple[Status, ...] = (Status.RED, Status.YELLOW, Status.GREEN, Status.GREY)
+# Order of the units page: towns, parks, chain offices, departments, then the rest.
+UNIT_KIND_ORDER: tuple[str, ...] = (
+    UnitKind.TOWN,
+    UnitKind.PARK,
+    UnitKind.CHAIN_OFFICE,
+    UnitKind.DEPARTMENT,
+    UnitKind.INDUSTRY_OFFICE,
+    UnitKind.LEADERSHIP,
+)
+# Key of the section of targets without a front or an action.
+UNGROUPED = ""
+
+
+def as_of(year: int, today: dt.date | None = None) -> dt.date:
+    """The day a year's progress is read on: today for the current (or a future) year, the
+    year's last day for a past one. A future year is read today, before its period starts, so
+    nothing is expected of it yet (序时 share 0)."""
+    today = today or timezone.localdate()
+    return min(today, dt.date(year, 12, 31))
+
+
+def year_share(year: int, on: dt.date) -> Decimal:
+    """The whole-year 序时 share on a day: elapsed days (counting `on`) over the year's days."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if on < first:
+        return Decimal(0)
+    if on >= last:
+        return Decimal(1)
+    return Decimal((on - first).days + 1) / Decimal((last - first).days + 1)
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    """How many targets have one status."""
+
+    status: str
+    label: str
+    count: int
+
+
+def status_counts(progresses: Iterable[TargetProgress]) -> list[StatusCount]:
+    """Counts of the statuses, in `STATUS_ORDER` (zeros included)."""
+    counter = Counter(str(tp.status) for tp in progresses)
+    return [StatusCount(str(s), str(s.label), counter.get(str(s), 0)) for s in STATUS_ORDER]
+
+
+@dataclass
+class BoardRow:
+    """One target with its progress and its visible parts (nested rows)."""
+
+    progress: TargetProgress
+    parts: list[BoardRow] = field(default_factory=list)
+    depth: int = 0
+
+    @property
+    def target(self) -> Target:
+        """The target of the row."""
+        return self.progress.target
+
+    @property
+    def holder(self) -> Unit | None:
+        """The unit holding the target."""
+        return holder_of(self.target)
+
+    @property
+    def descendants(self) -> list[BoardRow]:
+        """The visible parts below the row, depth first."""
+        return self.flatten()[1:]
+
+    @property
+    def part_count(self) -> int:
+        """The number of visible parts."""
+        return len(self.parts)
+
+    def flatten(self) -> list[BoardRow]:
+        """The row followed by its parts, depth first (the export's order)."""
+        rows = [self]
+        for part in self.parts:
+            rows.extend(part.flatten())
+        return rows
+
+
+@dataclass
+class BoardGroup:
+    """A section of the board: the targets of one front or one 四提四增 action."""
+
+    key: str
+    label: str
+    rows: list[BoardRow]
+
+    @property
+    def counts(self) -> list[StatusCount]:
+        """The section's status counts."""
+        return status_counts(row.progress for row in self.rows)
+
+
+@dataclass
+class TargetBoard:
+    """The year's targets the user sees, evaluated on `on`."""
+
+    year: int
+    on: dt.date
+    expected: Decimal
+    rows: list[BoardRow]
+    by_front: list[BoardGroup]
+    by_action: list[BoardGroup]
+    counts: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        """Targets on the board (parts nested under a visible whole are not counted)."""
+        return len(self.rows)
+
+    @property
+    def is_future(self) -> bool:
+        """Whether the year has not begun (nothing is due yet)."""
+        return self.on < dt.date(self.year, 1, 1)
+
+    def flat_rows(self) -> list[BoardRow]:
+        """Every row with its parts, depth first, in the order of the fronts (the export)."""
+        return [row for group in self.by_front for top in group.rows for row in top.flatten()]
+
+
+@dataclass
+class UnitTargets:
+    """The targets one unit holds in a year."""
+
+    unit: Unit
+    year: int
+    on: dt.date
+    expected: Decimal
+    rows: list[BoardRow]
+    counts: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        """The unit's targets."""
+        return len(self.rows)
+
+
+@dataclass
+class UnitSummary:
+    """A unit holding targets in a year, with its status counts."""
+
+    unit: Unit
+    counts: list[StatusCount]
+
+    @property
+    def total(self) -> int:
+        """The unit's targets."""
+        return sum(count.count for count in self.counts)
+
+    def count(self, status: str) -> int:
+        """The count of one status."""
+        return next((c.count for c in self.counts if c.status == status), 0)
+
+
+# -- reading -------------------------------------------------------------------------------------
+
+
+def visible_targets(user: Any, year: int) -> list[Target]:
+    """The user's visible targets of a year, with what rows, measures and the export read."""
+    return list(
+        Target.objects.for_user(user)
+        .filter(year=year)
+        .select_related(
+            "indicator", "region", "responsible_unit", "chain__office", "parent__responsible_unit"
+        )
+        .order_by("id")
+    )
+
+
+def years_with_targets(user: Any, *, include: Iterable[int] = ()) -> list[int]:
+    """The years the user has targets in, latest first, with `include` (e.g. this year)."""
+    years = set(Target.objects.for_user(user).order_by().values_list("year", flat=True).distinct())
+    years.update(include)
+    return sorted(years, reverse=True)
+
+
+def holder_of(target: Target) -> Unit | None:
+    """The unit that holds a target: its responsible unit, else its chain's office."""
+    if target.responsible_unit is not None:
+        return target.responsible_unit
+    if target.chain is not None:
+        office: Unit | None = target.chain.office
+        return office
+    return None
+
+
+def _children(targets: Sequence[Target]) -> dict[int | None, list[Target]]:
+    """The visible targets by parent: a part whose parent is not visible stands at the top."""
+    visible = {target.pk for target in targets}
+    children: dict[int | None, list[Target]] = {}
+    for target in targets:
+        parent = target.parent_id if target.parent_id in visible else None
+        children.setdefault(parent, []).append(target)
+    return children
+
+
+def _subtree(target: Target, children: dict[int | None, list[Target]]) -> list[Target]:
+    """A target and every visible part below it."""
+    found = [target]
+    for part in children.get(target.pk, []):
+        found.extend(_subtree(part, children))
+    return found
+
+
+def _row(
+    target: Target,
+    children: dict[int | None, list[Target]],
+    progress: dict[int, TargetProgress],
+    depth: int = 0,
+) -> BoardRow:
+    """The row of a target with its parts' rows."""
+    parts = [_row(part, children, progress, depth + 1) for part in children.get(target.pk, [])]
+    return BoardRow(progress[target.pk], parts, depth)
+
+
+def _groups(
+    rows: Sequence[BoardRow], attribute: str, choices: Any, ungrouped: str
+) -> list[BoardGroup]:
+    """The rows by a choice field, in the order of the choices then "none"; empty ones left
+    out."""
+    by_key: dict[str, list[BoardRow]] = {}
+    for row in rows:
+        key = getattr(row.target, attribute) or UNGROUPED
+        by_key.setdefault(key if key in choices.values else UNGROUPED, []).append(row)
+    groups = [
+        BoardGroup(str(value), str(label), by_key[value])
+        for value, label in choices.choices
+        if value in by_key
+    ]
+    if UNGROUPED in by_key:
+        groups.append(BoardGroup(UNGROUPED, ungrouped, by_key[UNGROUPED]))
+    return groups
+
+
+def target_board(user: Any, year: int, on: dt.date) -> TargetBoard:
+    """The year's board of the user: the visible targets (parts nested under their visible
+    whole) with their progress on `on`, by front and by 四提四增 action, and status counts."""
+    targets = visible_targets(user, year)
+    progress = evaluate_many(targets, on)
+    children = _children(targets)
+    rows = [_row(target, children, progress) for target in children.get(None, [])]
+    return TargetBoard(
+        year=year,
+        on=on,
+        expected=year_share(year, on),
+        rows=rows,
+        by_front=_groups(rows, "front", Front, _("No front")),
+        by_action=_groups(rows, "action", Action, _("No 四提四增 action")),
+        counts=status_counts(row.progress for row in rows),
+    )
+
+
+def _holds(unit: Unit, target: Target) -> bool:
+    """Whether the unit holds the target."""
+    holder = holder_of(target)
+    return holder is not None and holder.pk == unit.pk
+
+
+def unit_targets(user: Any, unit: Unit, year: int, on: dt.date) -> UnitTargets:
+    """The targets a unit holds in the year that the user sees, each with its visible parts
+    (a part held by the unit under a whole it also holds shows only under that whole)."""
+    targets = visible_targets(user, year)
+    children = _children(targets)
+    by_pk = {target.pk: target for target in targets}
+
+    def held_above(target: Target) -> bool:
+        parent = by_pk.get(target.parent_id) if target.parent_id else None
+        while parent is not None:
+            if _holds(unit, parent):
+                return True
+            parent = by_pk.get(parent.parent_id) if parent.parent_id else None
+        return False
+
+    own = [t for t in targets if _holds(unit, t) and not held_above(t)]
+    wanted = [part for target in own for part in _subtree(target, children)]
+    progress = evaluate_many(wanted, on)
+    rows = [_row(target, children, progress) for target in own]
+    return UnitTargets(
+        unit=unit,
+        year=year,
+        on=on,
+        expected=year_share(year, on),
+        rows=rows,
+        counts=status_counts(row.progress for row in rows),
+    )
+
+
+def _unit_order(unit: Unit) -> tuple[int, str]:
+    """Towns first, then parks, chain offices, departments …, by name."""
+    kind = unit.kind
+    rank = UNIT_KIND_ORDER.index(kind) if kind in UNIT_KIND_ORDER else len(UNIT_KIND_ORDER)
+    return rank, unit.name
+
+
+def units_with_targets(user: Any, year: int, on: dt.date) -> list[UnitSummary]:
+    """Every unit holding visible targets in the year, with the status counts of the targets it
+    holds (wholes and parts alike)."""
+    holders = {t: holder_of(t) for t in visible_targets(user, year)}
+    targets = [target for target, unit in holders.items() if unit is not None]
+    progress = evaluate_many(targets, on)
+    units: dict[int, Unit] = {}
+    held: dict[int, list[TargetProgress]] = {}
+    for target, unit in holders.items():
+        if unit is not None:
+            units[unit.pk] = unit
+            held.setdefault(unit.pk, []).append(progress[target.pk])
+    return [
+        UnitSummary(units[pk], status_counts(held[pk]))
+        for pk in sorted(units, key=lambda pk: _unit_order(units[pk]))
+    ]
+
+
+def visible_unit(user: Any, pk: int) -> Unit | None:
+    """A unit whose targets page the user may open: for a region-wide user any unit of the
+    region; otherwise the user's own unit or one holding a target the user sees."""
+    scope = scope_for(user)
+    unit: Unit | None = Unit.objects.select_related("region").filter(pk=pk).first()
+    if unit is None or scope.kind is ScopeKind.NONE:
+        return None
+    if scope.kind is ScopeKind.REGION:
+        return unit if unit.region_id.startswith(scope.region_prefix) else None
+    if unit.pk == scope.unit_id:
+        return unit
+    holds = (
+        Target.objects.for_user(user)
+        .filter(Q(responsible_unit=unit) | Q(responsible_unit__isnull=True, chain__office=unit))
+        .exists()
+    )
+    return unit if holds else None
