@@ -22,6 +22,7 @@ from jinmu.core.models import AuditLog, Region, User
 from jinmu.demo.enterprises import LATEST_YEAR, GenerationResult, generate_enterprises
 from jinmu.demo.ningjin import CHAINS, DEMO_PASSWORD, ROLE_NAMES_ZH, USERS, chief_title
 from jinmu.demo.projects import build_projects
+from jinmu.demo.targets import build_targets
 from jinmu.demo.world import DemoContext, build_bottlenecks, prepare_world
 from jinmu.enterprises.choices import EnterpriseStatus
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
@@ -152,6 +153,9 @@ def build_demo(
         ctx.created[User] += _enterprise_user(ctx, result.demo_firm_id)
         counts: dict[type[models.Model], int] = dict(ctx.created)
         counts.update(build_projects(ctx, seed=seed, demo_firm_id=result.demo_firm_id))
+        # The article's goals as this year's targets, measured from the firms and projects.
+        for model, count in build_targets(ctx).items():
+            counts[model] = counts.get(model, 0) + count
         counts[Enterprise] = result.enterprises
         counts[AnnualFigures] = result.figures
         counts[Qualification] = result.qualifications

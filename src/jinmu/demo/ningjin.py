@@ -1222,6 +1222,13 @@ USERS: tuple[DemoUser, ...] = (
         "全县企业数据；本部门任务与诉求",
     ),
     DemoUser(
+        "dept-stats",
+        "统计局（示例）",
+        Role.DEPARTMENT,
+        "统计局",
+        "全县企业数据；按月填报规上工业增加值增速等统计指标",
+    ),
+    DemoUser(
         "dept-tax",
         "税务局（示例）",
         Role.DEPARTMENT,
