@@ -11,8 +11,9 @@ from jinmu.core.scoping import Scope, ScopeKind
 
 
 class TargetQuerySet(ScopedQuerySet[Any]):
-    """Targets: region-wide roles see the region's; a town its own parts and the county's whole
-    targets they belong to; a park or chain office the parts assigned to it."""
+    """Targets: region-wide roles see the region's; a town its own parts (not the county's
+    whole target, whose items and other parts are other towns' data); a park or chain office
+    the parts assigned to it."""
 
     def for_scope(self, scope: Scope) -> TargetQuerySet:
         """Scope targets."""

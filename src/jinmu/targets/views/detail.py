@@ -1,7 +1,424 @@
-"""Target pages (detail)."""
+"""Target pages (detail): a target's record with the items behind its number, its parts and
+its history; the create/edit form, the decomposition page and a department's monthly value.
+
+Reads start from `Target.objects.for_user`, so a target out of scope is a 404; writes go
+through `jinmu.targets.services`, which check rights, versions, units and sums — a refused
+write stores nothing and comes back on the form, field by field.
+"""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import copy
+import datetime as dt
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Sum
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from jinmu.core.forms import add_service_errors
+from jinmu.core.models import Region
+from jinmu.core.services import StaleObjectError
+from jinmu.targets import services
+from jinmu.targets.choices import Bound, IndicatorSource
+from jinmu.targets.forms import (
+    PartForm,
+    PartFormSet,
+    ReportValueForm,
+    TargetForm,
+    expected_version,
+    holder_choices,
+    mark_invalid,
+)
+from jinmu.targets.measures import Item
+from jinmu.targets.models import Indicator, ReportedValue, Target, TargetSnapshot
+from jinmu.targets.progress import TargetProgress, evaluate_many
+
+_RELATIONS = (
+    "indicator",
+    "region",
+    "responsible_unit",
+    "chain",
+    "chain__office",
+    "parent",
+    "parent__indicator",
+)
+_PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
+# Service error keys naming the holder of a decomposition row.
+_HOLDER_KEYS = ("town", "unit", "chain")
+# Recent reported values listed under the report form.
+RECENT_VALUES = 30
+
+
+def _optional_url(name: str, *args: Any) -> str | None:
+    """A URL another part of the site provides, or None while it does not exist."""
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _visible_target(request: HttpRequest, pk: int) -> Target:
+    """The target if it is in the user's scope; 404 otherwise."""
+    target: Target = get_object_or_404(
+        Target.objects.for_user(request.user).select_related(*_RELATIONS), pk=pk
+    )
+    return target
+
+
+def _require_manager(request: HttpRequest) -> None:
+    """Refuse unless the user keeps targets."""
+    if not services.can_manage_targets(request.user):
+        raise PermissionDenied(_("Only the industry office can set targets."))
+
+
+def _whole(target: Target) -> Decimal:
+    """What the parts of a target may add up to (a range's upper value)."""
+    if target.bound == Bound.RANGE and target.value_high is not None:
+        return Decimal(target.value_high)
+    return Decimal(target.value)
+
+
+def _parts_total(target: Target) -> Decimal:
+    """The sum of all the target's parts (seen by the user or not)."""
+    total = Target.objects.filter(parent=target).aggregate(total=Sum("value"))["total"]
+    return Decimal(total or 0)
+
+
+def _percent(share: Decimal | None) -> float | None:
+    """A share as a percentage with one decimal, for the chart."""
+    if share is None:
+        return None
+    return float((share * 100).quantize(Decimal("0.1")))
+
+
+def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
+    """The measured items with the link to each one's page."""
+    return [{"item": item, "url": _optional_url(item.url_name, item.id)} for item in items]
+
+
+def _history(
+    snapshots: Sequence[TargetSnapshot], tp: TargetProgress, today: dt.date
+) -> dict[str, Any]:
+    """Chart data: progress and 序时 by month's end, plus today's point."""
+    labels = [f"{s.month:%Y-%m}" for s in snapshots]
+    progress = [_percent(s.progress) for s in snapshots]
+    expected = [_percent(s.expected) for s in snapshots]
+    if today >= tp.target.starts_on and (not snapshots or snapshots[-1].month < today):
+        labels.append(f"{today:%Y-%m-%d}")
+        progress.append(_percent(tp.progress))
+        expected.append(_percent(tp.expected))
+    return {
+        "labels": labels,
+        "progress": progress,
+        "expected": expected,
+        "names": {"progress": _("Share reached"), "expected": _("序时 (expected)")},
+    }
+
+
+def _parts_summary(
+    target: Target, parts: Sequence[Target], progress: dict[int, TargetProgress]
+) -> dict[str, Any]:
+    """The parts' sum against the whole, in target values and in what was measured."""
+    whole = _whole(target)
+    total = _parts_total(target)
+    measured = [progress[p.pk].measured for p in parts]
+    known = [m for m in measured if m is not None]
+    return {
+        "whole": whole,
+        "total": total,
+        "remaining": whole - total,
+        "exceeds": target.additive and total > whole,
+        "measured_total": sum(known, Decimal(0)) if known else None,
+        "share": total / whole if whole else None,
+    }
+
+
+@login_required
+@require_GET
+def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A target: its goal, progress now, the items behind the number, its parts and history."""
+    user = request.user
+    target = _visible_target(request, pk)
+    parts = list(
+        Target.objects.for_user(user)
+        .filter(parent=target)
+        .select_related(*_PART_RELATIONS)
+        .order_by("region_id", "id")
+    )
+    today = timezone.localdate()
+    progress = evaluate_many([target, *parts], today)
+    tp = progress[target.pk]
+    reported: list[ReportedValue] = []
+    if target.indicator.source == IndicatorSource.REPORTED:
+        reported = list(
+            ReportedValue.objects.filter(
+                indicator=target.indicator,
+                region_id=target.region_id,
+                month__range=(target.starts_on, target.ends_on),
+            )
+            .select_related("reporting_unit", "reported_by")
+            .order_by("-month")
+        )
+    snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
+    parent_url = None
+    if target.parent_id and Target.objects.for_user(user).filter(pk=target.parent_id).exists():
+        parent_url = reverse("targets:detail", args=[target.parent_id])
+    can_manage = services.can_manage_targets(user)
+    items = _item_rows(tp.items)
+    context = {
+        "target": target,
+        "tp": tp,
+        "today": today,
+        "items": items,
+        "items_have_amounts": any(row["item"].amount is not None for row in items),
+        "reported": reported,
+        "parts": [(part, progress[part.pk]) for part in parts],
+        "parts_summary": _parts_summary(target, parts, progress) if parts else None,
+        "parent_url": parent_url,
+        "snapshots": snapshots,
+        "chart": _history(snapshots, tp, today),
+        "can_manage": can_manage,
+        "can_report": services.can_report_values(user)
+        and target.indicator.source == IndicatorSource.REPORTED,
+        "board_url": _optional_url("targets:board"),
+    }
+    return render(request, "targets/detail.html", context)
+
+
+def _write(
+    request: HttpRequest, form: BaseForm, write: Callable[[], Target]
+) -> tuple[Target | None, int]:
+    """Run a service write for a form page: the saved target; or a stale write as one page
+    message (the form keeps the user's input) with 409; or any other refusal on the form
+    field by field."""
+    try:
+        return write(), 200
+    except StaleObjectError as error:
+        messages.error(request, error.messages[0])
+        return None, 409
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None, 200
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request: HttpRequest) -> HttpResponse:
+    """Set a new target (the industry office)."""
+    _require_manager(request)
+    initial: dict[str, Any] = {"year": timezone.localdate().year}
+    code = request.GET.get("indicator")
+    if code:
+        initial["indicator"] = code
+    form = TargetForm(request.POST or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        saved, status = _write(
+            request,
+            form,
+            lambda: services.create_target(actor=request.user, data=form.service_data()),
+        )
+        if saved is not None:
+            messages.success(request, _("Target {name} created.").format(name=saved.name))
+            return redirect("targets:detail", pk=saved.pk)
+    mark_invalid(form)
+    context = {"form": form, "target": None, "board_url": _optional_url("targets:board")}
+    return render(request, "targets/target_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a target; a form opened on an older version is refused."""
+    target = _visible_target(request, pk)
+    _require_manager(request)
+    form = TargetForm(request.POST or None, user=request.user, instance=target)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        saved, status = _write(
+            request,
+            form,
+            # The service works on a copy: a refused edit must not rename the page's heading.
+            lambda: services.update_target(
+                actor=request.user,
+                target=copy.copy(target),
+                data=form.service_data(),
+                expected_version=expected_version(form),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("Changes to {name} saved.").format(name=saved.name))
+            return redirect("targets:detail", pk=saved.pk)
+    mark_invalid(form)
+    context = {"form": form, "target": target, "board_url": _optional_url("targets:board")}
+    return render(request, "targets/target_form.html", context, status=status)
+
+
+def _put_part_errors(
+    error: ValidationError, rows: Sequence[tuple[int, PartForm]], page_errors: list[str]
+) -> None:
+    """Put the service's "parts.<i>.<field>" errors on the row the user filled as the i-th
+    part (blank rows are skipped), the rest above the rows."""
+    if not hasattr(error, "error_dict"):
+        page_errors.extend(error.messages)
+        return
+    for key, messages_ in error.message_dict.items():
+        pieces = key.split(".")
+        if pieces[0] != "parts" or len(pieces) < 2 or not pieces[1].isdigit():
+            page_errors.extend(messages_)
+            continue
+        index = int(pieces[1])
+        if index >= len(rows):
+            page_errors.extend(messages_)
+            continue
+        form = rows[index][1]
+        name = pieces[2] if len(pieces) > 2 else None
+        if name in _HOLDER_KEYS:
+            name = "holder"
+        field = name if name in form.fields else None
+        for message in messages_:
+            form.add_error(field, message)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
+    """Split a target into parts held by towns, parks, departments or chains; every row is
+    stored, or none."""
+    target = _visible_target(request, pk)
+    _require_manager(request)
+    holders = holder_choices(target, request.user)
+    formset = PartFormSet(request.POST or None, holders=holders, prefix="parts")
+    page_errors: list[str] = []
+    if request.method == "POST" and formset.is_valid():
+        rows = formset.filled()
+        try:
+            created = services.decompose(
+                actor=request.user, target=target, parts=[form.part() for _i, form in rows]
+            )
+        except ValidationError as error:
+            _put_part_errors(error, rows, page_errors)
+        else:
+            messages.success(
+                request,
+                _("{count} parts of {name} saved.").format(count=len(created), name=target.name),
+            )
+            return redirect("targets:detail", pk=target.pk)
+    for form in formset.forms:
+        mark_invalid(form)
+    existing = list(
+        Target.objects.filter(parent=target)
+        .select_related(*_PART_RELATIONS)
+        .order_by("region_id", "id")
+    )
+    whole = _whole(target)
+    total = sum((Decimal(p.value) for p in existing), Decimal(0))
+    context = {
+        "target": target,
+        "formset": formset,
+        "page_errors": page_errors + [str(e) for e in formset.non_form_errors()],
+        "existing": existing,
+        "whole": whole,
+        "decomposed": total,
+        "remaining": whole - total,
+        "show_value_high": target.bound == Bound.RANGE,
+    }
+    return render(request, "targets/decompose_form.html", context)
+
+
+def _user_region(user: Any) -> Region | None:
+    """The region the user works in (their own, or their unit's)."""
+    region: Region | None = getattr(user, "region", None)
+    unit = getattr(user, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    return region
+
+
+def _value_to_correct(request: HttpRequest, region: Region) -> ReportedValue | None:
+    """The stored value a "correct" link (`?correct=<pk>`) opens, in the user's region."""
+    pk = request.GET.get("correct", "")
+    if not pk.isdigit():
+        return None
+    row: ReportedValue | None = (
+        ReportedValue.objects.for_user(request.user)
+        .filter(pk=int(pk), region=region)
+        .select_related("indicator")
+        .first()
+    )
+    return row
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_value(request: HttpRequest) -> HttpResponse:
+    """A department enters a reported indicator's value for a month, with its evidence."""
+    user = request.user
+    if not services.can_report_values(user):
+        raise PermissionDenied(_("Only departments report indicator values."))
+    region = _user_region(user)
+    if region is None:
+        raise PermissionDenied(_("You may only report values for your own region."))
+    initial: dict[str, Any] = {}
+    code = request.GET.get("indicator")
+    if code and Indicator.objects.filter(code=code, source=IndicatorSource.REPORTED).exists():
+        initial["indicator"] = code
+    correcting = _value_to_correct(request, region)
+    form = ReportValueForm(request.POST or None, initial=initial, correcting=correcting)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            row = services.report_value(
+                actor=user,
+                indicator=data["indicator"],
+                region_code=region.code,
+                month=data["month"],
+                value=data["value"],
+                evidence=data["evidence"],
+                expected_version=expected_version(form),
+            )
+        except StaleObjectError as error:
+            messages.error(request, error.messages[0])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("{indicator} for {month} recorded.").format(
+                    indicator=row.indicator.name, month=f"{row.month:%Y-%m}"
+                ),
+            )
+            return redirect("targets:report_value")
+    recent = list(
+        ReportedValue.objects.for_user(user)
+        .select_related("indicator", "reporting_unit", "reported_by")
+        .order_by("-month", "-updated_at")[:RECENT_VALUES]
+    )
+    mark_invalid(form)
+    context = {
+        "form": form,
+        "recent": recent,
+        "region": region,
+        "correcting": correcting,
+    }
+    return render(request, "targets/report_value_form.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("new/", target_create, name="create"),
+    path("report/", report_value, name="report_value"),
+    path("<int:pk>/", target_detail, name="detail"),
+    path("<int:pk>/edit/", target_edit, name="edit"),
+    path("<int:pk>/decompose/", target_decompose, name="decompose"),
+]

@@ -1,0 +1,455 @@
+"""Forms of the target pages: they check input field by field; `jinmu.targets.services` writes.
+
+- `TargetForm` creates or edits a target (edits carry the version they were opened on).
+- `PartForm` / `PartFormSet` are the rows of a decomposition: each names one holder (a town,
+  a park or department, or a chain) and a value.
+- `ReportValueForm` is a department's monthly value of a reported indicator.
+
+Every choice is limited to the user's region, so an out-of-scope value is an invalid choice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from jinmu.chains.models import Chain
+from jinmu.core.choices import RegionLevel, UnitKind
+from jinmu.core.forms import bootstrap
+from jinmu.core.models import Region, Unit
+from jinmu.core.scoping import scope_for
+from jinmu.targets.choices import Action, Bound, Front, IndicatorSource, Period
+from jinmu.targets.models import Indicator, ReportedValue, Target
+
+# Units a target form suggests (the catalogue's units; any other is typed).
+UNIT_SUGGESTIONS = ("家", "个", "项", "亿元", "万元", "%")
+# Kinds of units that may answer for a target or hold a part of one.
+RESPONSIBLE_KINDS = (
+    UnitKind.INDUSTRY_OFFICE,
+    UnitKind.CHAIN_OFFICE,
+    UnitKind.DEPARTMENT,
+    UnitKind.TOWN,
+    UnitKind.PARK,
+)
+_SEPARATORS = re.compile(r"[,，、;；\s]+")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+
+
+def add_version_field(form: forms.BaseForm, version: int | None) -> None:
+    """The hidden `version` the form was opened on (refused if someone saved since)."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1
+    )
+    if version is not None:
+        form.initial["version"] = version
+
+
+def expected_version(form: forms.BaseForm) -> int | None:
+    """The version a valid form was opened on (None when it carried none)."""
+    value = form.cleaned_data.get("version")
+    return int(value) if value is not None else None
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Tabler's red outline on the fields with errors (call after the form was checked)."""
+    if not form.is_bound:
+        return
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            if "is-invalid" not in css:
+                widget.attrs["class"] = f"{css} is-invalid".strip()
+
+
+def region_prefix(user: Any) -> str:
+    """The code prefix of the user's region (their own, or their unit's); "" without one."""
+    scope = scope_for(user)
+    if scope.region_prefix:
+        return scope.region_prefix
+    if scope.region_code:
+        return scope.region_code[:6]
+    region = getattr(user, "region", None)
+    unit = getattr(user, "unit", None)
+    if region is None and unit is not None:
+        region = unit.region
+    return region.scope_prefix if region is not None else ""
+
+
+def _plain(value: Decimal | None) -> str | None:
+    """A stored decimal as typed (30, not 30.0000)."""
+    if value is None:
+        return None
+    return format(Decimal(value).normalize(), "f")
+
+
+def _json_number(value: Decimal) -> int | float:
+    """A decimal as a JSON number (an integer when it is whole)."""
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+class SharesField(forms.CharField):
+    """A monthly profile typed as comma-separated numbers (blank: the linear 序时 share); the
+    model checks the count, the order and the last 1."""
+
+    def prepare_value(self, value: Any) -> Any:
+        """A stored list shows as "0.05, 0.12, …"."""
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[int | float] | None:  # type: ignore[override]
+        """Text → a list of numbers; None when blank."""
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return None
+        numbers: list[int | float] = []
+        for piece in _SEPARATORS.split(text):
+            if not piece:
+                continue
+            try:
+                number = Decimal(piece)
+            except InvalidOperation as error:
+                raise ValidationError(
+                    _("Enter numbers separated by commas, e.g. 0.05, 0.12, …, 1."),
+                    code="invalid",
+                ) from error
+            if not number.is_finite():
+                raise ValidationError(
+                    _("Enter numbers separated by commas, e.g. 0.05, 0.12, …, 1."),
+                    code="invalid",
+                )
+            numbers.append(_json_number(number))
+        return numbers
+
+
+class TargetForm(forms.Form):
+    """Create or edit a target; the services check the unit against the indicator, the range
+    and the monthly profile, and refuse an edit opened on an older version."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"), queryset=Indicator.objects.none(), empty_label=None
+    )
+    name = forms.CharField(
+        label=_("Goal as written"),
+        max_length=200,
+        help_text=_("The goal's name as the work report writes it, e.g. 国家级高新技术企业."),
+    )
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.YEAR)
+    value = forms.DecimalField(label=_("Target value"), max_digits=20, decimal_places=4)
+    bound = forms.ChoiceField(label=_("Bound"), choices=Bound.choices, initial=Bound.AT_LEAST)
+    value_high = forms.DecimalField(
+        label=_("Upper value"),
+        required=False,
+        help_text=_("Only for a range, e.g. 6 in 5%–6%."),
+        max_digits=20,
+        decimal_places=4,
+    )
+    unit = forms.CharField(
+        label=_("Unit"),
+        max_length=10,
+        help_text=_(
+            "As written: 家, 个, 项, 亿元, 万元, % …; money is stored in the indicator's unit."
+        ),
+    )
+    condition = forms.CharField(
+        label=_("Condition"),
+        max_length=100,
+        required=False,
+        help_text=_("E.g. 投资≥500万元."),
+    )
+    front = forms.ChoiceField(label=_("Front"), choices=[("", "—"), *Front.choices], required=False)
+    action = forms.ChoiceField(
+        label=_("四提四增 action"), choices=[("", "—"), *Action.choices], required=False
+    )
+    responsible_unit = forms.ModelChoiceField(
+        label=_("Responsible unit"), queryset=Unit.objects.none(), required=False
+    )
+    chain = forms.ModelChoiceField(label=_("Chain"), queryset=Chain.objects.none(), required=False)
+    additive = forms.BooleanField(
+        label=_("Parts add up"),
+        required=False,
+        initial=True,
+        help_text=_("When set, the parts of a decomposition must not exceed the target."),
+    )
+    monthly_shares = SharesField(
+        label=_("Cumulative monthly shares"),
+        required=False,
+        help_text=_(
+            "Optional: one cumulative share per month of the period, rising to 1 "
+            "(twelve for a year, e.g. 0.05, 0.12, …, 1); blank for the linear 序时 share."
+        ),
+    )
+
+    # Laid out in this order, a section per tuple.
+    sections = (
+        (_("Goal"), ("indicator", "name", "year", "period")),
+        (_("Value"), ("value", "bound", "value_high", "unit", "condition")),
+        (_("Group and responsibility"), ("front", "action", "responsible_unit", "chain")),
+        (_("Decomposition and profile"), ("additive", "monthly_shares")),
+    )
+    wide_fields = ("name", "monthly_shares")
+    unit_suggestions = UNIT_SUGGESTIONS
+
+    def __init__(self, *args: Any, user: Any, instance: Target | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.instance = instance
+        prefix = region_prefix(user)
+        indicators = Indicator.objects.filter(is_active=True).order_by("source", "code")
+        if instance is not None:
+            # An indicator retired since still shows on its targets.
+            indicators = Indicator.objects.filter(
+                pk__in=[*indicators.values_list("pk", flat=True), instance.indicator_id]
+            ).order_by("source", "code")
+        self.fields["indicator"].queryset = indicators  # type: ignore[attr-defined]
+        self.fields["responsible_unit"].queryset = (  # type: ignore[attr-defined]
+            Unit.objects.filter(
+                region__code__startswith=prefix, kind__in=RESPONSIBLE_KINDS, is_active=True
+            ).order_by("kind", "name")
+            if prefix
+            else Unit.objects.none()
+        )
+        self.fields["chain"].queryset = Chain.objects.for_user(user).order_by(  # type: ignore[attr-defined]
+            "name"
+        )
+        self.fields["unit"].widget.attrs["list"] = "target-units"
+        add_version_field(self, instance.version if instance is not None else None)
+        if instance is not None:
+            self.initial.update(self._initial_from(instance))
+            if instance.parent_id:
+                # A part keeps the indicator of its target.
+                self.fields["indicator"].disabled = True
+        bootstrap(self)
+
+    @staticmethod
+    def _initial_from(target: Target) -> dict[str, Any]:
+        """The form's values from a stored target."""
+        return {
+            "indicator": target.indicator_id,
+            "name": target.name,
+            "year": target.year,
+            "period": target.period,
+            "value": _plain(target.value),
+            "bound": target.bound,
+            "value_high": _plain(target.value_high),
+            "unit": target.unit,
+            "condition": target.condition,
+            "front": target.front,
+            "action": target.action,
+            "responsible_unit": target.responsible_unit_id,
+            "chain": target.chain_id,
+            "additive": target.additive,
+            "monthly_shares": target.monthly_shares,
+        }
+
+    def service_data(self) -> dict[str, Any]:
+        """The cleaned fields as `services.create_target` / `update_target` take them."""
+        data = self.cleaned_data
+        return {
+            "indicator": data["indicator"],
+            "name": data["name"].strip(),
+            "year": data["year"],
+            "period": data["period"],
+            "value": data["value"],
+            "bound": data["bound"],
+            "value_high": data.get("value_high"),
+            "unit": data["unit"].strip(),
+            "condition": (data.get("condition") or "").strip(),
+            "front": data.get("front") or "",
+            "action": data.get("action") or "",
+            "responsible_unit": data.get("responsible_unit"),
+            "chain": data.get("chain"),
+            "additive": bool(data.get("additive")),
+            "monthly_shares": data.get("monthly_shares"),
+        }
+
+    def field_sections(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """The bound fields of each section, in order."""
+        return [(title, [self[name] for name in names]) for title, names in self.sections]
+
+
+def towns_for_parts(target: Target) -> QuerySet[Region]:
+    """Towns that may hold a part of the target: those inside its region, not its own."""
+    return (
+        Region.objects.filter(level=RegionLevel.TOWN, code__startswith=target.region.scope_prefix)
+        .exclude(code=target.region_id)
+        .order_by("code")
+    )
+
+
+def units_for_parts(target: Target) -> QuerySet[Unit]:
+    """Parks and departments of the target's county."""
+    return Unit.objects.filter(
+        kind__in=(UnitKind.PARK, UnitKind.DEPARTMENT),
+        region__code__startswith=target.region_id[:6],
+        is_active=True,
+    ).order_by("kind", "name")
+
+
+def chains_for_parts(target: Target, user: Any) -> QuerySet[Chain]:
+    """Chains of the target's county the user sees."""
+    return (
+        Chain.objects.for_user(user)
+        .filter(region__code__startswith=target.region_id[:6])
+        .order_by("name")
+    )
+
+
+def holder_choices(target: Target, user: Any) -> list[tuple[Any, Any]]:
+    """The holders a part may name, grouped: towns, parks and departments, chains; each value
+    is "town:<code>", "unit:<pk>" or "chain:<pk>"."""
+    towns = [(f"town:{t.code}", t.name) for t in towns_for_parts(target)]
+    units = [
+        (f"unit:{u.pk}", f"{u.name} ({u.get_kind_display()})") for u in units_for_parts(target)
+    ]
+    chains = [(f"chain:{c.pk}", c.name) for c in chains_for_parts(target, user)]
+    choices: list[tuple[Any, Any]] = [("", "—")]
+    for label, group in (
+        (_("Towns"), towns),
+        (_("Parks and departments"), units),
+        (_("Chains"), chains),
+    ):
+        if group:
+            choices.append((label, group))
+    return choices
+
+
+class PartForm(forms.Form):
+    """One row of a decomposition: who holds the part and its value."""
+
+    holder = forms.ChoiceField(label=_("Held by"), choices=(), required=False)
+    value = forms.DecimalField(label=_("Value"), required=False, max_digits=20, decimal_places=4)
+    value_high = forms.DecimalField(
+        label=_("Upper value"), required=False, max_digits=20, decimal_places=4
+    )
+
+    def __init__(self, *args: Any, holders: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["holder"].choices = holders  # type: ignore[attr-defined]
+        for name in ("value", "value_high"):
+            self.fields[name].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        bootstrap(self)
+
+    def clean(self) -> dict[str, Any]:
+        """A row with a holder needs a value; a row with a value needs a holder."""
+        data = super().clean() or {}
+        holder, value = data.get("holder"), data.get("value")
+        if holder and value is None and "value" not in self.errors:
+            self.add_error("value", _("Give the part's value."))
+        if value is not None and not holder:
+            self.add_error("holder", _("Choose a town, park, department or chain."))
+        return data
+
+    def is_blank(self) -> bool:
+        """Nothing entered in the row."""
+        data = getattr(self, "cleaned_data", {})
+        return not data.get("holder") and data.get("value") is None
+
+    def part(self) -> dict[str, Any]:
+        """The row as `services.decompose` takes one part."""
+        data = self.cleaned_data
+        kind, _sep, key = str(data["holder"]).partition(":")
+        part: dict[str, Any] = {kind: key, "value": data["value"]}
+        if data.get("value_high") is not None:
+            part["value_high"] = data["value_high"]
+        return part
+
+
+class BasePartFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
+    """Rows of a decomposition sharing the holders of one target."""
+
+    def __init__(self, *args: Any, holders: list[tuple[Any, Any]], **kwargs: Any) -> None:
+        self.holders = holders
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        """Each row offers the target's holders."""
+        kwargs: dict[str, Any] = super().get_form_kwargs(index)
+        kwargs["holders"] = self.holders
+        return kwargs
+
+    def filled(self) -> list[tuple[int, PartForm]]:
+        """The rows with something entered, with their index on the page."""
+        return [
+            (index, form)
+            for index, form in enumerate(self.forms)
+            if isinstance(form, PartForm) and not form.is_blank()
+        ]
+
+
+PartFormSet = cast(
+    type[BasePartFormSet],
+    forms.formset_factory(
+        PartForm, formset=BasePartFormSet, extra=3, max_num=50, absolute_max=50, validate_max=True
+    ),
+)
+
+
+class MonthField(forms.CharField):
+    """A month typed as YYYY-MM (the browser's month input), cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "2026-06"})
+
+    def prepare_value(self, value: Any) -> Any:
+        """A date shows as YYYY-MM."""
+        if isinstance(value, dt.date):
+            return f"{value:%Y-%m}"
+        return value
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        """YYYY-MM → the month's first day."""
+        if isinstance(value, dt.date):
+            return value.replace(day=1)
+        text = str(super().to_python(value) or "").strip()
+        if not text:
+            return None
+        match = _MONTH.match(text)
+        if match is None or not 1 <= int(match.group(2)) <= 12:
+            raise ValidationError(_("Enter the month as YYYY-MM, e.g. 2026-06."), code="invalid")
+        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+
+
+class ReportValueForm(forms.Form):
+    """A department's value of a reported indicator for one month, with its evidence."""
+
+    indicator = forms.ModelChoiceField(
+        label=_("Indicator"),
+        queryset=Indicator.objects.filter(source=IndicatorSource.REPORTED, is_active=True).order_by(
+            "code"
+        ),
+    )
+    month = MonthField(label=_("Month"))
+    value = forms.DecimalField(label=_("Value"), max_digits=20, decimal_places=4)
+    evidence = forms.CharField(
+        label=_("Evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The document or statistic the value comes from, e.g. 县统计局2026年6月月报."),
+    )
+
+    def __init__(self, *args: Any, correcting: ReportedValue | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
+        # A correction carries the version of the value it replaces (a new value none).
+        add_version_field(self, correcting.version if correcting is not None else None)
+        if correcting is not None:
+            self.initial.update(
+                {
+                    "indicator": correcting.indicator_id,
+                    "month": correcting.month,
+                    "value": _plain(correcting.value),
+                    "evidence": correcting.evidence,
+                }
+            )
+            # A correction changes the value and its evidence, not which month it is for.
+            self.fields["indicator"].disabled = True
+            self.fields["month"].disabled = True
+        bootstrap(self)
