@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -69,13 +70,6 @@ def part_of(parent: Target, *, value: Any, **fields: Any) -> Target:
     return part
 
 
-def _day(year: int, month: int, day: int) -> Any:
-    """A date (imported here so the factories appended below need no new module import)."""
-    import datetime
-
-    return datetime.date(year, month, day)
-
-
 class TargetSnapshotFactory(factory.django.DjangoModelFactory):
     """A target's state at the end of June 2026 (20 of 30, 序时 about half: green)."""
 
@@ -83,7 +77,7 @@ class TargetSnapshotFactory(factory.django.DjangoModelFactory):
         model = "targets.TargetSnapshot"
 
     target = factory.SubFactory(TargetFactory)
-    month = factory.LazyFunction(lambda: _day(2026, 6, 30))
+    month = dt.date(2026, 6, 30)
     measured = Decimal(20)
     expected = Decimal("0.4959")
     progress = Decimal("0.6667")
@@ -99,6 +93,6 @@ class ReportedValueFactory(factory.django.DjangoModelFactory):
 
     indicator = factory.SubFactory(IndicatorFactory, code="industrial-value-added-growth")
     region = factory.LazyFunction(county)
-    month = factory.LazyFunction(lambda: _day(2026, 6, 1))
+    month = dt.date(2026, 6, 1)
     value = Decimal("6.5")
     evidence = "县统计局2026年6月统计月报"
