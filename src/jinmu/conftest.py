@@ -55,6 +55,7 @@ def world(db: Any) -> World:
     town_b_unit = UnitFactory(name="保店镇人民政府", kind=UnitKind.TOWN, town_region=town_b)
     park = UnitFactory(name="健身器材产业园", kind=UnitKind.PARK, town_region=town_a)
     department = UnitFactory(name="工业和信息化局", kind=UnitKind.DEPARTMENT)
+    statistics = UnitFactory(name="宁津县统计局", short_name="统计局", kind=UnitKind.DEPARTMENT)
     users = {
         "admin": user_with(Role.SYSTEM_ADMIN, username="t-admin"),
         "security": user_with(Role.SECURITY_ADMIN, username="t-security"),
@@ -66,6 +67,8 @@ def world(db: Any) -> World:
             Role.CHAIN_OFFICE, username="t-other-chain", unit=other_chain_office
         ),
         "department": user_with(Role.DEPARTMENT, username="t-dept", unit=department),
+        # Reports 规上工业增加值增速, which the catalogue says 统计局 reports.
+        "stats": user_with(Role.DEPARTMENT, username="t-stats", unit=statistics),
         "town_a": user_with(Role.TOWN, username="t-town-a", unit=town_a_unit),
         "town_b": user_with(Role.TOWN, username="t-town-b", unit=town_b_unit),
         "park": user_with(Role.TOWN, username="t-park", unit=park),

@@ -183,7 +183,8 @@ def _assemble(
     thresholds = thresholds or Thresholds()
     progress = _progress(target, measured)
     expected = expected_for(target, on)
-    if measured is None:
+    if measured is None or on < target.starts_on:
+        # Nothing to measure yet: no data, or a period that has not begun.
         status = Status.GREY
     elif progress is None:
         # A target of zero: met while nothing happened for a cap, always met otherwise.

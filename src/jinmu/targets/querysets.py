@@ -4,29 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q
-
 from jinmu.core.querysets import ScopedQuerySet
 from jinmu.core.scoping import Scope, ScopeKind
 
 
 class TargetQuerySet(ScopedQuerySet[Any]):
-    """Targets: region-wide roles see the region's; a town its own parts (not the county's
-    whole target, whose items and other parts are other towns' data); a park or chain office
-    the parts assigned to it."""
+    """Targets: region-wide roles see the region's; a town the targets that lie in it (its own
+    parts and goals, never the county's whole target, whose items and other parts are other
+    towns' data); a park the targets it holds, a chain office its chains' targets. The
+    services keep region, holder and chain consistent, so each of these is measured inside
+    the scope that sees it."""
 
     def for_scope(self, scope: Scope) -> TargetQuerySet:
         """Scope targets."""
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.TOWN:
-            return self.filter(
-                Q(region_id=scope.region_code) | Q(responsible_unit_id=scope.unit_id)
-            )
-        if scope.kind in (ScopeKind.PARK, ScopeKind.CHAIN):
-            return self.in_region(scope.region_prefix).filter(
-                Q(responsible_unit_id=scope.unit_id) | Q(chain__office_id=scope.unit_id)
-            )
+            return self.filter(region_id=scope.region_code)
+        if scope.kind is ScopeKind.PARK:
+            return self.in_region(scope.region_prefix).filter(responsible_unit_id=scope.unit_id)
+        if scope.kind is ScopeKind.CHAIN:
+            return self.in_region(scope.region_prefix).filter(chain__office_id=scope.unit_id)
         return self.none()
 
 

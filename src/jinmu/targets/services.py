@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -58,6 +58,10 @@ _INHERITED_FIELDS = (
     "front",
     "action",
 )
+# What a decomposed whole may not change (its parts were set in these terms) …
+_DECOMPOSED_FIXED = ("indicator", "unit", "bound", "year", "period")
+# … and what it passes on to its parts when it changes.
+_PASSED_ON = ("name", "condition", "front", "action")
 # Period words of the extraction's `period`, in the order they are tried.
 _PERIOD_WORDS = (
     ("上半年", Period.H1),
@@ -83,6 +87,18 @@ def can_report_values(actor: Any) -> bool:
         getattr(actor, "is_authenticated", False)
         and actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.DEPARTMENT)
     )
+
+
+def can_report_indicator(actor: Any, indicator: Indicator) -> bool:
+    """Whether the actor may enter or correct this indicator's values: the industry office and
+    the system administrator always; a department only the indicators it reports (the
+    indicator's `reported_by` names the department's short name or name)."""
+    if not can_report_values(actor):
+        return False
+    if actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE) or not indicator.reported_by:
+        return True
+    unit = getattr(actor, "unit", None)
+    return unit is not None and indicator.reported_by in (unit.short_name, unit.name)
 
 
 def _require_manager(actor: Any) -> None:
@@ -134,10 +150,48 @@ def _normalise(target: Target) -> None:
         raise ValidationError(errors)
     if target.indicator_id and target.unit != target.indicator.unit:
         factor = unit_factor(target.unit, target.indicator.unit)
-        target.value = _decimal(target.value, "value") * factor
+        # Rounded to the four places a target keeps (1.5万元 is 0.00015亿元 → 0.0002), so a
+        # conversion never fails on digits the user did not type.
+        target.value = _four(_decimal(target.value, "value") * factor)
         if target.value_high is not None:
-            target.value_high = _decimal(target.value_high, "value_high") * factor
+            target.value_high = _four(_decimal(target.value_high, "value_high") * factor)
         target.unit = target.indicator.unit
+
+
+def _four(value: Decimal) -> Decimal:
+    """Rounded half up to four decimal places."""
+    return value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
+def _place(target: Target) -> None:
+    """Keep the target's region, responsible unit and chain consistent, since they decide both
+    who sees it and what it measures: a town's target lies in the town; a chain office answers
+    for its chain; the unit belongs to the target's county."""
+    unit = target.responsible_unit
+    if unit is None:
+        return
+    county = target.region_id[:6]
+    if not unit.region_id.startswith(county):
+        raise ValidationError({"responsible_unit": _("Choose a unit of the target's county.")})
+    if unit.kind == UnitKind.TOWN and unit.town_region_id:
+        if target.region_id == unit.town_region_id:
+            return
+        if len(target.region_id) > 6 and not target.parent_id:
+            raise ValidationError(
+                {"responsible_unit": _("A town's target lies in that town, not in another.")}
+            )
+        # A county goal given to a town is the town's own goal, and a part handed to another
+        # town moves there: either way it is measured in, and seen by, that town only.
+        target.region_id = unit.town_region_id
+        return
+    if unit.kind == UnitKind.CHAIN_OFFICE:
+        if target.chain_id is None:
+            chains = list(Chain.objects.filter(office=unit)[:2])
+            if len(chains) != 1:
+                raise ValidationError({"chain": _("Choose the chain this office answers for.")})
+            target.chain = chains[0]
+        elif target.chain is not None and target.chain.office_id != unit.pk:
+            raise ValidationError({"chain": _("This chain is kept by another office.")})
 
 
 def _whole(target: Target) -> Decimal:
@@ -181,6 +235,8 @@ def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
         target.region = region
     _require_region(actor, target.region_id)
     _normalise(target)
+    _place(target)
+    _require_region(actor, target.region_id)
     target.created_by = actor
     return save_object(target, actor=actor)
 
@@ -189,26 +245,44 @@ def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
 def update_target(
     *, actor: Any, target: Target, data: Mapping[str, Any], expected_version: int | None
 ) -> Target:
-    """Change a target's fields; a part keeps its parent's indicator and the sums must hold."""
+    """Change a target's fields. A part keeps what it inherits from its whole; a decomposed
+    whole keeps what its parts were set in (indicator, unit, bound, year, period) and passes
+    its name, condition, front and action on to them; the sums must still hold."""
     _require_manager(actor)
     _require_region(actor, target.region_id)
+    if target.parent_id:
+        # Locks the whole first, as decompose() does, so parts are summed one writer at a time.
+        Target.objects.select_for_update().get(pk=target.parent_id)
     current = Target.objects.select_for_update().get(pk=target.pk)
     check_version(current, expected_version)
-    if current.parent_id and "indicator" in data and data["indicator"] != current.indicator:
-        raise ValidationError({"indicator": _("A part keeps the indicator of its target.")})
-    changes_measure = any(
-        name in data and data[name] != getattr(current, name) for name in ("indicator", "unit")
-    )
-    if changes_measure and current.parts.exists():
-        # The parts were set in the old indicator and unit; they would silently stop adding up.
-        raise ValidationError({"indicator": _("A decomposed target keeps its indicator and unit.")})
+    changed = {
+        name for name in data if name in TARGET_FIELDS and data[name] != getattr(current, name)
+    }
+    errors: dict[str, str] = {}
+    if current.parent_id:
+        for name in sorted(changed & set(_INHERITED_FIELDS)):
+            errors[name] = _("A part keeps this from the target it is part of.")
+    elif current.parts.exists():
+        # The parts were set in these terms; they would silently stop adding up.
+        for name in sorted(changed & set(_DECOMPOSED_FIXED)):
+            errors[name] = _("A decomposed target keeps this; its parts were set in it.")
+    if errors:
+        raise ValidationError(errors)
     apply_fields(target, data, TARGET_FIELDS)
     _require_region(actor, target.region_id)
     _normalise(target)
+    _place(target)
+    _require_region(actor, target.region_id)
     save_object(target, actor=actor, expected_version=expected_version)
     _check_parts_sum(target)
     if target.parent_id:
         _check_parts_sum(Target.objects.get(pk=target.parent_id))
+    passed_on = changed & set(_PASSED_ON)
+    if passed_on and not target.parent_id:
+        for part in target.parts.select_for_update():
+            for name in passed_on:
+                setattr(part, name, getattr(target, name))
+            save_object(part, actor=actor)
     return target
 
 
@@ -257,6 +331,8 @@ def decompose(*, actor: Any, target: Target, parts: list[dict[str, Any]]) -> lis
     _require_region(actor, target.region_id)
     if not parts:
         raise ValidationError({"parts": _("Give at least one part.")})
+    # Lock the whole so two decompositions cannot together exceed it.
+    target = Target.objects.select_for_update().select_related("region").get(pk=target.pk)
     errors: dict[str, list[str]] = {}
     children: list[Target] = []
     for index, part in enumerate(parts):
@@ -392,6 +468,12 @@ def report_value(
     a future month and a value without evidence are refused."""
     if not can_report_values(actor):
         raise PermissionDenied(_("Only departments report indicator values."))
+    if not can_report_indicator(actor, indicator):
+        raise PermissionDenied(
+            _("{indicator} is reported by {unit}.").format(
+                indicator=indicator.name, unit=indicator.reported_by
+            )
+        )
     scope = scope_for(actor)
     if scope.kind is not ScopeKind.REGION or not region_code.startswith(scope.region_prefix):
         raise PermissionDenied(_("You may only report values for your own region."))
@@ -419,6 +501,7 @@ def report_value(
     row.evidence = evidence.strip()
     row.reported_by = actor
     unit = getattr(actor, "unit", None)
-    if unit is not None:
+    if unit is not None and row.reporting_unit_id is None:
+        # A correction keeps the unit that reported the value; the audit log names the editor.
         row.reporting_unit = unit
     return save_object(row, actor=actor, expected_version=expected_version)

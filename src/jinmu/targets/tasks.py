@@ -12,6 +12,7 @@ from jinmu.targets.management.commands.snapshot_targets import previous_month_en
     "snapshot_targets",
     Cadence.MONTHLY,
     "Keep every target's progress at the end of the month just closed.",
+    catch_up=True,
 )
 def snapshot_targets(day: dt.date) -> str:
     """Snapshot the targets at the end of the month before `day`'s."""

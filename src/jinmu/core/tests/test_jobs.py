@@ -34,17 +34,45 @@ def test_apps_declare_their_jobs() -> None:
 
 
 def test_monthly_snapshot_runs_once_per_month(world: Any) -> None:
-    """The first run of December snapshots November's end; running again the same month does
-    nothing; January snapshots December."""
+    """The first run of October snapshots September's end; running again the same month does
+    nothing; November snapshots October."""
     target = TargetFactory()
-    out = _run("run", "--date", "2026-12-03", "--only", "snapshot_targets")
-    assert "snapshot_targets 2026-12: 1 targets at 2026-11-30" in out
-    assert list(TargetSnapshot.objects.values_list("month", flat=True)) == [dt.date(2026, 11, 30)]
-    out = _run("run", "--date", "2026-12-20", "--only", "snapshot_targets")
+    out = _run("run", "--date", "2026-10-03", "--only", "snapshot_targets")
+    assert "snapshot_targets 2026-10: 1 targets at 2026-09-30" in out
+    assert list(TargetSnapshot.objects.values_list("month", flat=True)) == [dt.date(2026, 9, 30)]
+    out = _run("run", "--date", "2026-10-20", "--only", "snapshot_targets")
     assert "already done" in out
     assert TargetSnapshot.objects.count() == 1
-    _run("run", "--date", "2027-01-02", "--only", "snapshot_targets")
-    assert TargetSnapshot.objects.filter(target=target, month=dt.date(2026, 12, 31)).exists()
+    _run("run", "--date", "2026-11-02", "--only", "snapshot_targets")
+    assert TargetSnapshot.objects.filter(target=target, month=dt.date(2026, 10, 31)).exists()
+
+
+def test_missed_months_are_caught_up(world: Any) -> None:
+    """Cron was down from August to October: the November run snapshots every month-end
+    missed since July's, oldest first; the nightly lights only run for the day itself."""
+    TargetFactory()
+    _run("run", "--date", "2026-07-01", "--only", "snapshot_targets")
+    out = _run("run", "--date", "2026-11-05", "--only", "snapshot_targets")
+    assert out.index("2026-08:") < out.index("2026-09:") < out.index("2026-11:")
+    months = sorted(TargetSnapshot.objects.values_list("month", flat=True))
+    assert months == [
+        dt.date(2026, 6, 30),
+        dt.date(2026, 7, 31),
+        dt.date(2026, 8, 31),
+        dt.date(2026, 9, 30),
+        dt.date(2026, 10, 31),
+    ]
+    _run("run", "--date", "2026-11-01", "--only", "refresh_lights")
+    _run("run", "--date", "2026-11-05", "--only", "refresh_lights")
+    assert JobRun.objects.filter(name="refresh_lights").count() == 2
+
+
+def test_a_future_day_is_refused() -> None:
+    """Running for a day to come would mark its month done before it came."""
+    later = timezone.localdate() + dt.timedelta(days=40)
+    with pytest.raises(CommandError, match="has not come yet"):
+        _run("run", "--date", later.isoformat())
+    assert not JobRun.objects.exists()
 
 
 def test_daily_job_runs_each_day(world: Any) -> None:

@@ -114,7 +114,7 @@ def test_reported_value_is_measured_with_progress_over_value(world: Any) -> None
     today = timezone.localdate()
     growth = board(world, year=today.year)["growth"]
     services.report_value(
-        actor=world.user("department"),
+        actor=world.user("stats"),
         indicator=growth.indicator,
         region_code=world.county.code,
         month=today.replace(day=1),

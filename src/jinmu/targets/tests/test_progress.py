@@ -235,3 +235,11 @@ def test_snapshot_command_refuses_a_bad_month() -> None:
     """The month is YYYY-MM."""
     with pytest.raises(CommandError):
         call_command("snapshot_targets", "--month", "June")
+
+
+@pytest.mark.django_db
+def test_a_period_not_begun_is_grey(world: Any) -> None:
+    """Next year's target is not green with nothing done: it has not started."""
+    target = TargetFactory(year=2027)
+    result = evaluate(target, dt.date(2026, 11, 26))
+    assert (result.expected, result.status) == (0, Status.GREY)

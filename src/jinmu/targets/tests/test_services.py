@@ -295,7 +295,7 @@ def next_month() -> dt.date:
     return (this_month() + dt.timedelta(days=32)).replace(day=1)
 
 
-def report(world: Any, persona: str = "department", **overrides: Any) -> ReportedValue:
+def report(world: Any, persona: str = "stats", **overrides: Any) -> ReportedValue:
     """Report the growth rate of the value added for this month."""
     kwargs: dict[str, Any] = {
         "indicator": indicator("industrial-value-added-growth"),
@@ -313,9 +313,31 @@ def test_department_reports_a_value(world: Any) -> None:
     assert (row.value, row.month, row.reported_by) == (
         Decimal("5.2"),
         this_month(),
-        world.user("department"),
+        world.user("stats"),
     )
-    assert row.reporting_unit == world.user("department").unit
+    assert row.reporting_unit == world.user("stats").unit
+
+
+def test_only_the_indicators_own_department_reports_it(world: Any) -> None:
+    """工信局 may not enter (or overwrite) the statistics bureau's figure; the industry office
+    may correct it, and the value keeps the bureau as its reporting unit."""
+    with pytest.raises(PermissionDenied):
+        report(world, persona="department")
+    assert not ReportedValue.objects.exists()
+    row = report(world)
+    corrected = services.report_value(
+        actor=world.user("industry"),
+        indicator=row.indicator,
+        region_code=world.county.code,
+        month=row.month,
+        value=Decimal("5.4"),
+        evidence="统计局更正",
+        expected_version=row.version,
+    )
+    assert corrected.value == Decimal("5.4")
+    assert corrected.reporting_unit == world.user("stats").unit
+    assert services.can_report_indicator(world.user("stats"), row.indicator)
+    assert not services.can_report_indicator(world.user("department"), row.indicator)
 
 
 def test_future_month_and_missing_evidence_are_refused(world: Any) -> None:
@@ -361,3 +383,109 @@ def test_decomposed_target_keeps_its_indicator(world: Any) -> None:
             expected_version=1,
         )
     assert "indicator" in error.value.message_dict
+
+
+def test_a_goal_given_to_a_town_lies_in_the_town(world: Any) -> None:
+    """Holder and region decide who sees a target and what it counts: a county goal given to
+    大曹镇 becomes 大曹镇's own (measured there, invisible to 保店镇); given to a town while
+    set in another town it is refused."""
+    target = high_tech_target(world, responsible_unit=world.town_a_unit)
+    assert target.region_id == world.town_a.code
+    assert Target.objects.for_user(world.user("town_a")).filter(pk=target.pk).exists()
+    assert not Target.objects.for_user(world.user("town_b")).filter(pk=target.pk).exists()
+    with pytest.raises(ValidationError) as error:
+        high_tech_target(world, region=world.town_b, responsible_unit=world.town_a_unit)
+    assert "responsible_unit" in error.value.message_dict
+
+
+def test_moving_a_part_to_another_town_moves_its_region(world: Any) -> None:
+    """Editing a town's part to 保店镇 takes it (and its measure) out of 大曹镇."""
+    target = high_tech_target(world)
+    (part,) = services.decompose(
+        actor=world.user("industry"), target=target, parts=[{"town": world.town_a.code, "value": 5}]
+    )
+    services.update_target(
+        actor=world.user("industry"),
+        target=part,
+        data={"responsible_unit": world.town_b_unit},
+        expected_version=part.version,
+    )
+    part.refresh_from_db()
+    assert (part.region_id, part.responsible_unit) == (world.town_b.code, world.town_b_unit)
+    assert not Target.objects.for_user(world.user("town_a")).filter(pk=part.pk).exists()
+
+
+def test_a_chain_office_answers_for_its_chain(world: Any) -> None:
+    """A chain office as the holder brings its chain (so it is measured on the chain and seen
+    by that office only); a chain kept by another office is refused."""
+    chain = ChainFactory(office=world.chain_office)
+    other = ChainFactory(office=world.other_chain_office)
+    target = high_tech_target(world, responsible_unit=world.chain_office)
+    assert target.chain == chain
+    assert Target.objects.for_user(world.user("chain")).filter(pk=target.pk).exists()
+    assert not Target.objects.for_user(world.user("other_chain")).filter(pk=target.pk).exists()
+    with pytest.raises(ValidationError) as error:
+        high_tech_target(world, responsible_unit=world.chain_office, chain=other)
+    assert "chain" in error.value.message_dict
+
+
+def test_a_unit_of_another_county_is_refused(world: Any) -> None:
+    from jinmu.core.tests.factories import RegionFactory, UnitFactory
+
+    elsewhere = RegionFactory(code="371423", name="庆云县", level="county")
+    unit = UnitFactory(name="庆云县科技局", region=elsewhere)
+    with pytest.raises(ValidationError) as error:
+        high_tech_target(world, responsible_unit=unit)
+    assert "responsible_unit" in error.value.message_dict
+    assert not Target.objects.exists()
+
+
+def test_a_part_keeps_what_it_inherits_and_the_whole_passes_changes_on(world: Any) -> None:
+    """A part's year, period, bound … are its whole's; a decomposed whole keeps its year and
+    unit but renaming it or moving it to another front renames and moves its parts."""
+    target = high_tech_target(world)
+    (part,) = services.decompose(
+        actor=world.user("industry"), target=target, parts=[{"town": world.town_a.code, "value": 5}]
+    )
+    with pytest.raises(ValidationError) as error:
+        services.update_target(
+            actor=world.user("industry"),
+            target=part,
+            data={"year": 2031, "period": "q1", "value": Decimal(6)},
+            expected_version=part.version,
+        )
+    assert set(error.value.message_dict) == {"year", "period"}
+    with pytest.raises(ValidationError) as error:
+        services.update_target(
+            actor=world.user("industry"),
+            target=target,
+            data={"year": 2027},
+            expected_version=target.version,
+        )
+    assert set(error.value.message_dict) == {"year"}
+    services.update_target(
+        actor=world.user("industry"),
+        target=target,
+        data={"name": "新增高新技术企业", "front": "innovation"},
+        expected_version=target.version,
+    )
+    part.refresh_from_db()
+    assert (part.name, part.front, part.year) == ("新增高新技术企业", "innovation", YEAR)
+
+
+def test_converted_money_is_rounded_to_the_places_kept(world: Any) -> None:
+    """1.5万元 for an indicator counted in 亿元 is 0.0002亿元, not a refusal for digits the
+    user never typed."""
+    target = services.create_target(
+        actor=world.user("industry"),
+        data={
+            "indicator": indicator("investment-completed"),
+            "name": "完成投资",
+            "year": YEAR,
+            "value": Decimal("1.5"),
+            "bound": "at_least",
+            "unit": "万元",
+        },
+    )
+    target.refresh_from_db()
+    assert (target.value, target.unit) == (Decimal("0.0002"), "亿元")

@@ -36,6 +36,11 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"Give the date as YYYY-MM-DD (you gave “{options['date']}”)."
                 ) from exc
+            if day > timezone.localdate():
+                raise CommandError(
+                    f"{day.isoformat()} has not come yet: running for it would mark its "
+                    "periods done before they are."
+                )
         known = {job.name for job in registered()}
         unknown = sorted(set(options["only"]) - known)
         if unknown:
