@@ -28,6 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from jinmu.core.regions import ancestor_codes
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import LedgerSettings, Project, settings_for
 
@@ -151,25 +152,15 @@ def lead_state(deadlines: Iterable[Deadline]) -> str:
     return ""
 
 
-def _candidates(code: str) -> list[str]:
-    """The codes whose settings apply to `code`, nearest first (as in `models.settings_for`)."""
-    candidates = [code]
-    if len(code) > 6:
-        candidates.append(code[:6])
-    if len(code) >= 6:
-        candidates += [code[:4] + "00", code[:2] + "0000"]
-    return candidates
-
-
 def settings_map(region_ids: Iterable[str]) -> dict[str, LedgerSettings]:
     """The settings that apply in each region, read in one query (`settings_for` for many)."""
     codes = sorted(set(region_ids))
-    wanted = {c for code in codes for c in _candidates(code)}
+    wanted = {c for code in codes for c in ancestor_codes(code)}
     rows = {s.region_id: s for s in LedgerSettings.objects.filter(region_id__in=wanted)}
     defaults = LedgerSettings()
     result: dict[str, LedgerSettings] = {}
     for code in codes:
-        found = next((rows[c] for c in _candidates(code) if c in rows), None)
+        found = next((rows[c] for c in ancestor_codes(code) if c in rows), None)
         result[code] = found or defaults
     return result
 

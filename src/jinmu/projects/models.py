@@ -14,6 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel, Region
+from jinmu.core.regions import ancestor_codes
 from jinmu.projects.choices import (
     ApprovalKind,
     AttachmentKind,
@@ -832,11 +833,7 @@ def settings_for(region: Region | str) -> LedgerSettings:
     """The ledger settings that apply in a region: its own row, else the nearest ancestor's,
     else an unsaved row holding the defaults."""
     code = region if isinstance(region, str) else region.code
-    candidates = [code]
-    if len(code) > 6:
-        candidates.append(code[:6])
-    if len(code) >= 6:
-        candidates += [code[:4] + "00", code[:2] + "0000"]
+    candidates = ancestor_codes(code)
     rows = {s.region_id: s for s in LedgerSettings.objects.filter(region_id__in=candidates)}
     for candidate in candidates:
         if candidate in rows:

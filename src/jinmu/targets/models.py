@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel
+from jinmu.core.regions import ancestor_codes
 from jinmu.targets.choices import (
     PERIOD_MONTHS,
     Action,
@@ -249,20 +250,10 @@ class TargetSettings(DomainModel):
             raise ValidationError(errors)
 
 
-def _settings_candidates(code: str) -> list[str]:
-    """The region and its ancestors' codes, nearest first."""
-    candidates = [code]
-    if len(code) > 6:
-        candidates.append(code[:6])
-    if len(code) >= 6:
-        candidates += [code[:4] + "00", code[:2] + "0000"]
-    return candidates
-
-
 def target_settings_for_many(codes: Any) -> dict[str, TargetSettings]:
     """The target settings in force in each region, read in one query: its own row, else the
     nearest ancestor's, else an unsaved row holding the defaults."""
-    wanted = {code: _settings_candidates(code) for code in codes}
+    wanted = {code: ancestor_codes(code) for code in codes}
     every = {c for candidates in wanted.values() for c in candidates}
     rows = {s.region_id: s for s in TargetSettings.objects.filter(region_id__in=every)}
     result: dict[str, TargetSettings] = {}

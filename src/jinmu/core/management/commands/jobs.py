@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from jinmu.core.commands import day_option
 from jinmu.core.jobs import registered, run_due
 from jinmu.core.models import JobRun
 
@@ -28,19 +28,12 @@ class Command(BaseCommand):
         if options["action"] == "list":
             self._list()
             return
-        day = timezone.localdate()
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"Give the date as YYYY-MM-DD (you gave “{options['date']}”)."
-                ) from exc
-            if day > timezone.localdate():
-                raise CommandError(
-                    f"{day.isoformat()} has not come yet: running for it would mark its "
-                    "periods done before they are."
-                )
+        day = day_option(options["date"])
+        if day > timezone.localdate():
+            raise CommandError(
+                f"{day.isoformat()} has not come yet: running for it would mark its "
+                "periods done before they are."
+            )
         known = {job.name for job in registered()}
         unknown = sorted(set(options["only"]) - known)
         if unknown:

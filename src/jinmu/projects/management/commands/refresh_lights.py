@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
+from jinmu.core.commands import day_option
 from jinmu.projects.lights import refresh_lights_stats
 from jinmu.projects.models import Project
 
@@ -34,14 +33,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Refresh in batches and report how many projects were processed and changed."""
-        day = timezone.localdate()
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError as exc:
-                raise CommandError(
-                    f"Give the date as YYYY-MM-DD (you gave “{options['date']}”)."
-                ) from exc
+        day = day_option(options["date"])
         projects = Project.objects.all()
         if options["region"]:
             projects = projects.in_region(options["region"])
