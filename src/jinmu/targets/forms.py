@@ -27,6 +27,7 @@ from jinmu.core.models import Region, Unit
 from jinmu.core.scoping import scope_for
 from jinmu.targets.choices import Action, Bound, Front, IndicatorSource, Period
 from jinmu.targets.models import Indicator, ReportedValue, Target
+from jinmu.targets.services import can_report_indicator
 
 # Units a target form suggests (the catalogue's units; any other is typed).
 UNIT_SUGGESTIONS = ("家", "个", "项", "亿元", "万元", "%")
@@ -39,13 +40,48 @@ RESPONSIBLE_KINDS = (
     UnitKind.PARK,
 )
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$", re.ASCII)
+# The years a month may be typed in.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+# Fields a part inherits from its whole (the form shows them but does not take them).
+PART_INHERITED_FIELDS = (
+    "indicator",
+    "name",
+    "year",
+    "period",
+    "unit",
+    "bound",
+    "condition",
+    "front",
+    "action",
+)
+# Fields of a whole that has parts which its parts depend on.
+DECOMPOSED_LOCKED_FIELDS = ("year", "period", "unit", "bound", "indicator")
 
 
-def add_version_field(form: forms.BaseForm, version: int | None) -> None:
-    """The hidden `version` the form was opened on (refused if someone saved since)."""
+def bounded_int(text: str | None, low: int, high: int) -> int | None:
+    """A whole number typed in ASCII digits within [low, high]; None otherwise (never converts
+    a number of unbounded size, nor digits like "²" that `int()` refuses)."""
+    text = (text or "").strip()
+    if not text or not text.isascii() or not text.isdecimal() or len(text) > len(str(high)):
+        return None
+    number = int(text)
+    return number if low <= number <= high else None
+
+
+def add_version_field(form: forms.BaseForm, version: int | None, *, required: bool = False) -> None:
+    """The hidden `version` the form was opened on (refused if someone saved since); an edit
+    requires it, so a post without it cannot skip the check."""
     form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1
+        widget=forms.HiddenInput,
+        required=required,
+        min_value=1,
+        error_messages={
+            "required": _(
+                "The form did not say which version of the record it was opened on; "
+                "reload the page and make your changes again."
+            ),
+        },
     )
     if version is not None:
         form.initial["version"] = version
@@ -91,8 +127,31 @@ def _plain(value: Decimal | None) -> str | None:
 
 
 def _json_number(value: Decimal) -> int | float:
-    """A decimal as a JSON number (an integer when it is whole)."""
-    return int(value) if value == value.to_integral_value() else float(value)
+    """A share (a finite decimal between 0 and 1, checked before) as a JSON number (an integer
+    when it is whole: 0 or 1)."""
+    if not value.is_finite() or value < 0 or value > 1:
+        raise ValueError(f"not a share: {value!r}")
+    return int(value) if value in (0, 1) else float(value)
+
+
+def _share(piece: str) -> Decimal:
+    """One typed share: a finite decimal between 0 and 1 (its magnitude is checked on the
+    exponent, before anything converts it)."""
+    try:
+        number = Decimal(piece)
+    except InvalidOperation as error:
+        raise ValidationError(
+            _("Enter numbers separated by commas, e.g. 0.05, 0.12, …, 1."), code="invalid"
+        ) from error
+    # `adjusted()` is the exponent of the leading digit: above 0 means 10 or more.
+    if not number.is_finite() or number.adjusted() > 0 or number < 0 or number > 1:
+        raise ValidationError(
+            _("Each share must be a number between 0 and 1; {piece} is not.").format(
+                piece=piece[:20]
+            ),
+            code="out_of_range",
+        )
+    return number
 
 
 class SharesField(forms.CharField):
@@ -114,19 +173,7 @@ class SharesField(forms.CharField):
         for piece in _SEPARATORS.split(text):
             if not piece:
                 continue
-            try:
-                number = Decimal(piece)
-            except InvalidOperation as error:
-                raise ValidationError(
-                    _("Enter numbers separated by commas, e.g. 0.05, 0.12, …, 1."),
-                    code="invalid",
-                ) from error
-            if not number.is_finite():
-                raise ValidationError(
-                    _("Enter numbers separated by commas, e.g. 0.05, 0.12, …, 1."),
-                    code="invalid",
-                )
-            numbers.append(_json_number(number))
+            numbers.append(_json_number(_share(piece)))
         return numbers
 
 
@@ -222,13 +269,26 @@ class TargetForm(forms.Form):
             "name"
         )
         self.fields["unit"].widget.attrs["list"] = "target-units"
-        add_version_field(self, instance.version if instance is not None else None)
+        # An edit must carry the version it was opened on; a new target has none.
+        add_version_field(
+            self, instance.version if instance is not None else None, required=instance is not None
+        )
         if instance is not None:
             self.initial.update(self._initial_from(instance))
-            if instance.parent_id:
-                # A part keeps the indicator of its target.
-                self.fields["indicator"].disabled = True
+            for name in self.locked_fields(instance):
+                # Shown as stored, not taken from the post (the services refuse them too).
+                self.fields[name].disabled = True
         bootstrap(self)
+
+    @staticmethod
+    def locked_fields(target: Target) -> tuple[str, ...]:
+        """Fields an edit may not change: a part's are inherited from its whole; a decomposed
+        whole's are the ones its parts share."""
+        if target.parent_id:
+            return PART_INHERITED_FIELDS
+        if target.pk is not None and Target.objects.filter(parent_id=target.pk).exists():
+            return DECOMPOSED_LOCKED_FIELDS
+        return ()
 
     @staticmethod
     def _initial_from(target: Target) -> dict[str, Any]:
@@ -278,9 +338,10 @@ class TargetForm(forms.Form):
 
 
 def towns_for_parts(target: Target) -> QuerySet[Region]:
-    """Towns that may hold a part of the target: those inside its region, not its own."""
+    """Towns that may hold a part of the target: those of its county (the rule of
+    `services.decompose`: the first six digits of its region), not its own."""
     return (
-        Region.objects.filter(level=RegionLevel.TOWN, code__startswith=target.region.scope_prefix)
+        Region.objects.filter(level=RegionLevel.TOWN, code__startswith=target.region_id[:6])
         .exclude(code=target.region_id)
         .order_by("code")
     )
@@ -415,7 +476,20 @@ class MonthField(forms.CharField):
         match = _MONTH.match(text)
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise ValidationError(_("Enter the month as YYYY-MM, e.g. 2026-06."), code="invalid")
-        return dt.date(int(match.group(1)), int(match.group(2)), 1)
+        year = int(match.group(1))
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationError(
+                _("Enter a month between {first} and {last}.").format(
+                    first=FIRST_YEAR, last=LAST_YEAR
+                ),
+                code="out_of_range",
+            )
+        try:
+            return dt.date(year, int(match.group(2)), 1)
+        except ValueError as error:
+            raise ValidationError(
+                _("Enter the month as YYYY-MM, e.g. 2026-06."), code="invalid"
+            ) from error
 
 
 class ReportValueForm(forms.Form):
@@ -435,8 +509,20 @@ class ReportValueForm(forms.Form):
         help_text=_("The document or statistic the value comes from, e.g. 县统计局2026年6月月报."),
     )
 
-    def __init__(self, *args: Any, correcting: ReportedValue | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        user: Any = None,
+        correcting: ReportedValue | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
+        if user is not None:
+            # Only the indicators the user may report (a department: those it reports).
+            field = cast(forms.ModelChoiceField, self.fields["indicator"])  # type: ignore[type-arg]
+            reported = cast(QuerySet[Indicator], field.queryset)
+            allowed = [i.pk for i in reported if can_report_indicator(user, i)]
+            field.queryset = reported.filter(pk__in=allowed)
         self.fields["value"].widget.attrs.update({"step": "any", "inputmode": "decimal"})
         # A correction carries the version of the value it replaces (a new value none).
         add_version_field(self, correcting.version if correcting is not None else None)

@@ -198,9 +198,7 @@ def visible_targets(user: Any, year: int) -> list[Target]:
     return list(
         Target.objects.for_user(user)
         .filter(year=year)
-        .select_related(
-            "indicator", "region", "responsible_unit", "chain__office", "parent__responsible_unit"
-        )
+        .select_related("indicator", "region", "responsible_unit", "chain__office")
         .order_by("id")
     )
 

@@ -298,12 +298,44 @@ def test_export_has_the_board_rows_with_title_and_headers(
 def test_export_of_a_town_has_only_its_part(
     world: Any, goals: dict[str, Target], client: Client
 ) -> None:
-    rows = read_export(login(client, world, "town_b").get(EXPORT).content)
+    with translation.override("en"):
+        rows = read_export(login(client, world, "town_b").get(EXPORT).content)
     assert len(rows) == 3
     assert rows[2][2] == "国家级高新技术企业"
     assert Decimal(str(rows[2][4])) == 8
     assert Decimal(str(rows[2][7])) == 1
-    assert rows[2][13] == "国家级高新技术企业 ≥30家"
+    # the county's whole is not the town's to read: only that the row is a part of one
+    assert rows[2][13] == "Part of a county target"
+    assert not any("≥30家" in str(cell) for row in rows for cell in row)
+
+
+def test_a_towns_export_does_not_name_the_county_whole(world: Any, client: Client) -> None:
+    # given: the county's whole named as the county writes it, 保店镇's part under its own name
+    whole = TargetFactory(name="全县新增国家级高新技术企业", front="innovation")
+    part_of(whole, value=8, name="保店镇高企培育", region=world.town_b)
+
+    # when
+    rows = read_export(login(client, world, "town_b").get(EXPORT).content)
+
+    # then
+    cells = [str(cell) for row in rows for cell in row if cell is not None]
+    assert "保店镇高企培育" in cells
+    assert not any("全县新增国家级高新技术企业" in cell for cell in cells)
+
+
+@pytest.mark.parametrize("year", ["²", "２０２６", "٢٠٢٦", "9" * 5000, "-1", "0"])
+def test_an_odd_year_falls_back_to_this_year_on_every_page(
+    world: Any, goals: dict[str, Target], client: Client, year: str
+) -> None:
+    # given
+    login(client, world, "industry")
+    pages = [BOARD, UNITS, reverse("targets:unit", args=[world.industry_office.pk]), EXPORT]
+
+    # when / then: "²" passes `str.isdigit` but not `int`; none of them is a 500
+    for page in pages:
+        response = client.get(page, {"year": year})
+        assert response.status_code == 200, page
+    assert client.get(BOARD, {"year": year}).context["year"] == ON.year
 
 
 def test_export_neutralises_formulas(world: Any, client: Client) -> None:

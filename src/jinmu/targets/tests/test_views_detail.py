@@ -221,9 +221,11 @@ def test_non_additive_target_says_so(world: Any, client: Client) -> None:
     with translation.override("en"):
         html = _html(client.get(reverse("targets:detail", args=[target.pk])))
 
-    # then
+    # then: the parts are listed, their sum is not (it means nothing)
     assert "Not additive: parts need not add up" in html
-    assert "50家 / 30家" in html
+    assert html.count("data-part=") == 2
+    assert "data-parts-sum" not in html
+    assert "50家 / 30家" not in html
 
 
 def test_detail_shows_month_end_snapshots_and_the_history_chart(world: Any, client: Client) -> None:
@@ -264,7 +266,7 @@ def test_reported_indicator_shows_its_values_with_evidence(world: Any, client: C
     indicator = IndicatorFactory(code="industrial-value-added-growth")
     target = TargetFactory(indicator=indicator, value=Decimal(6), unit="%")
     ReportedValueFactory(indicator=indicator)
-    _login(client, world, "department")
+    _login(client, world, "stats")
 
     # when
     with translation.override("en"):
@@ -278,6 +280,11 @@ def test_reported_indicator_shows_its_values_with_evidence(world: Any, client: C
     assert f"{reverse('targets:report_value')}?indicator=industrial-value-added-growth" in html
     # a department reports but does not keep the targets
     assert reverse("targets:edit", args=[target.pk]) not in html
+    # another department sees the values but may not report this indicator
+    _login(client, world, "department")
+    html = _html(client.get(reverse("targets:detail", args=[target.pk])))
+    assert "县统计局2026年6月统计月报" in html
+    assert f"{reverse('targets:report_value')}?indicator=" not in html
 
 
 def test_a_town_sees_its_own_part_but_not_the_county_whole_or_other_towns(
@@ -332,17 +339,18 @@ def test_a_park_and_a_chain_office_see_only_the_parts_they_hold(world: Any, clie
     assert client.get(reverse("targets:detail", args=[chain_part.pk])).status_code == 404
 
 
-@pytest.mark.parametrize("persona", ["bank", "enterprise", "judge"])
-def test_outsiders_get_404_on_a_target_and_403_on_its_forms(
+@pytest.mark.parametrize("persona", ["bank", "enterprise", "judge", "auditor"])
+def test_roles_without_a_scope_get_403_on_every_target_page(
     world: Any, client: Client, persona: str
 ) -> None:
     # given
     target = _county_target()
     _login(client, world, persona)
 
-    # when / then
-    assert client.get(reverse("targets:detail", args=[target.pk])).status_code == 404
-    assert client.get(reverse("targets:edit", args=[target.pk])).status_code == 404
+    # when / then: as on the board, whether the target exists or not
+    for name in ("targets:detail", "targets:edit", "targets:decompose"):
+        assert client.get(reverse(name, args=[target.pk])).status_code == 403, name
+        assert client.get(reverse(name, args=[target.pk + 1000])).status_code == 403, name
     assert client.get(reverse("targets:create")).status_code == 403
     assert client.get(reverse("targets:report_value")).status_code == 403
 
@@ -434,9 +442,9 @@ def test_range_without_upper_value_and_bad_profile_are_refused_per_field(
     # then: the model's messages, in Chinese by default and from their English msgids
     errors = response.context["form"].errors
     assert "上限值" in errors["value_high"][0]
+    assert "共12个" in errors["monthly_shares"][0]
     with translation.override("en"):
         assert "upper value" in str(errors["value_high"][0])
-        assert "Give 12 rising shares" in str(errors["monthly_shares"][0])
     assert not Target.objects.exists()
 
 
@@ -449,9 +457,9 @@ def test_a_profile_that_is_not_numbers_is_refused(world: Any, client: Client) ->
         response = client.post(reverse("targets:create"), _form_data(monthly_shares="a, b"))
 
     # then
-    assert (
-        "Enter numbers separated by commas" in response.context["form"].errors["monthly_shares"][0]
-    )
+    with translation.override("en"):
+        message = response.context["form"].errors["monthly_shares"][0]
+    assert "Enter numbers separated by commas" in message
     assert not Target.objects.exists()
 
 
@@ -670,7 +678,8 @@ def test_a_row_with_a_value_but_no_holder_is_refused(world: Any, client: Client)
 
     # then
     errors = response.context["formset"].forms[1].errors
-    assert errors["holder"] == ["Choose a town, park, department or chain."]
+    with translation.override("en"):
+        assert errors["holder"] == ["Choose a town, park, department or chain."]
     assert not target.parts.exists()
 
 
@@ -710,7 +719,7 @@ def test_a_town_from_another_county_is_not_a_choice(world: Any, client: Client) 
 def test_a_department_reports_a_months_value(world: Any, client: Client) -> None:
     # given
     IndicatorFactory(code="industrial-value-added-growth")
-    _login(client, world, "department")
+    _login(client, world, "stats")
 
     # when
     response = client.post(
@@ -731,7 +740,7 @@ def test_a_department_reports_a_months_value(world: Any, client: Client) -> None
         dt.date(2026, 10, 1),
         Decimal("6.8"),
     )
-    assert row.reporting_unit == world.user("department").unit
+    assert row.reporting_unit == world.user("stats").unit
     html = _html(client.get(reverse("targets:report_value")))
     assert "县统计局10月月报" in html
     assert "6.8%" in html
@@ -740,7 +749,7 @@ def test_a_department_reports_a_months_value(world: Any, client: Client) -> None
 def test_a_future_month_is_refused_on_the_month(world: Any, client: Client) -> None:
     # given
     IndicatorFactory(code="industrial-value-added-growth")
-    _login(client, world, "department")
+    _login(client, world, "stats")
 
     # when: December while it is November
     with translation.override("en"):
@@ -766,7 +775,7 @@ def test_a_second_value_for_the_same_month_is_refused(world: Any, client: Client
     # given
     indicator = IndicatorFactory(code="industrial-value-added-growth")
     ReportedValueFactory(indicator=indicator)
-    _login(client, world, "department")
+    _login(client, world, "stats")
 
     # when
     with translation.override("en"):
@@ -790,7 +799,7 @@ def test_a_reported_value_is_corrected_with_the_version_it_was_opened_on(
 ) -> None:
     # given: June's 6.5% stored
     row = ReportedValueFactory(indicator=IndicatorFactory(code="industrial-value-added-growth"))
-    _login(client, world, "department")
+    _login(client, world, "stats")
     url = reverse("targets:report_value") + f"?correct={row.pk}"
 
     # when: the correction form is opened from the list, then posted
@@ -825,7 +834,7 @@ def test_a_stale_correction_is_refused(world: Any, client: Client) -> None:
     # given: the value was corrected by someone else since (version 2)
     row = ReportedValueFactory(indicator=IndicatorFactory(code="industrial-value-added-growth"))
     ReportedValue.objects.filter(pk=row.pk).update(version=2)
-    _login(client, world, "department")
+    _login(client, world, "stats")
 
     # when
     with translation.override("en"):
@@ -858,7 +867,8 @@ def test_report_form_offers_only_reported_indicators_and_checks_the_month(
     # then
     errors = response.context["form"].errors
     assert "indicator" in errors
-    assert errors["month"] == ["Enter the month as YYYY-MM, e.g. 2026-06."]
+    with translation.override("en"):
+        assert errors["month"] == ["Enter the month as YYYY-MM, e.g. 2026-06."]
     choices = [value for value, _label in response.context["form"].fields["indicator"].choices]
     assert Indicator.objects.get(code="high-tech-new").pk not in [str(c) for c in choices]
     assert not ReportedValue.objects.exists()
@@ -885,3 +895,198 @@ def test_only_departments_and_the_industry_office_report(
     )
     assert response.status_code == 403
     assert not ReportedValue.objects.exists()
+
+
+# --- review fixes: hostile input, what a town may read, who may correct ---------------------------
+
+
+def test_a_huge_share_is_refused_on_its_field_not_a_500(world: Any, client: Client) -> None:
+    # given
+    _login(client, world, "industry")
+
+    # when
+    with translation.override("en"):
+        response = client.post(
+            reverse("targets:create"), _form_data(monthly_shares="0.5, 1e300000, 1")
+        )
+        message = str(response.context["form"].errors["monthly_shares"][0])
+
+    # then
+    assert response.status_code == 200
+    assert "between 0 and 1" in message
+    assert not Target.objects.exists()
+
+
+def test_odd_digits_and_year_zero_on_the_report_page_are_not_a_500(
+    world: Any, client: Client
+) -> None:
+    # given
+    IndicatorFactory(code="industrial-value-added-growth")
+    _login(client, world, "stats")
+
+    # when / then: "²" is a digit to `str.isdigit` but not to `int`
+    assert client.get(reverse("targets:report_value") + "?correct=²").status_code == 200
+    with translation.override("en"):
+        response = client.post(
+            reverse("targets:report_value"),
+            {
+                "indicator": "industrial-value-added-growth",
+                "month": "0000-05",
+                "value": "1",
+                "evidence": "x",
+            },
+        )
+        errors = [str(e) for e in response.context["form"].errors["month"]]
+    assert response.status_code == 200
+    assert errors == ["Enter a month between 2000 and 2100."]
+    assert not ReportedValue.objects.exists()
+
+
+def test_editing_a_part_keeps_what_it_inherits(world: Any, client: Client) -> None:
+    # given
+    target = _county_target(front="innovation")
+    part = part_of(target, value=20, region=world.town_a, responsible_unit=world.town_a_unit)
+    _login(client, world, "industry")
+
+    # when: the post tries to rename it, move its year and change its front and unit
+    response = client.post(
+        reverse("targets:edit", args=[part.pk]),
+        _form_data(name="改名", year="2027", unit="个", front="clusters", value="15", version="1"),
+    )
+
+    # then: only the value changed
+    assert response.status_code == 302
+    part.refresh_from_db()
+    assert (part.name, part.year, part.unit, part.front) == (
+        target.name,
+        2026,
+        target.unit,
+        "innovation",
+    )
+    assert part.value == Decimal(15)
+
+
+def test_an_edit_without_its_version_is_refused_with_a_message(world: Any, client: Client) -> None:
+    # given
+    target = _county_target()
+    _login(client, world, "industry")
+
+    # when: the hidden version is left out
+    with translation.override("en"):
+        response = client.post(reverse("targets:edit", args=[target.pk]), _form_data(value="35"))
+
+    # then
+    assert response.status_code == 200
+    assert "data-version-error" in _html(response)
+    assert "which version of the record" in _html(response)
+    target.refresh_from_db()
+    assert (target.value, target.version) == (Decimal(30), 1)
+
+
+def test_a_towns_part_does_not_show_the_county_whole(world: Any, client: Client) -> None:
+    # given: the county's whole, named as the county writes it, and 大曹镇's part of it
+    target = _county_target(name="全县新增国家级高新技术企业")
+    own = part_of(
+        target,
+        value=20,
+        name="大曹镇高新技术企业",
+        region=world.town_a,
+        responsible_unit=world.town_a_unit,
+    )
+    _login(client, world, "town_a")
+
+    # when
+    with translation.override("en"):
+        html = _html(client.get(reverse("targets:detail", args=[own.pk])))
+
+    # then
+    assert "全县新增国家级高新技术企业" not in html
+    assert "≥30家" not in html
+    assert "Part of a county target" in html
+
+
+def test_a_town_sees_only_its_parts_of_its_own_target_and_no_totals(
+    world: Any, client: Client
+) -> None:
+    # given: 大曹镇's target of 10, split 6 to its park and 4 to 保店镇 (which 大曹镇 cannot see)
+    target = _county_target(region=world.town_a, value=Decimal(10))
+    park_part = part_of(target, value=6, region=world.town_a, responsible_unit=world.park)
+    hidden = part_of(target, value=4, region=world.town_b, responsible_unit=world.town_b_unit)
+    _login(client, world, "town_a")
+
+    # when
+    with translation.override("en"):
+        response = client.get(reverse("targets:detail", args=[target.pk]))
+    html = _html(response)
+
+    # then: its own part, no sum over parts it cannot see
+    assert [part.pk for part, _tp in response.context["parts"]] == [park_part.pk]
+    assert f'data-part="{hidden.pk}"' not in html
+    assert "data-parts-sum" not in html
+    assert "decomposed" not in html
+    assert response.context["parts_summary"] is None
+
+
+def test_a_rate_target_has_no_sum_of_its_parts(world: Any, client: Client) -> None:
+    # given: a growth rate of 6% "split" to two towns
+    target = TargetFactory(
+        indicator=IndicatorFactory(code="industrial-value-added-growth"), value=6, unit="%"
+    )
+    part_of(target, value=6, region=world.town_a)
+    part_of(target, value=7, region=world.town_b)
+    _login(client, world, "industry")
+
+    # when
+    html = _html(client.get(reverse("targets:detail", args=[target.pk])))
+
+    # then
+    assert html.count("data-part=") == 2
+    assert "data-parts-sum" not in html
+    assert "13%" not in html
+
+
+def test_a_town_does_not_read_reported_values_on_a_target(world: Any, client: Client) -> None:
+    # given: 大曹镇's growth-rate target and a value reported for 大曹镇
+    indicator = IndicatorFactory(code="industrial-value-added-growth")
+    target = TargetFactory(indicator=indicator, region=world.town_a, value=6, unit="%")
+    ReportedValueFactory(indicator=indicator, region=world.town_a, evidence="镇统计站内部月报")
+    _login(client, world, "town_a")
+
+    # when
+    response = client.get(reverse("targets:detail", args=[target.pk]))
+
+    # then: reported values are read by region-wide roles only
+    assert response.status_code == 200
+    assert response.context["reported"] == []
+    assert "镇统计站内部月报" not in _html(response)
+
+
+def test_only_the_reporting_department_may_correct_or_choose_an_indicator(
+    world: Any, client: Client
+) -> None:
+    # given: 统计局 reports the growth rate; 工信局 reports an indicator of its own
+    growth = IndicatorFactory(code="industrial-value-added-growth")
+    own = IndicatorFactory(
+        code="dept-own", name="工信局上报指标", source="reported", reported_by="工业和信息化局"
+    )
+    row = ReportedValueFactory(indicator=growth)
+    correct_url = f"{reverse('targets:report_value')}?correct={row.pk}"
+
+    # when / then: 工信局 sees the value but gets no link, and the link opens nothing
+    _login(client, world, "department")
+    page = client.get(reverse("targets:report_value"))
+    html = _html(page).replace("&amp;", "&")
+    assert "县统计局2026年6月统计月报" in html
+    assert f'href="{correct_url}"' not in html
+    assert client.get(correct_url).context["correcting"] is None
+    choices = [str(v) for v, _l in page.context["form"].fields["indicator"].choices if v]
+    assert choices == [own.pk]
+
+    # when / then: 统计局 may correct it
+    _login(client, world, "stats")
+    page = client.get(reverse("targets:report_value"))
+    assert f'href="{correct_url}"' in _html(page).replace("&amp;", "&")
+    assert client.get(correct_url).context["correcting"] == row
+    choices = [str(v) for v, _l in page.context["form"].fields["indicator"].choices if v]
+    assert growth.pk in choices
+    assert own.pk not in choices

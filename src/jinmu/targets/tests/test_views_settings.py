@@ -11,6 +11,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from jinmu.core.models import Region
 from jinmu.targets.models import TargetSettings, target_settings_for
@@ -163,3 +164,36 @@ def test_others_are_refused(client: Client, world: Any, persona: str) -> None:
 def test_the_system_admin_may_change_settings(client: Client, world: Any) -> None:
     client.force_login(world.user("admin"))
     assert client.get(reverse(URL)).status_code == 200
+
+
+def test_a_bad_hidden_version_is_shown_not_a_silent_400(industry: Client) -> None:
+    with translation.override("en"):
+        response = _post(industry, yellow_points="5", version="abc")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "data-version-error" in html
+    assert "Enter a whole number." in html
+    assert not TargetSettings.objects.exists()
+
+
+def test_two_first_saves_at_once_are_a_stale_edit_not_a_500(
+    industry: Client, world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Both forms were opened before the county had a row and both pass validation; the second
+    insert hits the one-row-per-region constraint."""
+    from jinmu.core import services as core_services
+
+    def racing_save(obj: Any, **kwargs: Any) -> Any:
+        TargetSettings.objects.create(
+            region_id=obj.region_id, yellow_points=Decimal(7), red_points=Decimal(21)
+        )
+        return core_services.save_object(obj, **{**kwargs, "validate": False})
+
+    monkeypatch.setattr("jinmu.targets.views.settings.save_object", racing_save)
+    with translation.override("en"):
+        response = _post(industry, yellow_points="5", red_points="20")
+    assert response.status_code == 409
+    notes = [str(m) for m in get_messages(response.wsgi_request)]
+    assert "Someone else saved these settings" in notes[-1]
+    # (the competing row was made inside the refused write here, so it is rolled back too)
+    assert not TargetSettings.objects.filter(yellow_points=Decimal(5)).exists()

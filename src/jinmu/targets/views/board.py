@@ -31,6 +31,8 @@ from jinmu.core.uploads import neutralise_cell
 from jinmu.core.views_excel import xlsx_response
 from jinmu.targets import queries
 from jinmu.targets.choices import Action, Bound, Front, Status
+from jinmu.targets.forms import bounded_int
+from jinmu.targets.models import Target
 from jinmu.targets.templatetags.target_progress import target_value
 
 BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
@@ -47,10 +49,8 @@ def _require_scope(request: HttpRequest) -> None:
 
 def _year(request: HttpRequest) -> int:
     """The year asked for, or this year when it is absent or not a sensible year."""
-    text = request.GET.get("year", "").strip()
-    if text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
-        return int(text)
-    return timezone.localdate().year
+    year = bounded_int(request.GET.get("year"), FIRST_YEAR, LAST_YEAR)
+    return year if year is not None else timezone.localdate().year
 
 
 def _year_context(request: HttpRequest, year: int) -> dict[str, Any]:
@@ -164,12 +164,22 @@ def export_headers() -> list[tuple[str, int]]:
     ]
 
 
-def export_row(row: queries.BoardRow) -> list[Any]:
-    """One row of the export."""
+def _part_of(target: Target, visible: dict[int, Target]) -> str:
+    """The "Part of" cell: the whole when the user sees it, else only that it is a part."""
+    if not target.parent_id:
+        return ""
+    parent = visible.get(target.parent_id)
+    if parent is None:
+        return _("Part of a county target")
+    return f"{parent.name} {target_value(parent)}"
+
+
+def export_row(row: queries.BoardRow, visible: dict[int, Target] | None = None) -> list[Any]:
+    """One row of the export; `visible` are the user's targets by pk (a whole outside them is
+    not named)."""
     tp = row.progress
     target = row.target
     holder = queries.holder_of(target)
-    parent = target.parent
     return [
         _label(Front, target.front),
         _label(Action, target.action),
@@ -184,7 +194,7 @@ def export_row(row: queries.BoardRow) -> list[Any]:
         _label(Status, tp.status),
         _number(tp.forecast),
         holder.name if holder is not None else "",
-        "" if parent is None else f"{parent.name} {target_value(parent)}",
+        _part_of(target, visible or {}),
     ]
 
 
@@ -215,9 +225,12 @@ def board_workbook(board_data: queries.TargetBoard, *, title: str) -> bytes:
         cell.fill = HEADER_FILL
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in board_data.flat_rows():
+    rows = board_data.flat_rows()
+    # Every visible target of the year is a row (a part of the same year as its whole).
+    visible = {row.target.pk: row.target for row in rows}
+    for row in rows:
         cells = []
-        for value in export_row(row):
+        for value in export_row(row, visible):
             cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # never a formula, whatever the text

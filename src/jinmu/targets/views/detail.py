@@ -28,14 +28,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.core.forms import add_service_errors
 from jinmu.core.models import Region
+from jinmu.core.scoping import scope_for
 from jinmu.core.services import StaleObjectError
 from jinmu.targets import services
-from jinmu.targets.choices import Bound, IndicatorSource
+from jinmu.targets.choices import Aggregation, Bound, IndicatorSource
 from jinmu.targets.forms import (
     PartForm,
     PartFormSet,
     ReportValueForm,
     TargetForm,
+    bounded_int,
     expected_version,
     holder_choices,
     mark_invalid,
@@ -43,16 +45,10 @@ from jinmu.targets.forms import (
 from jinmu.targets.measures import Item
 from jinmu.targets.models import Indicator, ReportedValue, Target, TargetSnapshot
 from jinmu.targets.progress import TargetProgress, evaluate_many
+from jinmu.targets.views.board import BOARD_SCOPES
 
-_RELATIONS = (
-    "indicator",
-    "region",
-    "responsible_unit",
-    "chain",
-    "chain__office",
-    "parent",
-    "parent__indicator",
-)
+# The whole of a part is not joined: a town must not read the county's target through its part.
+_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
 _PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
 # Service error keys naming the holder of a decomposition row.
 _HOLDER_KEYS = ("town", "unit", "chain")
@@ -68,8 +64,17 @@ def _optional_url(name: str, *args: Any) -> str | None:
         return None
 
 
+def _require_scope(request: HttpRequest) -> None:
+    """Refuse roles without a supervising scope (enterprise, bank, judge, auditor …) with 403,
+    as the board does."""
+    if scope_for(request.user).kind not in BOARD_SCOPES:
+        raise PermissionDenied(_("Your role has no access to the targets."))
+
+
 def _visible_target(request: HttpRequest, pk: int) -> Target:
-    """The target if it is in the user's scope; 404 otherwise."""
+    """The target if it is in the user's scope; 404 otherwise (403 for a role without a
+    scope)."""
+    _require_scope(request)
     target: Target = get_object_or_404(
         Target.objects.for_user(request.user).select_related(*_RELATIONS), pk=pk
     )
@@ -90,9 +95,20 @@ def _whole(target: Target) -> Decimal:
 
 
 def _parts_total(target: Target) -> Decimal:
-    """The sum of all the target's parts (seen by the user or not)."""
+    """The sum of all the target's parts (only for a user who sees them all)."""
     total = Target.objects.filter(parent=target).aggregate(total=Sum("value"))["total"]
     return Decimal(total or 0)
+
+
+def _sees_whole_region(user: Any, target: Target) -> bool:
+    """Whether the user is region-wide for the target's region (and so sees all its parts)."""
+    scope = scope_for(user)
+    return scope.is_region_wide and target.region_id.startswith(scope.region_prefix)
+
+
+def _parts_add_up(target: Target) -> bool:
+    """Whether a sum of the parts means anything: additive, and not a rate."""
+    return bool(target.additive) and target.indicator.aggregation != Aggregation.RATE
 
 
 def _percent(share: Decimal | None) -> float | None:
@@ -127,9 +143,12 @@ def _history(
 
 
 def _parts_summary(
-    target: Target, parts: Sequence[Target], progress: dict[int, TargetProgress]
-) -> dict[str, Any]:
-    """The parts' sum against the whole, in target values and in what was measured."""
+    user: Any, target: Target, parts: Sequence[Target], progress: dict[int, TargetProgress]
+) -> dict[str, Any] | None:
+    """The parts' sum against the whole, in target values and in what was measured; None when
+    the parts do not add up (not additive, or a rate) or the user does not see them all."""
+    if not parts or not _parts_add_up(target) or not _sees_whole_region(user, target):
+        return None
     whole = _whole(target)
     total = _parts_total(target)
     measured = [progress[p.pk].measured for p in parts]
@@ -162,7 +181,8 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     reported: list[ReportedValue] = []
     if target.indicator.source == IndicatorSource.REPORTED:
         reported = list(
-            ReportedValue.objects.filter(
+            ReportedValue.objects.for_user(user)
+            .filter(
                 indicator=target.indicator,
                 region_id=target.region_id,
                 month__range=(target.starts_on, target.ends_on),
@@ -171,9 +191,13 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-month")
         )
     snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
+    # The whole is named (and linked) only when the user may open it.
+    parent: Target | None = None
     parent_url = None
-    if target.parent_id and Target.objects.for_user(user).filter(pk=target.parent_id).exists():
-        parent_url = reverse("targets:detail", args=[target.parent_id])
+    if target.parent_id:
+        parent = Target.objects.for_user(user).filter(pk=target.parent_id).first()
+        if parent is not None:
+            parent_url = reverse("targets:detail", args=[parent.pk])
     can_manage = services.can_manage_targets(user)
     items = _item_rows(tp.items)
     context = {
@@ -184,13 +208,15 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "items_have_amounts": any(row["item"].amount is not None for row in items),
         "reported": reported,
         "parts": [(part, progress[part.pk]) for part in parts],
-        "parts_summary": _parts_summary(target, parts, progress) if parts else None,
+        "parts_summary": _parts_summary(user, target, parts, progress),
+        "parts_add_up": _parts_add_up(target),
+        "parent": parent,
         "parent_url": parent_url,
         "snapshots": snapshots,
         "chart": _history(snapshots, tp, today),
         "can_manage": can_manage,
-        "can_report": services.can_report_values(user)
-        and target.indicator.source == IndicatorSource.REPORTED,
+        "can_report": target.indicator.source == IndicatorSource.REPORTED
+        and services.can_report_indicator(user, target.indicator),
         "board_url": _optional_url("targets:board"),
     }
     return render(request, "targets/detail.html", context)
@@ -275,10 +301,11 @@ def _put_part_errors(
         return
     for key, messages_ in error.message_dict.items():
         pieces = key.split(".")
-        if pieces[0] != "parts" or len(pieces) < 2 or not pieces[1].isdigit():
+        index_ = bounded_int(pieces[1], 0, 10_000) if len(pieces) >= 2 else None
+        if pieces[0] != "parts" or index_ is None:
             page_errors.extend(messages_)
             continue
-        index = int(pieces[1])
+        index = index_
         if index >= len(rows):
             page_errors.extend(messages_)
             continue
@@ -348,15 +375,17 @@ def _user_region(user: Any) -> Region | None:
 
 def _value_to_correct(request: HttpRequest, region: Region) -> ReportedValue | None:
     """The stored value a "correct" link (`?correct=<pk>`) opens, in the user's region."""
-    pk = request.GET.get("correct", "")
-    if not pk.isdigit():
+    pk = bounded_int(request.GET.get("correct"), 1, 2**63 - 1)
+    if pk is None:
         return None
     row: ReportedValue | None = (
         ReportedValue.objects.for_user(request.user)
-        .filter(pk=int(pk), region=region)
+        .filter(pk=pk, region=region)
         .select_related("indicator")
         .first()
     )
+    if row is not None and not services.can_report_indicator(request.user, row.indicator):
+        return None
     return row
 
 
@@ -375,7 +404,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
     if code and Indicator.objects.filter(code=code, source=IndicatorSource.REPORTED).exists():
         initial["indicator"] = code
     correcting = _value_to_correct(request, region)
-    form = ReportValueForm(request.POST or None, initial=initial, correcting=correcting)
+    form = ReportValueForm(request.POST or None, initial=initial, user=user, correcting=correcting)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -405,10 +434,21 @@ def report_value(request: HttpRequest) -> HttpResponse:
         .select_related("indicator", "reporting_unit", "reported_by")
         .order_by("-month", "-updated_at")[:RECENT_VALUES]
     )
+    # The "Correct" link: only the user's region and the indicators the user may report.
+    may_report: dict[int, bool] = {}
+    for row_ in recent:
+        if row_.indicator_id not in may_report:
+            may_report[row_.indicator_id] = services.can_report_indicator(user, row_.indicator)
+    correctable = {
+        row_.pk
+        for row_ in recent
+        if row_.region_id == region.code and may_report[row_.indicator_id]
+    }
     mark_invalid(form)
     context = {
         "form": form,
         "recent": recent,
+        "correctable": correctable,
         "region": region,
         "correcting": correcting,
     }

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_http_methods
 
 from jinmu.core.forms import bootstrap, run_write
 from jinmu.core.models import Region
-from jinmu.core.services import save_object
+from jinmu.core.services import StaleObjectError, save_object
 from jinmu.targets.models import TargetSettings, target_settings_for
 from jinmu.targets.services import can_manage_targets
 
@@ -49,6 +50,21 @@ class TargetSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
         if red is not None and red <= 0 and "red_points" not in self.errors:
             self.add_error("red_points", _("Give a number of points above 0."))
         return data
+
+
+def _save(row: TargetSettings, actor: Any, expected: int | None) -> TargetSettings:
+    """Save the row in its own atomic block; a county row created by someone else at the same
+    moment (the unique region) is a stale edit, not a 500."""
+    try:
+        with transaction.atomic():
+            return save_object(row, actor=actor, expected_version=expected)
+    except IntegrityError as error:
+        raise StaleObjectError(
+            _(
+                "Someone else saved these settings after you opened them; "
+                "reload the page to see their values."
+            )
+        ) from error
 
 
 def _county_code(request: HttpRequest) -> str:
@@ -96,7 +112,7 @@ def target_settings(request: HttpRequest) -> HttpResponse:
             saved, status = run_write(
                 request,
                 form,
-                lambda: save_object(row, actor=request.user, expected_version=expected),
+                lambda: _save(row, request.user, expected),
                 _("Settings saved."),
             )
             if saved:
