@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Scale benchmark of the project ledger: the project list, the portfolio board, the API and
 the weekly bulletin, on the demo county and on a county with 50,000 projects and 2.5 million
-weekly reports.
+weekly reports; and of the targets measured from those projects (the target board, a
+target's detail and the targets API).
 
 Size 0 is the demo county as `jinmu demo` loads it (the small-data time). For a size N the demo
 is loaded and projects are generated up to N in all, each with `--weeks` (50) weeks of reports
@@ -57,6 +58,9 @@ GOAL_CASES = {
     "portfolio board",
     "portfolio board, town user",
     "API project list (key, county)",
+    "target board",
+    "target board, town user",
+    "API target list",
 }
 
 
@@ -224,9 +228,13 @@ def measure_one(size: int, weeks: int) -> dict[str, Any]:
     from jinmu.projects.bulletin import weekly_bulletin, write_docx
     from jinmu.projects.models import Project, WeeklyReport
     from jinmu.projects.weeks import latest_due_week
+    from jinmu.targets.models import Target
 
     industry = User.objects.get(username="industry")
     town = User.objects.get(username="town-dacao")
+    year = timezone.localdate().year
+    # The demo's high-tech goal: county-wide, decomposed to the chains, its firms listed.
+    high_tech = Target.objects.get(parent=None, year=year, indicator_id="high-tech-new")
     total = Project.objects.count()
     reports = WeeklyReport.objects.count()
     rng = random.Random(7)
@@ -247,6 +255,11 @@ def measure_one(size: int, weeks: int) -> dict[str, Any]:
             lambda i: "/api/v1/projects/?kind=key&level=county",
         ),
         ("project detail", industry, lambda i: f"/projects/{detail_ids[i]}/"),
+        ("target board", industry, lambda i: "/targets/"),
+        ("target board, town user", town, lambda i: "/targets/"),
+        ("targets by unit", industry, lambda i: "/targets/units/"),
+        ("target detail (high-tech, 7 parts)", industry, lambda i: f"/targets/{high_tech.pk}/"),
+        ("API target list", industry, lambda i: f"/api/v1/targets/?year={year}"),
     ]
     rows = time_cases(cases, GOAL_CASES)
 
