@@ -78,7 +78,7 @@ class TargetListView(APIView):
             .select_related("indicator", "responsible_unit", "chain", "region")
             .order_by("front", "parent_id", "id")
         )
-        results = evaluate_many(targets, timezone.localdate())
+        results = evaluate_many(targets, timezone.localdate(), with_items=False)
         items = [results[target.pk] for target in targets]
         # The DRF stubs type `instance` as one object even with many=True.
         serializer = TargetProgressSerializer(items, many=True)  # type: ignore[arg-type]

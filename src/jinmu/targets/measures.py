@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Q, Sum
 
 from jinmu.chains.models import EnterpriseNode
 from jinmu.core.choices import UnitKind
@@ -89,15 +89,36 @@ class Row:
         return scope.chain_id is None or scope.chain_id in self.chain_ids
 
 
+# A queryset of a measure's things for params, a region prefix and a window.
+Base = Callable[[dict[str, Any], str, dt.date, dt.date], Any]
+
+
+@dataclass(frozen=True)
+class Totals:
+    """How the database totals a measure without reading its rows: the base queryset of a
+    region prefix and window (`base(params, prefix, start, end)`), the lookups of a row's
+    date, region, park and chain, and the field summed for money."""
+
+    base: Base
+    date: str
+    region: str
+    park: str
+    chain: str
+    amount: str
+
+
 @dataclass(frozen=True)
 class Measure:
     """A named query: `fetch` reads the rows of a region prefix and window; `money` says
     whether the value is a sum of amounts in yuan (else a count of distinct keys); `level`
-    counts everything that exists by the window's end, whatever its start."""
+    counts everything that exists by the window's end, whatever its start. With `totals`, a
+    board that needs no items lets the database count and sum each target in one query
+    (`measure_many(..., with_items=False)`), instead of reading every row."""
 
     fetch: Callable[[dict[str, Any], str, dt.date, dt.date], list[Row]]
     money: bool = False
     level: bool = False
+    totals: Totals | None = None
 
 
 def _chains_of_enterprises(enterprise_ids: Iterable[int]) -> dict[int, frozenset[int]]:
@@ -174,48 +195,64 @@ def _live_projects(kind: str, prefix: str) -> Any:
     )
 
 
-def _renovation_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
-) -> list[Row]:
+def _renovations(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
     """Renovation projects whose works started in the window, at or above the investment."""
-    projects = _live_projects(ProjectKind.RENOVATION, prefix).filter(
+    return _live_projects(ProjectKind.RENOVATION, prefix).filter(
         actual_start__range=(start, end),
         total_investment__gte=Decimal(str(params["min_investment"])),
     )
-    return _project_rows(projects, "actual_start")
+
+
+def _renovation_rows(
+    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
+) -> list[Row]:
+    """Rows of `_renovations`."""
+    return _project_rows(_renovations(params, prefix, start, end), "actual_start")
+
+
+def _attractions(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
+    """Attraction projects signed in the window with a total at or above the threshold."""
+    return _live_projects(ProjectKind.ATTRACTION, prefix).filter(
+        signed_on__range=(start, end), total_investment__gte=Decimal(str(params["min_total"]))
+    )
 
 
 def _attraction_rows(
     params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
 ) -> list[Row]:
-    """Attraction projects signed in the window with a total at or above the threshold."""
-    projects = _live_projects(ProjectKind.ATTRACTION, prefix).filter(
-        signed_on__range=(start, end), total_investment__gte=Decimal(str(params["min_total"]))
+    """Rows of `_attractions`."""
+    return _project_rows(_attractions(params, prefix, start, end), "signed_on")
+
+
+def _key_projects(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
+    """Key projects of the level registered by the window's end (a project has no listing
+    date, so its registration in the ledger stands for it)."""
+    return _live_projects(ProjectKind.KEY, prefix).filter(
+        level=params["level"], created_at__date__lte=end
     )
-    return _project_rows(projects, "signed_on")
 
 
 def _key_project_rows(
     params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
 ) -> list[Row]:
-    """Key projects of the level registered by the window's end (a project has no listing
-    date, so its registration in the ledger stands for it)."""
-    projects = _live_projects(ProjectKind.KEY, prefix).filter(
-        level=params["level"], created_at__date__lte=end
-    )
-    return _project_rows(projects, "created_at")
+    """Rows of `_key_projects`."""
+    return _project_rows(_key_projects(params, prefix, start, end), "created_at")
+
+
+def _investment_reports(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
+    """Weekly reports with an amount invested, of weeks whose Monday lies in the window."""
+    return WeeklyReport.objects.filter(
+        week__range=(start, end), project__region__code__startswith=prefix
+    ).exclude(invested_this_week__isnull=True)
 
 
 def _investment_rows(
     params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
 ) -> list[Row]:
-    """Each project's investment reported in the weeks whose Monday lies in the window, one
-    row per project and week so that any sub-window can be summed."""
+    """Each project's investment reported in the window, one row per project and week so
+    that any sub-window can be summed."""
     reports = (
-        WeeklyReport.objects.filter(
-            week__range=(start, end), project__region__code__startswith=prefix
-        )
-        .exclude(invested_this_week__isnull=True)
+        _investment_reports(params, prefix, start, end)
         .order_by("week", "project_id")
         .values_list(
             "pk",
@@ -242,12 +279,36 @@ def _investment_rows(
     ]
 
 
+def _project_totals(base: Base, date: str) -> Totals:
+    """Totals of a measure over projects dated by `date`."""
+    return Totals(base, date, "region__code", "park_id", "chain_id", "total_investment")
+
+
 MEASURES: dict[str, Measure] = {
+    # Qualifications stay on rows: an enterprise's chains are many-valued, and the grants of a
+    # year are few.
     "qualification_granted": Measure(_qualification_rows),
-    "renovation_projects": Measure(_renovation_rows),
-    "attraction_signed": Measure(_attraction_rows),
-    "key_projects": Measure(_key_project_rows, level=True),
-    "investment_completed": Measure(_investment_rows, money=True),
+    "renovation_projects": Measure(
+        _renovation_rows, totals=_project_totals(_renovations, "actual_start")
+    ),
+    "attraction_signed": Measure(
+        _attraction_rows, totals=_project_totals(_attractions, "signed_on")
+    ),
+    "key_projects": Measure(
+        _key_project_rows, level=True, totals=_project_totals(_key_projects, "created_at__date")
+    ),
+    "investment_completed": Measure(
+        _investment_rows,
+        money=True,
+        totals=Totals(
+            _investment_reports,
+            "week",
+            "project__region__code",
+            "project__park_id",
+            "project__chain_id",
+            "invested_this_week",
+        ),
+    ),
 }
 
 
@@ -338,11 +399,55 @@ def _common_prefix(codes: Sequence[str]) -> str:
     return first[:size]
 
 
+def _totals(
+    indicator: Indicator,
+    group: Sequence[Target],
+    scopes: dict[int, MeasureScope],
+    windows: dict[int, tuple[dt.date, dt.date]],
+    prefix: str,
+) -> dict[int, MeasureResult]:
+    """Each target's value counted or summed by the database, in one query for the group."""
+    measure = MEASURES[indicator.measure]
+    totals = measure.totals
+    assert totals is not None
+    first = dt.date(1900, 1, 1) if measure.level else min(windows[t.pk][0] for t in group)
+    last = max(windows[t.pk][1] for t in group)
+    money = _is_money(indicator, measure)
+    expressions: dict[str, Any] = {}
+    for target in group:
+        scope = scopes[target.pk]
+        start, end = windows[target.pk]
+        condition = Q(
+            **{f"{totals.date}__lte": end, f"{totals.region}__startswith": scope.region_prefix}
+        )
+        if not measure.level:
+            condition &= Q(**{f"{totals.date}__gte": start})
+        if scope.park_id is not None:
+            condition &= Q(**{totals.park: scope.park_id})
+        if scope.chain_id is not None:
+            condition &= Q(**{totals.chain: scope.chain_id})
+        expressions[f"t{target.pk}"] = (
+            Sum(totals.amount, filter=condition) if money else Count("pk", filter=condition)
+        )
+    found = totals.base(indicator.params, prefix, first, last).aggregate(**expressions)
+    results: dict[int, MeasureResult] = {}
+    for target in group:
+        value = found[f"t{target.pk}"] or Decimal(0)
+        results[target.pk] = MeasureResult(
+            in_unit(Decimal(value), indicator.unit) if money else Decimal(value)
+        )
+    return results
+
+
 def measure_many(
-    targets: Sequence[Target], windows: dict[int, tuple[dt.date, dt.date]]
+    targets: Sequence[Target],
+    windows: dict[int, tuple[dt.date, dt.date]],
+    *,
+    with_items: bool = True,
 ) -> dict[int, MeasureResult]:
     """Measure many targets, each over its window (by target id), reading each measured
-    indicator's rows once for the whole group."""
+    indicator's rows once for the whole group; without items (a board), measures with
+    database totals are counted there and no row is read."""
     results: dict[int, MeasureResult] = {}
     groups: dict[str, list[Target]] = {}
     for target in targets:
@@ -358,6 +463,9 @@ def measure_many(
         start = min(windows[target.pk][0] for target in group)
         end = max(windows[target.pk][1] for target in group)
         indicator = group[0].indicator
+        if not with_items and MEASURES[indicator.measure].totals is not None:
+            results.update(_totals(indicator, group, scopes, windows, prefix))
+            continue
         rows = fetch_rows(indicator, prefix, start, end)
         for target in group:
             first, last = windows[target.pk]

@@ -210,11 +210,13 @@ def evaluate(target: Target, on: dt.date) -> TargetProgress:
     return evaluate_many([target], on)[target.pk]
 
 
-def evaluate_many(targets: Sequence[Target], on: dt.date) -> dict[int, TargetProgress]:
+def evaluate_many(
+    targets: Sequence[Target], on: dt.date, *, with_items: bool = True
+) -> dict[int, TargetProgress]:
     """Progress of many targets on a day, by target id; measured indicators are read once per
     indicator, so a board costs a bounded number of queries."""
     windows = {target.pk: _window(target, on) for target in targets}
-    results = measure_many(targets, windows)
+    results = measure_many(targets, windows, with_items=with_items)
     # One settings read per county: a town's part follows its county's thresholds unless the
     # town has its own row.
     rows = target_settings_for_many({target.region_id for target in targets})

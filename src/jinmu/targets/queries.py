@@ -272,7 +272,7 @@ def target_board(user: Any, year: int, on: dt.date) -> TargetBoard:
     """The year's board of the user: the visible targets (parts nested under their visible
     whole) with their progress on `on`, by front and by 四提四增 action, and status counts."""
     targets = visible_targets(user, year)
-    progress = evaluate_many(targets, on)
+    progress = evaluate_many(targets, on, with_items=False)
     children = _children(targets)
     rows = [_row(target, children, progress) for target in children.get(None, [])]
     return TargetBoard(
@@ -309,7 +309,7 @@ def unit_targets(user: Any, unit: Unit, year: int, on: dt.date) -> UnitTargets:
 
     own = [t for t in targets if _holds(unit, t) and not held_above(t)]
     wanted = [part for target in own for part in _subtree(target, children)]
-    progress = evaluate_many(wanted, on)
+    progress = evaluate_many(wanted, on, with_items=False)
     rows = [_row(target, children, progress) for target in own]
     return UnitTargets(
         unit=unit,
@@ -333,7 +333,7 @@ def units_with_targets(user: Any, year: int, on: dt.date) -> list[UnitSummary]:
     holds (wholes and parts alike)."""
     holders = {t: holder_of(t) for t in visible_targets(user, year)}
     targets = [target for target, unit in holders.items() if unit is not None]
-    progress = evaluate_many(targets, on)
+    progress = evaluate_many(targets, on, with_items=False)
     units: dict[int, Unit] = {}
     held: dict[int, list[TargetProgress]] = {}
     for target, unit in holders.items():

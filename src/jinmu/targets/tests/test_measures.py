@@ -17,7 +17,7 @@ from jinmu.enterprises.tests.factories import (
 )
 from jinmu.projects.choices import ProjectKind, ProjectLevel, ProjectStatus
 from jinmu.projects.tests.factories import ProjectFactory, ReportFactory
-from jinmu.targets.measures import in_unit, measure_target
+from jinmu.targets.measures import in_unit, measure_many, measure_target
 from jinmu.targets.models import Target
 from jinmu.targets.tests.factories import IndicatorFactory, TargetFactory
 
@@ -31,8 +31,12 @@ def _target(code: str, **extra: Any) -> Target:
 
 
 def _value(target: Target, start: dt.date = START, end: dt.date = END) -> Decimal | None:
-    """The measured value of a target over a window."""
-    return measure_target(target, start, end).value
+    """The measured value of a target over a window, read from its rows (as the detail page
+    does) and checked against the database's totals (as the board counts it)."""
+    value = measure_target(target, start, end).value
+    totals = measure_many([target], {target.pk: (start, end)}, with_items=False)
+    assert totals[target.pk].value == value
+    return value
 
 
 def test_money_units() -> None:
@@ -163,3 +167,46 @@ def test_investment_completed_sums_weeks_whose_monday_is_in_the_window(world: An
     assert [(item.id, item.amount, item.date) for item in items] == [
         (project.pk, Decimal(3 * 10**7), dt.date(2026, 12, 28))
     ]
+
+
+@pytest.mark.django_db
+def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(world: Any) -> None:
+    """Towns, a park and a chain, whole year and first half, measured together: the
+    database's totals give each target what its rows give it."""
+    chain = ChainFactory()
+    for region, park, on in (
+        (world.town_a, None, dt.date(2026, 3, 1)),
+        (world.town_a, world.park, dt.date(2026, 8, 1)),
+        (world.town_b, None, dt.date(2026, 5, 1)),
+        (world.county, None, dt.date(2025, 12, 1)),
+    ):
+        for kind, dates in (
+            (ProjectKind.RENOVATION, {"actual_start": on}),
+            (ProjectKind.ATTRACTION, {"signed_on": on, "status": ProjectStatus.SIGNED}),
+        ):
+            project = ProjectFactory(
+                kind=kind,
+                level="",
+                region=region,
+                park=park,
+                chain=chain if park else None,
+                total_investment=Decimal(200_000_000),
+                **dates,
+            )
+            ReportFactory(project=project, week=dt.date(2026, 6, 1), invested_this_week=Decimal(7))
+    targets = [
+        _target(code, region=region, **extra)
+        for code in ("renovation-500w", "attraction-100m", "investment-completed")
+        for region, extra in (
+            (world.county, {}),
+            (world.town_a, {}),
+            (world.town_b, {"period": "h1"}),
+            (world.county, {"responsible_unit": world.park}),
+            (world.county, {"chain": chain}),
+        )
+    ]
+    windows = {t.pk: (t.starts_on, min(t.ends_on, dt.date(2026, 9, 30))) for t in targets}
+    totals = measure_many(targets, windows, with_items=False)
+    rows = measure_many(targets, windows)
+    assert {pk: r.value for pk, r in totals.items()} == {pk: r.value for pk, r in rows.items()}
+    assert [totals[t.pk].value for t in targets[:5]] == [3, 2, 1, 1, 1]

@@ -22,6 +22,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -86,15 +87,15 @@ def _county(request: HttpRequest) -> Region:
 
 def _year_field() -> forms.IntegerField:
     """The year the targets are for."""
-    message = gettext_lazy("Give a year between {low} and {high}.")
+    # format_lazy: the field is built at import, before any request chooses a language.
+    message = format_lazy(
+        gettext_lazy("Give a year between {low} and {high}."), low=MIN_YEAR, high=MAX_YEAR
+    )
     return forms.IntegerField(
         label=gettext_lazy("Year"),
         min_value=MIN_YEAR,
         max_value=MAX_YEAR,
-        error_messages={
-            "min_value": message.format(low=MIN_YEAR, high=MAX_YEAR),
-            "max_value": message.format(low=MIN_YEAR, high=MAX_YEAR),
-        },
+        error_messages={"min_value": message, "max_value": message},
     )
 
 

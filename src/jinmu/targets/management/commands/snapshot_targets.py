@@ -51,7 +51,7 @@ def take_snapshots(on: dt.date) -> int:
             "indicator", "region", "responsible_unit"
         )
     )
-    results = evaluate_many(targets, on)
+    results = evaluate_many(targets, on, with_items=False)
     with transaction.atomic():
         for target in targets:
             result = results[target.pk]
