@@ -411,6 +411,9 @@ class Project(DomainModel):
             models.Index(fields=("chain", "kind"), name="projects_chain_kind_idx"),
             models.Index(fields=("responsible_unit", "kind"), name="projects_unit_kind_idx"),
             models.Index(fields=("enterprise", "kind"), name="projects_enterprise_kind_idx"),
+            # The targets count a year's signings and starts (targets.measures) by date range.
+            models.Index(fields=("kind", "signed_on"), name="projects_kind_signed_idx"),
+            models.Index(fields=("kind", "actual_start"), name="projects_kind_start_idx"),
         )
 
     def __str__(self) -> str:

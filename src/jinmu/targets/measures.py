@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from jinmu.chains.models import EnterpriseNode
 from jinmu.core.choices import UnitKind
@@ -105,6 +106,7 @@ class Totals:
     park: str
     chain: str
     amount: str
+    timestamp: bool = False  # the date is a datetime column (compared by local days)
 
 
 @dataclass(frozen=True)
@@ -167,12 +169,12 @@ def _qualification_rows(
 
 
 def _project_rows(projects: Any, date_field: str) -> list[Row]:
-    """Rows of projects dated by one of their date fields (a datetime is taken as its date)."""
+    """Rows of projects dated by one of their date fields (a datetime by its local day)."""
     rows = []
     for pk, name, when, region_id, park_id, chain_id, total in projects.order_by(
         date_field, "pk"
     ).values_list("pk", "name", date_field, "region_id", "park_id", "chain_id", "total_investment"):
-        day = when.date() if isinstance(when, dt.datetime) else when
+        day = timezone.localdate(when) if isinstance(when, dt.datetime) else when
         amount = total or Decimal(0)
         rows.append(
             Row(
@@ -228,8 +230,15 @@ def _key_projects(params: dict[str, Any], prefix: str, start: dt.date, end: dt.d
     """Key projects of the level registered by the window's end (a project has no listing
     date, so its registration in the ledger stands for it)."""
     return _live_projects(ProjectKind.KEY, prefix).filter(
-        level=params["level"], created_at__date__lte=end
+        level=params["level"], created_at__lt=_day_after(end)
     )
+
+
+def _day_after(day: dt.date) -> dt.datetime:
+    """Local midnight after `day`: a datetime column compared with it needs no per-row date
+    conversion (on SQLite a Python function call per row)."""
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time())
+    return timezone.make_aware(midnight)
 
 
 def _key_project_rows(
@@ -279,9 +288,9 @@ def _investment_rows(
     ]
 
 
-def _project_totals(base: Base, date: str) -> Totals:
+def _project_totals(base: Base, date: str, *, timestamp: bool = False) -> Totals:
     """Totals of a measure over projects dated by `date`."""
-    return Totals(base, date, "region__code", "park_id", "chain_id", "total_investment")
+    return Totals(base, date, "region__code", "park_id", "chain_id", "total_investment", timestamp)
 
 
 MEASURES: dict[str, Measure] = {
@@ -295,7 +304,9 @@ MEASURES: dict[str, Measure] = {
         _attraction_rows, totals=_project_totals(_attractions, "signed_on")
     ),
     "key_projects": Measure(
-        _key_project_rows, level=True, totals=_project_totals(_key_projects, "created_at__date")
+        _key_project_rows,
+        level=True,
+        totals=_project_totals(_key_projects, "created_at", timestamp=True),
     ),
     "investment_completed": Measure(
         _investment_rows,
@@ -399,44 +410,65 @@ def _common_prefix(codes: Sequence[str]) -> str:
     return first[:size]
 
 
+def _condition(
+    measure: Measure, totals: Totals, scope: MeasureScope, start: dt.date, end: dt.date
+) -> Q:
+    """What one target counts of a measure's base: its scope and window."""
+    condition = Q(**{f"{totals.region}__startswith": scope.region_prefix})
+    if totals.timestamp:
+        # Local days, as the rows read them, without a per-row date conversion.
+        condition &= Q(**{f"{totals.date}__lt": _day_after(end)})
+        if not measure.level:
+            condition &= Q(**{f"{totals.date}__gte": _day_after(start - dt.timedelta(days=1))})
+    else:
+        condition &= Q(**{f"{totals.date}__lte": end})
+        if not measure.level:
+            condition &= Q(**{f"{totals.date}__gte": start})
+    if scope.park_id is not None:
+        condition &= Q(**{totals.park: scope.park_id})
+    if scope.chain_id is not None:
+        condition &= Q(**{totals.chain: scope.chain_id})
+    return condition
+
+
 def _totals(
-    indicator: Indicator,
     group: Sequence[Target],
     scopes: dict[int, MeasureScope],
     windows: dict[int, tuple[dt.date, dt.date]],
-    prefix: str,
 ) -> dict[int, MeasureResult]:
-    """Each target's value counted or summed by the database, in one query for the group."""
+    """Each target's value counted or summed by the database, in one query for a group of
+    targets whose indicators share a measure and its base (the count of key projects and
+    their total investment, say)."""
+    indicator = group[0].indicator
     measure = MEASURES[indicator.measure]
     totals = measure.totals
     assert totals is not None
+    prefix = _common_prefix([scope.region_prefix for scope in scopes.values()])
     first = dt.date(1900, 1, 1) if measure.level else min(windows[t.pk][0] for t in group)
     last = max(windows[t.pk][1] for t in group)
-    money = _is_money(indicator, measure)
     expressions: dict[str, Any] = {}
     for target in group:
-        scope = scopes[target.pk]
-        start, end = windows[target.pk]
-        condition = Q(
-            **{f"{totals.date}__lte": end, f"{totals.region}__startswith": scope.region_prefix}
-        )
-        if not measure.level:
-            condition &= Q(**{f"{totals.date}__gte": start})
-        if scope.park_id is not None:
-            condition &= Q(**{totals.park: scope.park_id})
-        if scope.chain_id is not None:
-            condition &= Q(**{totals.chain: scope.chain_id})
+        condition = _condition(measure, totals, scopes[target.pk], *windows[target.pk])
         expressions[f"t{target.pk}"] = (
-            Sum(totals.amount, filter=condition) if money else Count("pk", filter=condition)
+            Sum(totals.amount, filter=condition)
+            if _is_money(target.indicator, measure)
+            else Count("pk", filter=condition)
         )
     found = totals.base(indicator.params, prefix, first, last).aggregate(**expressions)
     results: dict[int, MeasureResult] = {}
     for target in group:
-        value = found[f"t{target.pk}"] or Decimal(0)
-        results[target.pk] = MeasureResult(
-            in_unit(Decimal(value), indicator.unit) if money else Decimal(value)
-        )
+        value = Decimal(found[f"t{target.pk}"] or 0)
+        if _is_money(target.indicator, measure):
+            value = in_unit(value, target.indicator.unit)
+        results[target.pk] = MeasureResult(value)
     return results
+
+
+def _base_key(indicator: Indicator) -> str:
+    """Indicators with equal keys read the same base rows (the `figure` only says what to do
+    with them)."""
+    params = {k: v for k, v in sorted(indicator.params.items()) if k != "figure"}
+    return f"{indicator.measure}:{params}"
 
 
 def measure_many(
@@ -450,22 +482,24 @@ def measure_many(
     database totals are counted there and no row is read."""
     results: dict[int, MeasureResult] = {}
     groups: dict[str, list[Target]] = {}
+    counted: dict[str, list[Target]] = {}
     for target in targets:
         indicator = target.indicator
-        if indicator.source == IndicatorSource.MEASURED and indicator.measure in MEASURES:
-            groups.setdefault(indicator.code, []).append(target)
-        else:
+        if indicator.source != IndicatorSource.MEASURED or indicator.measure not in MEASURES:
             start, end = windows[target.pk]
             results[target.pk] = measure_target(target, start, end)
+        elif not with_items and MEASURES[indicator.measure].totals is not None:
+            counted.setdefault(_base_key(indicator), []).append(target)
+        else:
+            groups.setdefault(indicator.code, []).append(target)
+    for group in counted.values():
+        results.update(_totals(group, {t.pk: MeasureScope.of(t) for t in group}, windows))
     for group in groups.values():
         scopes = {target.pk: MeasureScope.of(target) for target in group}
         prefix = _common_prefix([scope.region_prefix for scope in scopes.values()])
         start = min(windows[target.pk][0] for target in group)
         end = max(windows[target.pk][1] for target in group)
         indicator = group[0].indicator
-        if not with_items and MEASURES[indicator.measure].totals is not None:
-            results.update(_totals(indicator, group, scopes, windows, prefix))
-            continue
         rows = fetch_rows(indicator, prefix, start, end)
         for target in group:
             first, last = windows[target.pk]

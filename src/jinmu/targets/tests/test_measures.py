@@ -16,6 +16,7 @@ from jinmu.enterprises.tests.factories import (
     QualificationKindFactory,
 )
 from jinmu.projects.choices import ProjectKind, ProjectLevel, ProjectStatus
+from jinmu.projects.models import Project
 from jinmu.projects.tests.factories import ProjectFactory, ReportFactory
 from jinmu.targets.measures import in_unit, measure_many, measure_target
 from jinmu.targets.models import Target
@@ -170,7 +171,9 @@ def test_investment_completed_sums_weeks_whose_monday_is_in_the_window(world: An
 
 
 @pytest.mark.django_db
-def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(world: Any) -> None:
+def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(
+    world: Any, django_assert_max_num_queries: Any
+) -> None:
     """Towns, a park and a chain, whole year and first half, measured together: the
     database's totals give each target what its rows give it."""
     chain = ChainFactory()
@@ -194,9 +197,20 @@ def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(world: Any) -
                 **dates,
             )
             ReportFactory(project=project, week=dt.date(2026, 6, 1), invested_this_week=Decimal(7))
+        key = ProjectFactory(region=region, park=park, total_investment=Decimal(300_000_000))
+        # Listed in April (in Beijing: 23:30 UTC on 31 March is already 1 April there).
+        Project.objects.filter(pk=key.pk).update(
+            created_at=dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+        )
     targets = [
         _target(code, region=region, **extra)
-        for code in ("renovation-500w", "attraction-100m", "investment-completed")
+        for code in (
+            "renovation-500w",
+            "attraction-100m",
+            "investment-completed",
+            "key-projects-county",
+            "key-projects-county-investment",
+        )
         for region, extra in (
             (world.county, {}),
             (world.town_a, {}),
@@ -206,7 +220,12 @@ def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(world: Any) -
         )
     ]
     windows = {t.pk: (t.starts_on, min(t.ends_on, dt.date(2026, 9, 30))) for t in targets}
-    totals = measure_many(targets, windows, with_items=False)
+    # The second half's key projects: none listed by 31 March (Beijing), all by 1 April.
+    windows[targets[17].pk] = (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
+    with django_assert_max_num_queries(4):
+        # One query per base: the count of key projects and their total share theirs.
+        totals = measure_many(targets, windows, with_items=False)
     rows = measure_many(targets, windows)
     assert {pk: r.value for pk, r in totals.items()} == {pk: r.value for pk, r in rows.items()}
     assert [totals[t.pk].value for t in targets[:5]] == [3, 2, 1, 1, 1]
+    assert [totals[t.pk].value for t in targets[15:20]] == [4, 2, 0, 1, 0]
