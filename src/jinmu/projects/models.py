@@ -414,6 +414,21 @@ class Project(DomainModel):
             # The targets count a year's signings and starts (targets.measures) by date range.
             models.Index(fields=("kind", "signed_on"), name="projects_kind_signed_idx"),
             models.Index(fields=("kind", "actual_start"), name="projects_kind_start_idx"),
+            # Key projects are counted and summed in full (a level target): covering the
+            # columns the count reads keeps the wide rows unread, as for the board above.
+            models.Index(
+                fields=(
+                    "kind",
+                    "level",
+                    "status",
+                    "region",
+                    "created_at",
+                    "total_investment",
+                    "park",
+                    "chain",
+                ),
+                name="projects_key_measure_idx",
+            ),
         )
 
     def __str__(self) -> str:
