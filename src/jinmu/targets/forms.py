@@ -27,7 +27,7 @@ from jinmu.core.models import Region, Unit
 from jinmu.core.scoping import scope_for
 from jinmu.targets.choices import Action, Bound, Front, IndicatorSource, Period
 from jinmu.targets.models import Indicator, ReportedValue, Target
-from jinmu.targets.services import can_report_indicator
+from jinmu.targets.services import DECOMPOSED_FIXED, INHERITED_FIELDS, can_report_indicator
 
 # Units a target form suggests (the catalogue's units; any other is typed).
 UNIT_SUGGESTIONS = ("家", "个", "项", "亿元", "万元", "%")
@@ -43,20 +43,10 @@ _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$", re.ASCII)
 # The years a month may be typed in.
 FIRST_YEAR, LAST_YEAR = 2000, 2100
-# Fields a part inherits from its whole (the form shows them but does not take them).
-PART_INHERITED_FIELDS = (
-    "indicator",
-    "name",
-    "year",
-    "period",
-    "unit",
-    "bound",
-    "condition",
-    "front",
-    "action",
-)
-# Fields of a whole that has parts which its parts depend on.
-DECOMPOSED_LOCKED_FIELDS = ("year", "period", "unit", "bound", "indicator")
+# What the form shows but does not take: a part's inherited fields, and what a decomposed
+# whole keeps (the services refuse changes to them either way).
+PART_INHERITED_FIELDS = INHERITED_FIELDS
+DECOMPOSED_LOCKED_FIELDS = DECOMPOSED_FIXED
 
 
 def bounded_int(text: str | None, low: int, high: int) -> int | None:

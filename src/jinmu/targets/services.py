@@ -47,7 +47,7 @@ TARGET_FIELDS = (
     "region",
 )
 # Kept from the parent by every part of a decomposition.
-_INHERITED_FIELDS = (
+INHERITED_FIELDS = (
     "indicator",
     "name",
     "year",
@@ -59,7 +59,7 @@ _INHERITED_FIELDS = (
     "action",
 )
 # What a decomposed whole may not change (its parts were set in these terms) …
-_DECOMPOSED_FIXED = ("indicator", "unit", "bound", "year", "period")
+DECOMPOSED_FIXED = ("indicator", "unit", "bound", "year", "period")
 # … and what it passes on to its parts when it changes.
 _PASSED_ON = ("name", "condition", "front", "action")
 # Period words of the extraction's `period`, in the order they are tried.
@@ -112,6 +112,16 @@ def _require_region(actor: Any, region_code: str) -> None:
     scope = scope_for(actor)
     if scope.kind is not ScopeKind.REGION or not str(region_code).startswith(scope.region_prefix):
         raise PermissionDenied(_("You may only set targets inside your own region."))
+
+
+def county_of_manager(actor: Any) -> Region:
+    """The county whose targets the actor keeps; anyone else is refused."""
+    _require_manager(actor)
+    region = _actor_region(actor)
+    county = None if region is None else Region.objects.filter(code=region.code[:6]).first()
+    if county is None:
+        raise PermissionDenied(_("Only the industry office can set targets."))
+    return county
 
 
 def _actor_region(actor: Any) -> Region | None:
@@ -260,11 +270,11 @@ def update_target(
     }
     errors: dict[str, str] = {}
     if current.parent_id:
-        for name in sorted(changed & set(_INHERITED_FIELDS)):
+        for name in sorted(changed & set(INHERITED_FIELDS)):
             errors[name] = _("A part keeps this from the target it is part of.")
     elif current.parts.exists():
         # The parts were set in these terms; they would silently stop adding up.
-        for name in sorted(changed & set(_DECOMPOSED_FIXED)):
+        for name in sorted(changed & set(DECOMPOSED_FIXED)):
             errors[name] = _("A decomposed target keeps this; its parts were set in it.")
     if errors:
         raise ValidationError(errors)
@@ -344,7 +354,7 @@ def decompose(*, actor: Any, target: Target, parts: list[dict[str, Any]]) -> lis
                     {f"parts.{index}.value": _("A target value cannot be negative.")}
                 )
             child = Target(parent=target, value=value, created_by=actor, **holder)
-            for name in _INHERITED_FIELDS:
+            for name in INHERITED_FIELDS:
                 setattr(child, name, getattr(target, name))
             if part.get("value_high") is not None:
                 child.value_high = _decimal(part["value_high"], f"parts.{index}.value_high")

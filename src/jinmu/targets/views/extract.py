@@ -14,7 +14,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -36,7 +36,7 @@ from jinmu.targets.choices import Action, Bound, Front
 from jinmu.targets.extraction import Goal, extract
 from jinmu.targets.mapping import match_indicator
 from jinmu.targets.models import Indicator
-from jinmu.targets.services import can_manage_targets, targets_from_drafts
+from jinmu.targets.services import county_of_manager, targets_from_drafts
 
 # A review never holds more drafts than this (a work report has a few dozen goals).
 MAX_DRAFTS = 300
@@ -70,19 +70,7 @@ _SERVICE_FIELDS = {
 
 def _county(request: HttpRequest) -> Region:
     """The county of a user who keeps targets; others are refused (403)."""
-    user = request.user
-    if not can_manage_targets(user):
-        raise PermissionDenied
-    region: Region | None = getattr(user, "region", None)
-    unit = getattr(user, "unit", None)
-    if region is None and unit is not None:
-        region = unit.region
-    if region is None:
-        raise PermissionDenied
-    county = Region.objects.filter(code=region.code[:6]).first()
-    if county is None:
-        raise PermissionDenied
-    return county
+    return county_of_manager(request.user)
 
 
 def _year_field() -> forms.IntegerField:

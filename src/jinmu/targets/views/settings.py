@@ -8,7 +8,6 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,7 +19,7 @@ from jinmu.core.forms import bootstrap, run_write
 from jinmu.core.models import Region
 from jinmu.core.services import StaleObjectError, save_object
 from jinmu.targets.models import TargetSettings, target_settings_for
-from jinmu.targets.services import can_manage_targets
+from jinmu.targets.services import county_of_manager
 
 
 class TargetSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -69,16 +68,7 @@ def _save(row: TargetSettings, actor: Any, expected: int | None) -> TargetSettin
 
 def _county_code(request: HttpRequest) -> str:
     """The county of a user who keeps targets; others are refused (403)."""
-    user = request.user
-    if not can_manage_targets(user):
-        raise PermissionDenied
-    region: Region | None = getattr(user, "region", None)
-    unit = getattr(user, "unit", None)
-    if region is None and unit is not None:
-        region = unit.region
-    if region is None:
-        raise PermissionDenied
-    return region.code[:6]
+    return county_of_manager(request.user).code
 
 
 @login_required
