@@ -844,7 +844,7 @@ def test_a_stale_correction_is_refused(world: Any, client: Client) -> None:
         )
 
     # then
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert "Someone else saved this record" in _html(response)
     row.refresh_from_db()
     assert row.value == Decimal("6.5")

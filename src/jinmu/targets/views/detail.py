@@ -405,6 +405,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
         initial["indicator"] = code
     correcting = _value_to_correct(request, region)
     form = ReportValueForm(request.POST or None, initial=initial, user=user, correcting=correcting)
+    status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -419,6 +420,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
             )
         except StaleObjectError as error:
             messages.error(request, error.messages[0])
+            status = 409
         except ValidationError as error:
             add_service_errors(form, error)
         else:
@@ -452,7 +454,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
         "region": region,
         "correcting": correcting,
     }
-    return render(request, "targets/report_value_form.html", context)
+    return render(request, "targets/report_value_form.html", context, status=status)
 
 
 urlpatterns: list[URLPattern] = [
