@@ -437,10 +437,18 @@ class BasePartFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         ]
 
 
+# Rows a decomposition page may show (a county has a few dozen towns, parks and chains).
+MAX_PART_ROWS = 50
+
 PartFormSet = cast(
     type[BasePartFormSet],
     forms.formset_factory(
-        PartForm, formset=BasePartFormSet, extra=3, max_num=50, absolute_max=50, validate_max=True
+        PartForm,
+        formset=BasePartFormSet,
+        extra=3,
+        max_num=MAX_PART_ROWS,
+        absolute_max=MAX_PART_ROWS,
+        validate_max=True,
     ),
 )
 

@@ -1090,3 +1090,21 @@ def test_only_the_reporting_department_may_correct_or_choose_an_indicator(
     choices = [str(v) for v, _l in page.context["form"].fields["indicator"].choices if v]
     assert growth.pk in choices
     assert own.pk not in choices
+
+
+def test_more_rows_keeps_what_was_typed_and_stores_nothing(world: Any, client: Client) -> None:
+    # given: a decomposition to 12 towns needs more than the three rows first shown
+    target = _county_target()
+    _login(client, world, "industry")
+    data = _parts_data(("town:371422105", "12"), None, None)
+
+    # when
+    response = client.post(reverse("targets:decompose", args=[target.pk]), {**data, "more": "1"})
+
+    # then: six rows, the first still filled in, nothing saved
+    assert response.status_code == 200
+    formset = response.context["formset"]
+    assert formset.total_form_count() == 6
+    assert formset.forms[0]["value"].value() == "12"
+    assert 'name="parts-5-value"' in _html(response)
+    assert not target.parts.exists()

@@ -19,7 +19,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Sum
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from jinmu.core.services import StaleObjectError
 from jinmu.targets import services
 from jinmu.targets.choices import Aggregation, Bound, IndicatorSource
 from jinmu.targets.forms import (
+    MAX_PART_ROWS,
     PartForm,
     PartFormSet,
     ReportValueForm,
@@ -326,9 +327,17 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
     target = _visible_target(request, pk)
     _require_manager(request)
     holders = holder_choices(target, request.user)
-    formset = PartFormSet(request.POST or None, holders=holders, prefix="parts")
+    data: QueryDict | None = request.POST or None
+    adding = data is not None and "more" in data
+    if data is not None and adding:
+        # "More rows": the same page with three more empty rows, the typed rows kept and
+        # nothing stored yet (no script needed, so it works in any browser).
+        data = data.copy()
+        shown = bounded_int(data.get("parts-TOTAL_FORMS"), 0, MAX_PART_ROWS) or 0
+        data["parts-TOTAL_FORMS"] = str(min(shown + 3, MAX_PART_ROWS))
+    formset = PartFormSet(data, holders=holders, prefix="parts")
     page_errors: list[str] = []
-    if request.method == "POST" and formset.is_valid():
+    if request.method == "POST" and not adding and formset.is_valid():
         rows = formset.filled()
         try:
             created = services.decompose(
@@ -360,6 +369,7 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
         "decomposed": total,
         "remaining": whole - total,
         "show_value_high": target.bound == Bound.RANGE,
+        "can_add_rows": formset.total_form_count() < MAX_PART_ROWS,
     }
     return render(request, "targets/decompose_form.html", context)
 
