@@ -21,7 +21,7 @@ from django.db.models import Sum
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -55,14 +55,6 @@ _PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__o
 _HOLDER_KEYS = ("town", "unit", "chain")
 # Recent reported values listed under the report form.
 RECENT_VALUES = 30
-
-
-def _optional_url(name: str, *args: Any) -> str | None:
-    """A URL another part of the site provides, or None while it does not exist."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return None
 
 
 def _require_scope(request: HttpRequest) -> None:
@@ -121,7 +113,7 @@ def _percent(share: Decimal | None) -> float | None:
 
 def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
     """The measured items with the link to each one's page."""
-    return [{"item": item, "url": _optional_url(item.url_name, item.id)} for item in items]
+    return [{"item": item, "url": reverse(item.url_name, args=[item.id])} for item in items]
 
 
 def _history(
@@ -218,7 +210,6 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "can_report": target.indicator.source == IndicatorSource.REPORTED
         and services.can_report_indicator(user, target.indicator),
-        "board_url": _optional_url("targets:board"),
     }
     return render(request, "targets/detail.html", context)
 
@@ -260,7 +251,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Target {name} created.").format(name=saved.name))
             return redirect("targets:detail", pk=saved.pk)
     mark_invalid(form)
-    context = {"form": form, "target": None, "board_url": _optional_url("targets:board")}
+    context = {"form": form, "target": None}
     return render(request, "targets/target_form.html", context, status=status)
 
 
@@ -288,7 +279,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Changes to {name} saved.").format(name=saved.name))
             return redirect("targets:detail", pk=saved.pk)
     mark_invalid(form)
-    context = {"form": form, "target": target, "board_url": _optional_url("targets:board")}
+    context = {"form": form, "target": target}
     return render(request, "targets/target_form.html", context, status=status)
 
 
