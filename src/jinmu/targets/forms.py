@@ -24,10 +24,16 @@ from jinmu.chains.models import Chain
 from jinmu.core.choices import RegionLevel, UnitKind
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Region, Unit
+from jinmu.core.places import county_prefix
 from jinmu.core.scoping import scope_for
 from jinmu.targets.choices import Action, Bound, Front, IndicatorSource, Period
 from jinmu.targets.models import Indicator, ReportedValue, Target
-from jinmu.targets.services import DECOMPOSED_FIXED, INHERITED_FIELDS, can_report_indicator
+from jinmu.targets.services import (
+    DECOMPOSED_FIXED,
+    INHERITED_FIELDS,
+    can_report_indicator,
+    plain,
+)
 
 # Units a target form suggests (the catalogue's units; any other is typed).
 UNIT_SUGGESTIONS = ("家", "个", "项", "亿元", "万元", "%")
@@ -95,25 +101,9 @@ def mark_invalid(form: forms.BaseForm) -> None:
                 widget.attrs["class"] = f"{css} is-invalid".strip()
 
 
-def region_prefix(user: Any) -> str:
-    """The code prefix of the user's region (their own, or their unit's); "" without one."""
-    scope = scope_for(user)
-    if scope.region_prefix:
-        return scope.region_prefix
-    if scope.region_code:
-        return scope.region_code[:6]
-    region = getattr(user, "region", None)
-    unit = getattr(user, "unit", None)
-    if region is None and unit is not None:
-        region = unit.region
-    return region.scope_prefix if region is not None else ""
-
-
 def _plain(value: Decimal | None) -> str | None:
     """A stored decimal as typed (30, not 30.0000)."""
-    if value is None:
-        return None
-    return format(Decimal(value).normalize(), "f")
+    return None if value is None else plain(Decimal(value))
 
 
 def _json_number(value: Decimal) -> int | float:
@@ -240,7 +230,8 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.instance = instance
-        prefix = region_prefix(user)
+        # Only managers open this form, whose scope is their region.
+        prefix = county_prefix(scope_for(user))
         indicators = Indicator.objects.filter(is_active=True).order_by("source", "code")
         if instance is not None:
             # An indicator retired since still shows on its targets.

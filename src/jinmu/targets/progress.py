@@ -29,11 +29,11 @@ from typing import Any
 
 from jinmu.targets.choices import Aggregation, Bound, Direction, Status
 from jinmu.targets.measures import Item, measure_many
-from jinmu.targets.models import Target, target_settings_for, target_settings_for_many
+from jinmu.targets.models import Target, target_settings_for_many
 
 # Defaults from practice.md's project lights (银川 发改委): green at or above plan, yellow from
 # 10 up to and including 30 percentage points behind 序时, red more than 30 behind. A county's
-# TargetSettings row replaces them (see `thresholds_for`).
+# TargetSettings row replaces them (see `evaluate_many`).
 YELLOW_POINTS = Decimal(10)
 RED_POINTS = Decimal(30)
 
@@ -163,13 +163,6 @@ class Thresholds:
 
     yellow: Decimal = YELLOW_POINTS
     red: Decimal = RED_POINTS
-
-
-def thresholds_for(region_code: str) -> Thresholds:
-    """The thresholds in force in a region (its settings row or an ancestor's, else the
-    defaults)."""
-    row = target_settings_for(region_code)
-    return Thresholds(Decimal(row.yellow_points), Decimal(row.red_points))
 
 
 def _assemble(

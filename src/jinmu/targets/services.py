@@ -117,14 +117,14 @@ def _require_region(actor: Any, region_code: str) -> None:
 def county_of_manager(actor: Any) -> Region:
     """The county whose targets the actor keeps; anyone else is refused."""
     _require_manager(actor)
-    region = _actor_region(actor)
+    region = actor_region(actor)
     county = None if region is None else Region.objects.filter(code=region.code[:6]).first()
     if county is None:
         raise PermissionDenied(_("Only the industry office can set targets."))
     return county
 
 
-def _actor_region(actor: Any) -> Region | None:
+def actor_region(actor: Any) -> Region | None:
     """The region the actor works in (their own, or their unit's)."""
     region: Region | None = getattr(actor, "region", None)
     unit = getattr(actor, "unit", None)
@@ -204,7 +204,7 @@ def _place(target: Target) -> None:
             raise ValidationError({"chain": _("This chain is kept by another office.")})
 
 
-def _whole(target: Target) -> Decimal:
+def whole_of(target: Target) -> Decimal:
     """The amount the parts of an additive target may add up to."""
     if target.bound == Bound.RANGE and target.value_high is not None:
         return Decimal(target.value_high)
@@ -216,18 +216,18 @@ def _check_parts_sum(parent: Target) -> None:
     if not parent.additive:
         return
     total = sum((Decimal(p.value) for p in parent.parts.all()), Decimal(0))
-    if total > _whole(parent):
-        raise ValidationError({"value": _parts_exceed_message(total, _whole(parent))})
+    if total > whole_of(parent):
+        raise ValidationError({"value": _parts_exceed_message(total, whole_of(parent))})
 
 
 def _parts_exceed_message(total: Decimal, whole: Decimal) -> str:
     """The message of a decomposition larger than its target."""
     return _("The parts add up to {total}, more than the target's {whole}.").format(
-        total=_plain(total), whole=_plain(whole)
+        total=plain(total), whole=plain(whole)
     )
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
     """A decimal without trailing zeros (30, not 30.0000)."""
     return format(value.normalize(), "f")
 
@@ -239,7 +239,7 @@ def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
     _require_manager(actor)
     target = apply_fields(Target(), data, TARGET_FIELDS)
     if not target.region_id:
-        region = _actor_region(actor)
+        region = actor_region(actor)
         if region is None:
             raise ValidationError({"region": _("Choose the region the target applies to.")})
         target.region = region
@@ -368,8 +368,8 @@ def decompose(*, actor: Any, target: Target, parts: list[dict[str, Any]]) -> lis
     if target.additive and not errors:
         stored = sum((Decimal(p.value) for p in target.parts.all()), Decimal(0))
         total = stored + sum((Decimal(c.value) for c in children), Decimal(0))
-        if total > _whole(target):
-            errors["parts"] = [_parts_exceed_message(total, _whole(target))]
+        if total > whole_of(target):
+            errors["parts"] = [_parts_exceed_message(total, whole_of(target))]
     if errors:
         raise ValidationError(errors)
     return [save_object(child, actor=actor, validate=False) for child in children]

@@ -33,6 +33,7 @@ from jinmu.targets import queries
 from jinmu.targets.choices import Action, Bound, Front, Status
 from jinmu.targets.forms import bounded_int
 from jinmu.targets.models import Target
+from jinmu.targets.services import actor_region
 from jinmu.targets.templatetags.target_progress import target_value
 
 BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
@@ -200,10 +201,7 @@ def export_row(row: queries.BoardRow, visible: dict[int, Target] | None = None) 
 
 def _region_name(user: Any) -> str:
     """The name of the user's county (their own region, or their unit's)."""
-    region = getattr(user, "region", None)
-    unit = getattr(user, "unit", None)
-    if region is None and unit is not None:
-        region = unit.region
+    region = actor_region(user)
     return region.name if region is not None else ""
 
 

@@ -17,7 +17,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Sum
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -80,19 +79,6 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied(_("Only the industry office can set targets."))
 
 
-def _whole(target: Target) -> Decimal:
-    """What the parts of a target may add up to (a range's upper value)."""
-    if target.bound == Bound.RANGE and target.value_high is not None:
-        return Decimal(target.value_high)
-    return Decimal(target.value)
-
-
-def _parts_total(target: Target) -> Decimal:
-    """The sum of all the target's parts (only for a user who sees them all)."""
-    total = Target.objects.filter(parent=target).aggregate(total=Sum("value"))["total"]
-    return Decimal(total or 0)
-
-
 def _sees_whole_region(user: Any, target: Target) -> bool:
     """Whether the user is region-wide for the target's region (and so sees all its parts)."""
     scope = scope_for(user)
@@ -142,8 +128,9 @@ def _parts_summary(
     the parts do not add up (not additive, or a rate) or the user does not see them all."""
     if not parts or not _parts_add_up(target) or not _sees_whole_region(user, target):
         return None
-    whole = _whole(target)
-    total = _parts_total(target)
+    whole = services.whole_of(target)
+    # A region-wide user sees every part, so the list on the page is all of them.
+    total = sum((Decimal(p.value) for p in parts), Decimal(0))
     measured = [progress[p.pk].measured for p in parts]
     known = [m for m in measured if m is not None]
     return {
@@ -349,7 +336,7 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(*_PART_RELATIONS)
         .order_by("region_id", "id")
     )
-    whole = _whole(target)
+    whole = services.whole_of(target)
     total = sum((Decimal(p.value) for p in existing), Decimal(0))
     context = {
         "target": target,
@@ -363,15 +350,6 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
         "can_add_rows": formset.total_form_count() < MAX_PART_ROWS,
     }
     return render(request, "targets/decompose_form.html", context)
-
-
-def _user_region(user: Any) -> Region | None:
-    """The region the user works in (their own, or their unit's)."""
-    region: Region | None = getattr(user, "region", None)
-    unit = getattr(user, "unit", None)
-    if region is None and unit is not None:
-        region = unit.region
-    return region
 
 
 def _value_to_correct(request: HttpRequest, region: Region) -> ReportedValue | None:
@@ -397,7 +375,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not services.can_report_values(user):
         raise PermissionDenied(_("Only departments report indicator values."))
-    region = _user_region(user)
+    region = services.actor_region(user)
     if region is None:
         raise PermissionDenied(_("You may only report values for your own region."))
     initial: dict[str, Any] = {}
