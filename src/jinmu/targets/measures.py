@@ -374,17 +374,48 @@ def fetch_rows(indicator: Indicator, prefix: str, start: dt.date, end: dt.date) 
     return measure.fetch(indicator.params, prefix, first, end)
 
 
-def reported(indicator: Indicator, region_id: str, start: dt.date, end: dt.date) -> MeasureResult:
-    """A reported indicator's value for the region: the latest month in the window for a rate
-    or level, the sum for a cumulative one; None when nothing was reported."""
-    values = ReportedValue.objects.filter(
-        indicator=indicator, region_id=region_id, month__range=(start.replace(day=1), end)
+def _reported_rows(
+    indicator_codes: Iterable[str], region_ids: Iterable[str], start: dt.date, end: dt.date
+) -> list[tuple[str, str, dt.date, Decimal]]:
+    """(indicator, region, month, value) of the values reported for the indicators and
+    regions in the months of [start, end], oldest first, in one query."""
+    return list(
+        ReportedValue.objects.filter(
+            indicator_id__in=set(indicator_codes),
+            region_id__in=set(region_ids),
+            month__range=(start.replace(day=1), end),
+        )
+        .order_by("month")
+        .values_list("indicator_id", "region_id", "month", "value")
     )
+
+
+def _reported_value(
+    indicator: Indicator,
+    region_id: str,
+    start: dt.date,
+    end: dt.date,
+    rows: Iterable[tuple[str, str, dt.date, Decimal]],
+) -> MeasureResult:
+    """A reported indicator's value for the region from the rows: the sum for a cumulative
+    one, the latest month in the window otherwise; None when nothing was reported."""
+    first = start.replace(day=1)
+    values = [
+        value
+        for code, region, month, value in rows
+        if code == indicator.code and region == region_id and first <= month <= end
+    ]
+    if not values:
+        return MeasureResult(None)
     if indicator.aggregation == Aggregation.CUMULATIVE:
-        total = values.aggregate(total=Sum("value"))["total"]
-        return MeasureResult(total)
-    latest = values.order_by("-month").first()
-    return MeasureResult(None if latest is None else latest.value)
+        return MeasureResult(sum(values, Decimal(0)))
+    return MeasureResult(values[-1])
+
+
+def reported(indicator: Indicator, region_id: str, start: dt.date, end: dt.date) -> MeasureResult:
+    """A reported indicator's value for the region over [start, end] (see `_reported_value`)."""
+    rows = _reported_rows([indicator.code], [region_id], start, end)
+    return _reported_value(indicator, region_id, start, end, rows)
 
 
 def measure_target(target: Target, start: dt.date, end: dt.date) -> MeasureResult:
@@ -483,15 +514,30 @@ def measure_many(
     results: dict[int, MeasureResult] = {}
     groups: dict[str, list[Target]] = {}
     counted: dict[str, list[Target]] = {}
+    reporting: list[Target] = []
     for target in targets:
         indicator = target.indicator
-        if indicator.source != IndicatorSource.MEASURED or indicator.measure not in MEASURES:
-            start, end = windows[target.pk]
-            results[target.pk] = measure_target(target, start, end)
+        if indicator.source == IndicatorSource.REPORTED:
+            reporting.append(target)
+        elif indicator.measure not in MEASURES:
+            results[target.pk] = MeasureResult(None)
         elif not with_items and MEASURES[indicator.measure].totals is not None:
             counted.setdefault(_base_key(indicator), []).append(target)
         else:
             groups.setdefault(indicator.code, []).append(target)
+    if reporting:
+        # Every reported target's values in one read, whatever the number of targets.
+        values = _reported_rows(
+            (t.indicator.code for t in reporting),
+            (t.region_id for t in reporting),
+            min(windows[t.pk][0] for t in reporting),
+            max(windows[t.pk][1] for t in reporting),
+        )
+        for target in reporting:
+            start, end = windows[target.pk]
+            results[target.pk] = _reported_value(
+                target.indicator, target.region_id, start, end, values
+            )
     for group in counted.values():
         results.update(_totals(group, {t.pk: MeasureScope.of(t) for t in group}, windows))
     for group in groups.values():

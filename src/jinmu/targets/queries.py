@@ -4,7 +4,7 @@
 Every function reads the user's visible targets of the year in one query (indicator, region,
 responsible unit, chain and parent joined) and evaluates them with one `evaluate_many` call, so a
 page costs a bounded number of queries whatever the number of targets (the measures read each
-measured indicator once; a reported indicator costs one read per target).
+measured indicator once, and every reported value in one read).
 
 A part (a target with a parent) is shown under its parent when the parent is visible too (a
 region-wide user sees the whole targets with their parts nested); otherwise it stands on its own

@@ -19,7 +19,7 @@ from jinmu.projects.choices import ProjectKind, ProjectLevel, ProjectStatus
 from jinmu.projects.models import Project
 from jinmu.projects.tests.factories import ProjectFactory, ReportFactory
 from jinmu.targets.measures import in_unit, measure_many, measure_target
-from jinmu.targets.models import Target
+from jinmu.targets.models import ReportedValue, Target
 from jinmu.targets.tests.factories import IndicatorFactory, TargetFactory
 
 START = dt.date(2026, 1, 1)
@@ -229,3 +229,44 @@ def test_a_board_of_parts_counts_the_same_from_totals_as_from_rows(
     assert {pk: r.value for pk, r in totals.items()} == {pk: r.value for pk, r in rows.items()}
     assert [totals[t.pk].value for t in targets[:5]] == [3, 2, 1, 1, 1]
     assert [totals[t.pk].value for t in targets[15:20]] == [4, 2, 0, 1, 0]
+
+
+@pytest.mark.django_db
+def test_reported_targets_are_read_together(world: Any, django_assert_num_queries: Any) -> None:
+    """Many towns' growth targets cost one read of the reported values; each gets its own
+    region's latest month (a rate) or sum (a cumulative indicator), none when nothing came."""
+    growth = IndicatorFactory(code="industrial-value-added-growth")
+    cumulative = IndicatorFactory(
+        code="reported-output",
+        source="reported",
+        measure="",
+        params={},
+        aggregation="cumulative",
+        unit="亿元",
+    )
+    for month, value in ((dt.date(2026, 3, 1), "6.1"), (dt.date(2026, 4, 1), "6.4")):
+        ReportedValue.objects.create(
+            region=world.town_a,
+            indicator=growth,
+            month=month,
+            value=Decimal(value),
+            evidence="月报",
+        )
+        ReportedValue.objects.create(
+            region=world.town_a,
+            indicator=cumulative,
+            month=month,
+            value=Decimal(2),
+            evidence="月报",
+        )
+    targets = [
+        _target("industrial-value-added-growth", region=world.town_a),
+        _target("industrial-value-added-growth", region=world.town_b),
+        _target("reported-output", region=world.town_a),
+    ]
+    windows = {t.pk: (START, dt.date(2026, 6, 30)) for t in targets}
+    with django_assert_num_queries(1):
+        results = measure_many(targets, windows)
+    assert [results[t.pk].value for t in targets] == [Decimal("6.4"), None, Decimal(4)]
+    # the same as one target at a time
+    assert [_value(t, START, dt.date(2026, 6, 30)) for t in targets] == [Decimal("6.4"), None, 4]
