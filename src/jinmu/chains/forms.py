@@ -17,22 +17,13 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.chains.choices import ChainRole, GapState
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
 from jinmu.core.choices import Role, UnitKind
-from jinmu.core.forms import bootstrap
+from jinmu.core.forms import add_version_field, bootstrap
 from jinmu.core.models import Unit, User
 from jinmu.core.validators import normalize_uscc
 from jinmu.enterprises.models import Enterprise
 
 TEN_THOUSAND = Decimal(10_000)
 HUNDRED = Decimal(100)
-
-
-def add_version_field(form: forms.BaseForm, version: int | None) -> None:
-    """Add the hidden `version` field, initialised with the row's current version."""
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1
-    )
-    if version is not None:
-        form.initial["version"] = version
 
 
 class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

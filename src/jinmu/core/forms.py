@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy
 
 from jinmu.core.services import StaleObjectError
 
@@ -62,3 +63,39 @@ def run_write(
         return False, 200
     messages.success(request, success)
     return True, 200
+
+
+def add_version_field(form: forms.BaseForm, version: int | None, *, required: bool = False) -> None:
+    """The hidden `version` the form was opened on (refused if someone saved since); with
+    `required` (an edit) a post without it cannot skip the check."""
+    form.fields["version"] = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=required,
+        min_value=1,
+        error_messages={
+            "required": gettext_lazy(
+                "The form did not say which version of the record it was opened on; "
+                "reload the page and make your changes again."
+            ),
+        },
+    )
+    if version is not None:
+        form.initial["version"] = version
+
+
+def expected_version(form: forms.BaseForm) -> int | None:
+    """The version a valid form was opened on (None when it carried none)."""
+    value = form.cleaned_data.get("version")
+    return int(value) if value is not None else None
+
+
+def mark_invalid(form: forms.BaseForm) -> None:
+    """Tabler's red outline on the fields with errors (after the form was checked)."""
+    if not form.is_bound:
+        return
+    for name in form.errors:
+        if name in form.fields:
+            widget = form.fields[name].widget
+            css = widget.attrs.get("class", "")
+            if "is-invalid" not in css:
+                widget.attrs["class"] = f"{css} is-invalid".strip()

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.choices import Role
+from jinmu.core.forms import add_version_field, mark_invalid
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
@@ -138,31 +139,6 @@ def bootstrap(form: forms.BaseForm) -> None:
             widget.attrs.setdefault("class", "form-check-input")
         else:
             widget.attrs.setdefault("class", "form-control")
-
-
-def mark_invalid(form: forms.BaseForm) -> None:
-    """Tabler's red outline on the fields with errors."""
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            css = widget.attrs.get("class", "")
-            if "is-invalid" not in css:
-                widget.attrs["class"] = f"{css} is-invalid".strip()
-
-
-def add_version_field(form: forms.BaseForm, version: int | None) -> None:
-    """The hidden `version` the form was opened on (refused if someone saved since)."""
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1
-    )
-    if version is not None:
-        form.initial["version"] = version
-
-
-def expected_version(form: forms.BaseForm) -> int | None:
-    """The version a valid form was opened on (None when it carried none)."""
-    value = form.cleaned_data.get("version")
-    return int(value) if value is not None else None
 
 
 class WanField(forms.DecimalField):

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.models import Chain
 from jinmu.core.choices import RegionLevel, UnitKind
-from jinmu.core.forms import bootstrap
+from jinmu.core.forms import add_version_field, bootstrap
 from jinmu.core.models import Region, Unit
 from jinmu.core.places import county_prefix
 from jinmu.core.scoping import scope_for
@@ -63,42 +63,6 @@ def bounded_int(text: str | None, low: int, high: int) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
-
-
-def add_version_field(form: forms.BaseForm, version: int | None, *, required: bool = False) -> None:
-    """The hidden `version` the form was opened on (refused if someone saved since); an edit
-    requires it, so a post without it cannot skip the check."""
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=required,
-        min_value=1,
-        error_messages={
-            "required": _(
-                "The form did not say which version of the record it was opened on; "
-                "reload the page and make your changes again."
-            ),
-        },
-    )
-    if version is not None:
-        form.initial["version"] = version
-
-
-def expected_version(form: forms.BaseForm) -> int | None:
-    """The version a valid form was opened on (None when it carried none)."""
-    value = form.cleaned_data.get("version")
-    return int(value) if value is not None else None
-
-
-def mark_invalid(form: forms.BaseForm) -> None:
-    """Tabler's red outline on the fields with errors (call after the form was checked)."""
-    if not form.is_bound:
-        return
-    for name in form.errors:
-        if name in form.fields:
-            widget = form.fields[name].widget
-            css = widget.attrs.get("class", "")
-            if "is-invalid" not in css:
-                widget.attrs["class"] = f"{css} is-invalid".strip()
 
 
 def _plain(value: Decimal | None) -> str | None:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from jinmu.core.forms import add_service_errors
+from jinmu.core.forms import add_service_errors, expected_version
 from jinmu.core.pagination import COUNT_CAP, page_url, paginate
 from jinmu.projects import services
 from jinmu.projects.choices import (
@@ -42,7 +42,6 @@ from jinmu.projects.forms import (
     ReviewForm,
     TransitionForm,
     YearPlanForm,
-    expected_version,
 )
 from jinmu.projects.models import (
     Attachment,

@@ -25,7 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jinmu.core.forms import add_service_errors
+from jinmu.core.forms import add_service_errors, expected_version, mark_invalid
 from jinmu.core.models import Region
 from jinmu.core.scoping import scope_for
 from jinmu.core.services import StaleObjectError
@@ -38,9 +38,7 @@ from jinmu.targets.forms import (
     ReportValueForm,
     TargetForm,
     bounded_int,
-    expected_version,
     holder_choices,
-    mark_invalid,
 )
 from jinmu.targets.measures import Item
 from jinmu.targets.models import Indicator, ReportedValue, Target, TargetSnapshot
