@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -12,6 +12,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 
 from jinmu.core.services import StaleObjectError
+
+T = TypeVar("T")
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -43,6 +45,25 @@ def add_service_errors(
         form.add_error(field if field in form.fields else None, errors)
 
 
+def try_write(
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[], T],
+    aliases: Mapping[str, str] | None = None,
+) -> tuple[T | None, int]:
+    """Run a service write for a form page: what it wrote; or a stale write as one page
+    message (the form keeps the user's input) with 409; or any other refusal on the form field
+    by field. Returns (the written row or None, the status to render the form with)."""
+    try:
+        return write(), 200
+    except StaleObjectError as error:
+        messages.error(request, error.messages[0])
+        return None, 409
+    except ValidationError as error:
+        add_service_errors(form, error, aliases)
+        return None, 200
+
+
 def run_write(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -50,19 +71,19 @@ def run_write(
     success: str,
     aliases: Mapping[str, str] | None = None,
 ) -> tuple[bool, int]:
-    """Run a service write for a form page: a success message when it saved; a stale write as
-    one page message (the form keeps the user's input) with 409; any other refusal on the form
-    field by field. Returns (saved, the status to render the form with when not saved)."""
-    try:
+    """`try_write` with a success message when it saved. Returns (saved, the status to render
+    the form with when not saved)."""
+    done: list[bool] = []
+
+    def record() -> bool:
         write()
-    except StaleObjectError as error:
-        messages.error(request, error.messages[0])
-        return False, 409
-    except ValidationError as error:
-        add_service_errors(form, error, aliases)
-        return False, 200
-    messages.success(request, success)
-    return True, 200
+        done.append(True)
+        return True
+
+    _, status = try_write(request, form, record, aliases)
+    if done:
+        messages.success(request, success)
+    return bool(done), status
 
 
 def add_version_field(form: forms.BaseForm, version: int | None, *, required: bool = False) -> None:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
@@ -25,10 +24,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jinmu.core.forms import add_service_errors, expected_version, mark_invalid
+from jinmu.core.forms import expected_version, mark_invalid, try_write
 from jinmu.core.models import Region
 from jinmu.core.scoping import scope_for
-from jinmu.core.services import StaleObjectError
 from jinmu.targets import services
 from jinmu.targets.choices import Aggregation, Bound, IndicatorSource
 from jinmu.targets.forms import (
@@ -199,22 +197,6 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/detail.html", context)
 
 
-def _write(
-    request: HttpRequest, form: BaseForm, write: Callable[[], Target]
-) -> tuple[Target | None, int]:
-    """Run a service write for a form page: the saved target; or a stale write as one page
-    message (the form keeps the user's input) with 409; or any other refusal on the form
-    field by field."""
-    try:
-        return write(), 200
-    except StaleObjectError as error:
-        messages.error(request, error.messages[0])
-        return None, 409
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return None, 200
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_create(request: HttpRequest) -> HttpResponse:
@@ -227,7 +209,7 @@ def target_create(request: HttpRequest) -> HttpResponse:
     form = TargetForm(request.POST or None, user=request.user, initial=initial)
     status = 200
     if request.method == "POST" and form.is_valid():
-        saved, status = _write(
+        saved, status = try_write(
             request,
             form,
             lambda: services.create_target(actor=request.user, data=form.service_data()),
@@ -249,7 +231,7 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = TargetForm(request.POST or None, user=request.user, instance=target)
     status = 200
     if request.method == "POST" and form.is_valid():
-        saved, status = _write(
+        saved, status = try_write(
             request,
             form,
             # The service works on a copy: a refused edit must not rename the page's heading.
@@ -385,8 +367,10 @@ def report_value(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            row = services.report_value(
+        row, status = try_write(
+            request,
+            form,
+            lambda: services.report_value(
                 actor=user,
                 indicator=data["indicator"],
                 region_code=region.code,
@@ -394,13 +378,9 @@ def report_value(request: HttpRequest) -> HttpResponse:
                 value=data["value"],
                 evidence=data["evidence"],
                 expected_version=expected_version(form),
-            )
-        except StaleObjectError as error:
-            messages.error(request, error.messages[0])
-            status = 409
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
+            ),
+        )
+        if row is not None:
             messages.success(
                 request,
                 _("{indicator} for {month} recorded.").format(
