@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 
 from jinmu.targets.models import Indicator
@@ -48,11 +49,18 @@ def indicator_names(indicator: Indicator) -> list[str]:
     return [name for name in names if name]
 
 
-def match_indicator(name: str, unit: str) -> Indicator | None:
+def match_indicator(
+    name: str, unit: str, indicators: Sequence[Indicator] | None = None
+) -> Indicator | None:
     """The active indicator whose longest name or synonym occurs in the goal's `name` and
-    whose unit fits `unit`; None when none does."""
+    whose unit fits `unit`; None when none does.
+
+    `indicators` is the active catalogue when the caller has read it already (matching many
+    goals reads it once); without it the catalogue is read here."""
+    if indicators is None:
+        indicators = list(Indicator.objects.filter(is_active=True))
     best: tuple[int, str, Indicator] | None = None
-    for indicator in Indicator.objects.filter(is_active=True):
+    for indicator in indicators:
         if not unit_fits(indicator, unit):
             continue
         for synonym in indicator_names(indicator):

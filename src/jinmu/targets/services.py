@@ -397,17 +397,41 @@ def targets_from_drafts(
         raise ValidationError({"region": _("No such region.")})
     if not drafts:
         raise ValidationError({"drafts": _("There are no drafts to confirm.")})
+
+    def _unit_key(value: Any) -> int | None:
+        """A draft's `responsible_unit` as a unit's pk; None when it names none."""
+        if value is None or isinstance(value, bool | Unit):
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+
     errors: dict[str, list[str]] = {}
     created: list[Target] = []
+    # The drafts' indicators and units, each read in one query however many drafts there are.
+    codes = {str(draft["indicator_code"]) for draft in drafts if draft.get("indicator_code")}
+    by_code = (
+        Indicator.objects.filter(is_active=True).in_bulk(codes, field_name="code") if codes else {}
+    )
+    catalogue: list[Indicator] | None = None  # the active catalogue, for drafts without a code
+    unit_keys = {
+        _unit_key(draft.get("responsible_unit"))
+        for draft in drafts
+        if not isinstance(draft.get("responsible_unit"), Unit)
+    } - {None}
+    units = Unit.objects.filter(region=region).in_bulk(unit_keys) if unit_keys else {}
     for index, draft in enumerate(drafts):
         key = f"drafts.{index}"
         unit = str(draft.get("unit") or "")
         code = draft.get("indicator_code")
         indicator: Indicator | None
         if code:
-            indicator = Indicator.objects.filter(code=code, is_active=True).first()
+            indicator = by_code.get(str(code))
         else:
-            indicator = match_indicator(str(draft.get("indicator") or ""), unit)
+            if catalogue is None:
+                catalogue = list(Indicator.objects.filter(is_active=True))
+            indicator = match_indicator(str(draft.get("indicator") or ""), unit, catalogue)
         if indicator is None:
             errors.setdefault(f"{key}.indicator", []).append(
                 _("“{name}” matches no indicator of the catalogue; choose one.").format(
@@ -417,7 +441,8 @@ def targets_from_drafts(
             continue
         responsible = draft.get("responsible_unit")
         if responsible is not None and not isinstance(responsible, Unit):
-            responsible = Unit.objects.filter(pk=responsible, region=region).first()
+            unit_key = _unit_key(responsible)
+            responsible = units.get(unit_key) if unit_key is not None else None
             if responsible is None:
                 errors.setdefault(f"{key}.responsible_unit", []).append(
                     _("No such unit in this region.")

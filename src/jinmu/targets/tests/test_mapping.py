@@ -69,3 +69,22 @@ def test_conversion_factor() -> None:
 def test_inactive_indicator_is_not_matched(db: Any) -> None:
     Indicator.objects.filter(code="cloud-new").update(is_active=False)
     assert match_indicator("上云企业", "家") is None
+
+
+def test_a_catalogue_read_once_is_matched_without_queries(
+    django_assert_num_queries: Any,
+) -> None:
+    catalogue = list(Indicator.objects.filter(is_active=True))
+    with django_assert_num_queries(0):
+        found = [
+            match_indicator(name, unit, catalogue)
+            for name, unit in [("国家级高新技术企业", "家"), ("上云企业", "家"), ("绿色工厂", "家")]
+        ]
+    assert [indicator.code if indicator else None for indicator in found] == [
+        "high-tech-new",
+        "cloud-new",
+        None,
+    ]
+    # The catalogue given is the one searched: an indicator left out of it is not matched.
+    without_cloud = [indicator for indicator in catalogue if indicator.code != "cloud-new"]
+    assert match_indicator("上云企业", "家", without_cloud) is None

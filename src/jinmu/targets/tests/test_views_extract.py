@@ -11,7 +11,9 @@ from typing import Any
 import pytest
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -308,3 +310,70 @@ def test_a_tampered_review_stores_nothing(industry: Client) -> None:
     response = _confirm(industry, {**data, "form-TOTAL_FORMS": "2", "form-1-unit": "亿元"})
     assert response.status_code == 400
     assert f'<div class="draft-sentence">{TEXT}</div>' in response.content.decode()
+
+
+def _goals(count: int) -> str:
+    """A text of `count` goals (an even number), each matching the catalogue."""
+    return "新增国家级高新技术企业30家，新增上云企业60家。" * (count // 2)
+
+
+def _reads(queries: CaptureQueriesContext) -> list[str]:
+    """The rows read (SELECTs), without a saved target's checks that its relations exist."""
+    return [
+        query["sql"]
+        for query in queries.captured_queries
+        if query["sql"].startswith("SELECT") and not query["sql"].startswith("SELECT 1 AS")
+    ]
+
+
+def _reading(reads: list[str], table: str) -> list[str]:
+    return [sql for sql in reads if f'FROM "{table}"' in sql]
+
+
+def test_the_review_costs_as_many_queries_for_20_drafts_as_for_2(
+    industry: Client, django_assert_max_num_queries: Any
+) -> None:
+    _review(industry, _goals(2))  # the session and caches warmed up
+    with CaptureQueriesContext(connection) as two:
+        _review(industry, _goals(2))
+    with django_assert_max_num_queries(len(two)):
+        review = _review(industry, _goals(20))
+    forms = review.context["formset"].forms
+    assert len(forms) == 20
+    # Every row still offers the catalogue and the county's units, with its match selected.
+    html = review.content.decode()
+    assert html.count('<option value="high-tech-new" selected>') == 10
+    assert html.count('<option value="cloud-new" selected>') == 10
+    assert html.count("产业办</option>") == 20
+
+
+def test_confirming_reads_indicators_and_units_once_however_many_drafts(
+    industry: Client, world: Any, django_assert_max_num_queries: Any
+) -> None:
+    def confirm(count: int, *, most: int | None = None) -> CaptureQueriesContext:
+        review = _review(industry, _goals(count))
+        data = _data(
+            review, **{f"{i}-responsible_unit": world.industry_office.pk for i in range(count)}
+        )
+        with CaptureQueriesContext(connection) as queries:
+            if most is None:
+                response = _confirm(industry, data)
+            else:
+                with django_assert_max_num_queries(most):
+                    response = _confirm(industry, data)
+        assert response.status_code == 302, response.content.decode()
+        return queries
+
+    confirm(2)  # the session and caches warmed up
+    two = confirm(2)
+    # What grows with the drafts is each target's own writing: its savepoints, the checks
+    # that its relations exist, its row and its audit row.
+    per_target = (len(two) - len(_reads(two))) // 2
+    twenty = confirm(20, most=len(_reads(two)) + 20 * per_target)
+    assert Target.objects.filter(responsible_unit=world.industry_office).count() == 24
+    for queries in (two, twenty):
+        reads = _reads(queries)
+        # the catalogue (for the selects) and the drafts' indicators (in the service)
+        assert len(_reading(reads, "targets_indicator")) <= 2
+        assert len(_reading(reads, "core_unit")) <= 3
+    assert len(_reads(twenty)) <= len(_reads(two))

@@ -8,6 +8,8 @@ server. Confirming turns the kept rows into targets in one all-or-nothing servic
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -15,6 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Model
 from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -166,7 +169,45 @@ class ReviewForm(forms.Form):
         self.fields["year"].widget = forms.HiddenInput()
 
 
-class IndicatorChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+@dataclass(frozen=True)
+class Options:
+    """What a select of the review offers, read once per request and shared by every draft's
+    form: the objects by the value posted for them, and the (value, label) choices."""
+
+    by_key: dict[str, Any]
+    choices: list[tuple[str, Any]]
+
+
+class PrefetchedChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A model choice whose objects may be given once per request (`offer`): rendering and
+    cleaning the field then query nothing, however many forms share them."""
+
+    options: Options | None = None
+
+    def offer(self, options: Options) -> None:
+        """Offer these objects instead of the queryset's."""
+        self.options = options
+        self.choices = options.choices
+
+    def to_python(self, value: Any) -> Any:
+        if self.options is None:
+            return super().to_python(value)
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        if isinstance(value, Model):
+            value = getattr(value, self.to_field_name or "pk")
+        found = self.options.by_key.get(str(value))
+        if found is None:
+            raise ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            )
+        return found
+
+
+class IndicatorChoiceField(PrefetchedChoiceField):
     """A catalogue indicator, shown with its unit."""
 
     def label_from_instance(self, obj: Any) -> str:
@@ -199,7 +240,7 @@ class DraftForm(forms.Form):
     action = forms.ChoiceField(
         label=gettext_lazy("四提四增 action"), choices=[("", "—"), *Action.choices], required=False
     )
-    responsible_unit = forms.ModelChoiceField(
+    responsible_unit = PrefetchedChoiceField(
         label=gettext_lazy("responsible unit"),
         queryset=Unit.objects.none(),
         required=False,
@@ -212,11 +253,24 @@ class DraftForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     period = forms.CharField(widget=forms.HiddenInput, required=False, max_length=50)
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        indicators: Options | None = None,
+        units: Options | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """`indicators` and `units` are what the selects offer (`options`, read once for the
+        whole formset); without `indicators` the active catalogue is read, without `units`
+        none is offered."""
         super().__init__(*args, **kwargs)
-        field = self.fields["responsible_unit"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = units if units is not None else Unit.objects.none()
+        for name, options in (("indicator", indicators), ("responsible_unit", units)):
+            field = self.fields[name]
+            assert isinstance(field, PrefetchedChoiceField)
+            if options is not None:
+                field.offer(options)
+            elif name == "responsible_unit":
+                field.queryset = Unit.objects.none()
         bootstrap(self)
         for name in ("value", "value_high"):
             self.fields[name].widget.attrs["step"] = "any"
@@ -294,7 +348,20 @@ DraftFormSet = forms.formset_factory(
 )
 
 
-def _initial(goal: Goal) -> dict[str, Any]:
+def options(name: str, objects: Iterable[Any]) -> Options:
+    """What the select `name` of a draft offers: `objects`, labelled as the field labels them."""
+    field = DraftForm.base_fields[name]
+    assert isinstance(field, PrefetchedChoiceField)
+    key = field.to_field_name or "pk"
+    by_key = {str(getattr(obj, key)): obj for obj in objects}
+    choices: list[tuple[str, Any]] = []
+    if field.empty_label is not None:
+        choices.append(("", field.empty_label))
+    choices.extend((value, field.label_from_instance(obj)) for value, obj in by_key.items())
+    return Options(by_key=by_key, choices=choices)
+
+
+def _initial(goal: Goal, catalogue: list[Indicator]) -> dict[str, Any]:
     """A review row filled in from an extracted goal, with the suggested indicator."""
     span = goal.span or (None, None)
     return {
@@ -305,7 +372,7 @@ def _initial(goal: Goal) -> dict[str, Any]:
         "unit": goal.unit,
         "bound": goal.bound,
         "condition": goal.condition or "",
-        "indicator": match_indicator(goal.indicator, goal.unit),
+        "indicator": match_indicator(goal.indicator, goal.unit, catalogue),
         "sentence": goal.sentence,
         "span_start": span[0],
         "span_end": span[1],
@@ -320,9 +387,22 @@ def _number(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _catalogue() -> list[Indicator]:
+    """The active indicators of the catalogue, read once per request."""
+    return list(Indicator.objects.filter(is_active=True))
+
+
 def _units(county: Region) -> Any:
     """The units of the county a target may be given to."""
     return Unit.objects.filter(region=county).order_by("kind", "name")
+
+
+def _form_kwargs(county: Region, catalogue: list[Indicator]) -> dict[str, Any]:
+    """What every draft's form offers, read once for the whole formset."""
+    return {
+        "indicators": options("indicator", catalogue),
+        "units": options("responsible_unit", _units(county)),
+    }
 
 
 def _review(
@@ -358,9 +438,10 @@ def extract_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["year"]
         review = ReviewForm(initial={"year": year})
+        catalogue = _catalogue()
         formset = DraftFormSet(
-            initial=[_initial(goal) for goal in form.goals],
-            form_kwargs={"units": _units(county)},
+            initial=[_initial(goal, catalogue) for goal in form.goals],
+            form_kwargs=_form_kwargs(county, catalogue),
         )
         return _review(request, review, formset)
     return render(
@@ -397,7 +478,7 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
     """Step two: the kept drafts become targets, all of them or none."""
     county = _county(request)
     review = ReviewForm(request.POST)
-    formset = DraftFormSet(request.POST, form_kwargs={"units": _units(county)})
+    formset = DraftFormSet(request.POST, form_kwargs=_form_kwargs(county, _catalogue()))
     review_valid = review.is_valid()
     if not formset.is_valid() or not review_valid:
         return _review(request, review, formset, status=400)
