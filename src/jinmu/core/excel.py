@@ -326,6 +326,7 @@ def shown_text(shown: Any) -> str:
 
 
 HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=14)  # an export's title row, above its header
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 INFO_FILL = PatternFill("solid", fgColor="EDEDED")  # columns written for the reader only
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -340,13 +341,27 @@ def _styled_cell(sheet: Any, value: Any, column: Column | None = None) -> Cell:
     return cell
 
 
-def write_export(rows: Iterable[list[Any]], *, columns: Sequence[Column], sheet_name: str) -> bytes:
-    """A streamed (write-only) workbook with a header row and the given rows, cells neutralised."""
+def write_export(
+    rows: Iterable[list[Any]],
+    *,
+    columns: Sequence[Column],
+    sheet_name: str,
+    title: str | None = None,
+) -> bytes:
+    """A streamed (write-only) workbook with a header row and the given rows, cells neutralised.
+
+    With a `title`, the first row holds it (in bold) and the header is the second row; the panes
+    are frozen below the header either way."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     for index, column in enumerate(columns, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = column.width
-    sheet.freeze_panes = "A2"
+    header_row = 1 if title is None else 2
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if title is not None:
+        title_cell = _styled_cell(sheet, title)
+        title_cell.font = TITLE_FONT
+        sheet.append([title_cell])
     header = []
     for column in columns:
         cell = WriteOnlyCell(sheet, value=column.header)

@@ -339,6 +339,27 @@ def test_export_neutralises_formulas(world: Any, client: Client) -> None:
     assert rows[2][2] == "'=HYPERLINK(1)"
 
 
+def test_export_layout_title_above_a_styled_header_frozen_below_it(
+    world: Any, goals: dict[str, Target], client: Client
+) -> None:
+    with translation.override("en"):
+        content = login(client, world, "industry").get(EXPORT, {"year": "2026"}).content
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert sheet is not None
+    assert sheet.title == "Targets"
+    assert sheet.freeze_panes == "A3"
+    title = sheet["A1"]
+    assert (title.font.bold, title.font.size) == (True, 14)
+    assert sheet["A2"].value == "Front"
+    assert sheet["A2"].font.bold
+    assert sheet["A2"].fill.fgColor.rgb.endswith("DDEBF7")
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCDEFGHIJKLMN"]
+    assert widths == [22, 16, 28, 24, 12, 10, 8, 12, 12, 10, 10, 14, 22, 28]
+    # text stays text (never a formula); numbers stay numbers
+    assert sheet["C3"].data_type == "s"
+    assert sheet["E3"].data_type == "n"
+
+
 def test_navigation_has_targets_for_supervising_scopes(world: Any) -> None:
     def labels(persona: str) -> list[str]:
         request = RequestFactory().get("/")

@@ -20,14 +20,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
-from jinmu.core.excel import HEADER_FILL, HEADER_FONT, plain_decimal, save_workbook
+from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
 from jinmu.core.scoping import ScopeKind, scope_for
-from jinmu.core.uploads import neutralise_cell
 from jinmu.core.views_excel import xlsx_response
 from jinmu.targets import queries
 from jinmu.targets.choices import Action, Bound, Front, Status
@@ -145,23 +140,28 @@ def _label(choices: Any, value: str) -> str:
     return str(choices(value).label) if value in choices.values else ""
 
 
-def export_headers() -> list[tuple[str, int]]:
-    """The export's headers (translated) and column widths."""
+def export_columns() -> list[Column]:
+    """The export's columns: headers (translated), widths, in the order of `export_row`."""
+    # (header, field, kind, width); a range's target value is text ("50–60"), so TEXT.
+    specs = [
+        (_("Front"), "front", TEXT, 22),
+        (_("四提四增 action"), "action", TEXT, 16),
+        (_("Goal"), "name", TEXT, 28),
+        (_("Indicator"), "indicator", TEXT, 24),
+        (_("Target value"), "value", TEXT, 12),
+        (_("Bound"), "bound", TEXT, 10),
+        (_("Unit"), "unit", TEXT, 8),
+        (_("Measured"), "measured", DECIMAL, 12),
+        (_("Progress (%)"), "progress", DECIMAL, 12),
+        (_("序时 (%)"), "expected", DECIMAL, 10),
+        (_("Status"), "status", TEXT, 10),
+        (_("Year-end forecast"), "forecast", DECIMAL, 14),
+        (_("Responsible unit"), "responsible_unit", TEXT, 22),
+        (_("Part of"), "parent", TEXT, 28),
+    ]
     return [
-        (_("Front"), 22),
-        (_("四提四增 action"), 16),
-        (_("Goal"), 28),
-        (_("Indicator"), 24),
-        (_("Target value"), 12),
-        (_("Bound"), 10),
-        (_("Unit"), 8),
-        (_("Measured"), 12),
-        (_("Progress (%)"), 12),
-        (_("序时 (%)"), 10),
-        (_("Status"), 10),
-        (_("Year-end forecast"), 14),
-        (_("Responsible unit"), 22),
-        (_("Part of"), 28),
+        Column(header=header, field=field, kind=kind, help="", width=width)
+        for header, field, kind, width in specs
     ]
 
 
@@ -207,34 +207,15 @@ def _region_name(user: Any) -> str:
 
 def board_workbook(board_data: queries.TargetBoard, *, title: str) -> bytes:
     """The board as a workbook: a title row, the headers, then every row with its parts."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Targets"))
-    headers = export_headers()
-    for index, (_header, width) in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A3"
-    title_cell = WriteOnlyCell(sheet, value=neutralise_cell(title))
-    title_cell.font = Font(bold=True, size=14)
-    sheet.append([title_cell])
-    header_cells = []
-    for header, _width in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        header_cells.append(cell)
-    sheet.append(header_cells)
     rows = board_data.flat_rows()
     # Every visible target of the year is a row (a part of the same year as its whole).
     visible = {row.target.pk: row.target for row in rows}
-    for row in rows:
-        cells = []
-        for value in export_row(row, visible):
-            cell = WriteOnlyCell(sheet, value=neutralise_cell(value))
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            cells.append(cell)
-        sheet.append(cells)
-    return save_workbook(workbook)
+    return write_export(
+        (export_row(row, visible) for row in rows),
+        columns=export_columns(),
+        sheet_name=_("Targets"),
+        title=title,
+    )
 
 
 def export_title(user: Any, year: int, on: dt.date) -> str:
