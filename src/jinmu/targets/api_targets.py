@@ -21,13 +21,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.targets.choices import MAX_YEAR, MIN_YEAR
 from jinmu.targets.models import Target
 from jinmu.targets.progress import evaluate_many
 from jinmu.targets.serializers import TargetProgressSerializer
 
 # Years a target can sensibly belong to; anything else is a typing error in the query.
-MIN_YEAR = 2000
-MAX_YEAR = 2100
 
 
 class TargetAccess(permissions.BasePermission):

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The years a target, a board or a reported month may be for.
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
 
 class IndicatorSource(models.TextChoices):
     """Where an indicator's value comes from."""

@@ -26,7 +26,7 @@ from jinmu.core.forms import add_version_field, bootstrap
 from jinmu.core.models import Region, Unit
 from jinmu.core.places import county_prefix
 from jinmu.core.scoping import scope_for
-from jinmu.targets.choices import Action, Bound, Front, IndicatorSource, Period
+from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front, IndicatorSource, Period
 from jinmu.targets.models import Indicator, ReportedValue, Target
 from jinmu.targets.services import (
     DECOMPOSED_FIXED,
@@ -48,7 +48,6 @@ RESPONSIBLE_KINDS = (
 _SEPARATORS = re.compile(r"[,，、;；\s]+")
 _MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$", re.ASCII)
 # The years a month may be typed in.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 # What the form shows but does not take: a part's inherited fields, and what a decomposed
 # whole keeps (the services refuse changes to them either way).
 PART_INHERITED_FIELDS = INHERITED_FIELDS
@@ -133,7 +132,7 @@ class TargetForm(forms.Form):
         max_length=200,
         help_text=_("The goal's name as the work report writes it, e.g. 国家级高新技术企业."),
     )
-    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
     period = forms.ChoiceField(label=_("Period"), choices=Period.choices, initial=Period.YEAR)
     value = forms.DecimalField(label=_("Target value"), max_digits=20, decimal_places=4)
     bound = forms.ChoiceField(label=_("Bound"), choices=Bound.choices, initial=Bound.AT_LEAST)
@@ -430,10 +429,10 @@ class MonthField(forms.CharField):
         if match is None or not 1 <= int(match.group(2)) <= 12:
             raise ValidationError(_("Enter the month as YYYY-MM, e.g. 2026-06."), code="invalid")
         year = int(match.group(1))
-        if not FIRST_YEAR <= year <= LAST_YEAR:
+        if not MIN_YEAR <= year <= MAX_YEAR:
             raise ValidationError(
                 _("Enter a month between {first} and {last}.").format(
-                    first=FIRST_YEAR, last=LAST_YEAR
+                    first=MIN_YEAR, last=MAX_YEAR
                 ),
                 code="out_of_range",
             )

@@ -25,7 +25,7 @@ from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.views_excel import xlsx_response
 from jinmu.targets import queries
-from jinmu.targets.choices import Action, Bound, Front, Status
+from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front, Status
 from jinmu.targets.forms import bounded_int
 from jinmu.targets.models import Target
 from jinmu.targets.services import actor_region
@@ -33,19 +33,18 @@ from jinmu.targets.templatetags.target_progress import target_value
 
 BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 # The years `?year=` may name; anything else falls back to this year.
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 GROUPINGS = ("front", "action")
 
 
-def _require_scope(request: HttpRequest) -> None:
-    """Refuse roles without a supervising scope."""
+def require_scope(request: HttpRequest) -> None:
+    """Refuse roles without a supervising scope (enterprise, bank, judge, auditor …) with 403."""
     if scope_for(request.user).kind not in BOARD_SCOPES:
         raise PermissionDenied(_("Your role has no access to the targets."))
 
 
 def _year(request: HttpRequest) -> int:
     """The year asked for, or this year when it is absent or not a sensible year."""
-    year = bounded_int(request.GET.get("year"), FIRST_YEAR, LAST_YEAR)
+    year = bounded_int(request.GET.get("year"), MIN_YEAR, MAX_YEAR)
     return year if year is not None else timezone.localdate().year
 
 
@@ -63,7 +62,7 @@ def _year_context(request: HttpRequest, year: int) -> dict[str, Any]:
 @require_GET
 def board(request: HttpRequest) -> HttpResponse:
     """The year's targets of the user's scope, grouped by front (or by 四提四增 action)."""
-    _require_scope(request)
+    require_scope(request)
     year = _year(request)
     grouping = request.GET.get("group", "front")
     if grouping not in GROUPINGS:
@@ -86,7 +85,7 @@ def board(request: HttpRequest) -> HttpResponse:
 @require_GET
 def units(request: HttpRequest) -> HttpResponse:
     """Every unit holding targets in the user's scope, with its status counts."""
-    _require_scope(request)
+    require_scope(request)
     year = _year(request)
     on = queries.as_of(year)
     summaries = queries.units_with_targets(request.user, year, on)
@@ -107,7 +106,7 @@ def units(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit(request: HttpRequest, unit_pk: int) -> HttpResponse:
     """The targets one unit holds (404 when the unit is outside the user's scope)."""
-    _require_scope(request)
+    require_scope(request)
     found = queries.visible_unit(request.user, unit_pk)
     if found is None:
         raise Http404(_("No such unit."))
@@ -229,7 +228,7 @@ def export_title(user: Any, year: int, on: dt.date) -> str:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     """The board of `?year=` as the user sees it, as an .xlsx."""
-    _require_scope(request)
+    require_scope(request)
     year = _year(request)
     on = queries.as_of(year)
     data = queries.target_board(request.user, year, on)

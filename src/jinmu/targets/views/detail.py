@@ -41,7 +41,7 @@ from jinmu.targets.forms import (
 from jinmu.targets.measures import Item
 from jinmu.targets.models import Indicator, ReportedValue, Target, TargetSnapshot
 from jinmu.targets.progress import TargetProgress, evaluate_many
-from jinmu.targets.views.board import BOARD_SCOPES
+from jinmu.targets.views.board import require_scope
 
 # The whole of a part is not joined: a town must not read the county's target through its part.
 _RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
@@ -52,17 +52,10 @@ _HOLDER_KEYS = ("town", "unit", "chain")
 RECENT_VALUES = 30
 
 
-def _require_scope(request: HttpRequest) -> None:
-    """Refuse roles without a supervising scope (enterprise, bank, judge, auditor …) with 403,
-    as the board does."""
-    if scope_for(request.user).kind not in BOARD_SCOPES:
-        raise PermissionDenied(_("Your role has no access to the targets."))
-
-
 def _visible_target(request: HttpRequest, pk: int) -> Target:
     """The target if it is in the user's scope; 404 otherwise (403 for a role without a
     scope)."""
-    _require_scope(request)
+    require_scope(request)
     target: Target = get_object_or_404(
         Target.objects.for_user(request.user).select_related(*_RELATIONS), pk=pk
     )

@@ -34,8 +34,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Region, Unit
 from jinmu.targets.api import text_of_upload
-from jinmu.targets.api_targets import MAX_YEAR, MIN_YEAR
-from jinmu.targets.choices import Action, Bound, Front
+from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front
 from jinmu.targets.extraction import Goal, extract
 from jinmu.targets.mapping import match_indicator
 from jinmu.targets.models import Indicator
