@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 
 from django import forms
@@ -43,6 +43,34 @@ def add_service_errors(
     for name, errors in error.error_dict.items():
         field = (aliases or {}).get(name, name)
         form.add_error(field if field in form.fields else None, errors)
+
+
+def add_row_errors(
+    error: ValidationError,
+    prefix: str,
+    rows: Sequence[forms.BaseForm],
+    aliases: Mapping[str, str] | None = None,
+) -> list[str]:
+    """Put a service's "<prefix>.<i>.<field>" errors (a batch written all-or-nothing) on the
+    i-th of `rows`, on the field (`aliases` maps service names onto form fields) or the row as
+    a whole; returns the errors that belong to no row, for the top of the page."""
+    if not hasattr(error, "error_dict"):
+        return [str(message) for message in error.messages]
+    loose: list[str] = []
+    for key, messages_ in error.message_dict.items():
+        pieces = key.split(".")
+        number = pieces[1] if len(pieces) >= 2 else ""
+        index = int(number) if number.isascii() and number.isdecimal() and len(number) < 7 else -1
+        if pieces[0] != prefix or not 0 <= index < len(rows):
+            loose.extend(messages_)
+            continue
+        form = rows[index]
+        name = (aliases or {}).get(pieces[2], pieces[2]) if len(pieces) > 2 else None
+        # A hidden field shows no errors: its message goes on the row instead.
+        shown = name in form.fields and not form.fields[name].widget.is_hidden
+        for message in messages_:
+            form.add_error(name if shown else None, message)
+    return loose
 
 
 def try_write(

@@ -24,14 +24,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jinmu.core.forms import expected_version, mark_invalid, try_write
+from jinmu.core.forms import add_row_errors, expected_version, mark_invalid, try_write
 from jinmu.core.models import Region
 from jinmu.core.scoping import scope_for
 from jinmu.targets import services
 from jinmu.targets.choices import Aggregation, Bound, IndicatorSource
 from jinmu.targets.forms import (
     MAX_PART_ROWS,
-    PartForm,
     PartFormSet,
     ReportValueForm,
     TargetForm,
@@ -47,7 +46,8 @@ from jinmu.targets.views.board import require_scope
 _RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
 _PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
 # Service error keys naming the holder of a decomposition row.
-_HOLDER_KEYS = ("town", "unit", "chain")
+# The service names a part's holder by kind; the page has one "held by" select.
+_HOLDER_ALIASES = {"town": "holder", "unit": "holder", "chain": "holder"}
 # Recent reported values listed under the report form.
 RECENT_VALUES = 30
 
@@ -243,33 +243,6 @@ def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "targets/target_form.html", context, status=status)
 
 
-def _put_part_errors(
-    error: ValidationError, rows: Sequence[tuple[int, PartForm]], page_errors: list[str]
-) -> None:
-    """Put the service's "parts.<i>.<field>" errors on the row the user filled as the i-th
-    part (blank rows are skipped), the rest above the rows."""
-    if not hasattr(error, "error_dict"):
-        page_errors.extend(error.messages)
-        return
-    for key, messages_ in error.message_dict.items():
-        pieces = key.split(".")
-        index_ = bounded_int(pieces[1], 0, 10_000) if len(pieces) >= 2 else None
-        if pieces[0] != "parts" or index_ is None:
-            page_errors.extend(messages_)
-            continue
-        index = index_
-        if index >= len(rows):
-            page_errors.extend(messages_)
-            continue
-        form = rows[index][1]
-        name = pieces[2] if len(pieces) > 2 else None
-        if name in _HOLDER_KEYS:
-            name = "holder"
-        field = name if name in form.fields else None
-        for message in messages_:
-            form.add_error(field, message)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
@@ -295,7 +268,9 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request.user, target=target, parts=[form.part() for _i, form in rows]
             )
         except ValidationError as error:
-            _put_part_errors(error, rows, page_errors)
+            page_errors += add_row_errors(
+                error, "parts", [form for _index, form in rows], _HOLDER_ALIASES
+            )
         else:
             messages.success(
                 request,

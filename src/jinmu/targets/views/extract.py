@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from jinmu.core.forms import bootstrap
+from jinmu.core.forms import add_row_errors, bootstrap
 from jinmu.core.models import Region, Unit
 from jinmu.targets.api import text_of_upload
 from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front
@@ -451,26 +451,6 @@ def extract_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _service_errors(formset: Any, kept: list[int], error: ValidationError) -> list[str]:
-    """Put the service's "drafts.N.field" errors on the row they concern (N counts the kept
-    rows only); returns the errors that belong to no row."""
-    loose: list[str] = []
-    if not hasattr(error, "error_dict"):
-        return [str(message) for message in error.messages]
-    for key, field_errors in error.message_dict.items():
-        parts = key.split(".")
-        if parts[0] == "drafts" and len(parts) >= 2 and parts[1].isdigit():
-            index = int(parts[1])
-            if index < len(kept):
-                form = formset.forms[kept[index]]
-                field = _SERVICE_FIELDS.get(parts[2]) if len(parts) > 2 else None
-                for message in field_errors:
-                    form.add_error(field, message)
-                continue
-        loose.extend(field_errors)
-    return loose
-
-
 @login_required
 @require_POST
 def confirm_page(request: HttpRequest) -> HttpResponse:
@@ -494,7 +474,9 @@ def confirm_page(request: HttpRequest) -> HttpResponse:
             drafts=drafts,
         )
     except ValidationError as error:
-        loose = _service_errors(formset, kept, error)
+        loose = add_row_errors(
+            error, "drafts", [formset.forms[index] for index in kept], _SERVICE_FIELDS
+        )
         return _review(request, review, formset, errors=loose, status=400)
     messages.success(
         request,
