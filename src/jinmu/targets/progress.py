@@ -61,8 +61,12 @@ class TargetProgress:
         return behind_points(self.target, self.progress, self.expected)
 
 
-def _linear_share(start: dt.date, end: dt.date, on: dt.date) -> Decimal:
-    """Elapsed days (counting `on`) over the days of [start, end]."""
+def linear_share(start: dt.date, end: dt.date, on: dt.date) -> Decimal:
+    """Elapsed days (counting `on`) over the days of [start, end]: 0 before, 1 from its end."""
+    if on < start:
+        return ZERO
+    if on >= end:
+        return ONE
     return Decimal((on - start).days + 1) / Decimal((end - start).days + 1)
 
 
@@ -96,7 +100,7 @@ def expected_share(target: Target, on: dt.date) -> Decimal:
         share = _profile_share(list(target.monthly_shares), start, end, on)
         if share is not None:
             return share
-    return _linear_share(start, end, on)
+    return linear_share(start, end, on)
 
 
 def expected_for(target: Target, on: dt.date) -> Decimal:

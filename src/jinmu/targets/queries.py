@@ -29,7 +29,7 @@ from jinmu.core.models import Unit
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.targets.choices import Action, Front, Status
 from jinmu.targets.models import Target
-from jinmu.targets.progress import TargetProgress, evaluate_many
+from jinmu.targets.progress import TargetProgress, evaluate_many, linear_share
 
 # Order of the status counts: what needs attention first, as on the project board.
 STATUS_ORDER: tuple[Status, ...] = (Status.RED, Status.YELLOW, Status.GREEN, Status.GREY)
@@ -56,12 +56,7 @@ def as_of(year: int, today: dt.date | None = None) -> dt.date:
 
 def year_share(year: int, on: dt.date) -> Decimal:
     """The whole-year 序时 share on a day: elapsed days (counting `on`) over the year's days."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if on < first:
-        return Decimal(0)
-    if on >= last:
-        return Decimal(1)
-    return Decimal((on - first).days + 1) / Decimal((last - first).days + 1)
+    return linear_share(dt.date(year, 1, 1), dt.date(year, 12, 31), on)
 
 
 @dataclass(frozen=True)
