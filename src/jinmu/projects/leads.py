@@ -28,7 +28,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from jinmu.core.regions import ancestor_codes
+from jinmu.core.regions import nearest_rows
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import LedgerSettings, Project, settings_for
 
@@ -154,15 +154,9 @@ def lead_state(deadlines: Iterable[Deadline]) -> str:
 
 def settings_map(region_ids: Iterable[str]) -> dict[str, LedgerSettings]:
     """The settings that apply in each region, read in one query (`settings_for` for many)."""
-    codes = sorted(set(region_ids))
-    wanted = {c for code in codes for c in ancestor_codes(code)}
-    rows = {s.region_id: s for s in LedgerSettings.objects.filter(region_id__in=wanted)}
     defaults = LedgerSettings()
-    result: dict[str, LedgerSettings] = {}
-    for code in codes:
-        found = next((rows[c] for c in ancestor_codes(code) if c in rows), None)
-        result[code] = found or defaults
-    return result
+    found = nearest_rows(LedgerSettings.objects.all(), sorted(set(region_ids)))
+    return {code: row or defaults for code, row in found.items()}
 
 
 def filter_per_settings(

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel, Region
-from jinmu.core.regions import ancestor_codes
+from jinmu.core.regions import nearest_rows
 from jinmu.projects.choices import (
     ApprovalKind,
     AttachmentKind,
@@ -851,12 +851,8 @@ def settings_for(region: Region | str) -> LedgerSettings:
     """The ledger settings that apply in a region: its own row, else the nearest ancestor's,
     else an unsaved row holding the defaults."""
     code = region if isinstance(region, str) else region.code
-    candidates = ancestor_codes(code)
-    rows = {s.region_id: s for s in LedgerSettings.objects.filter(region_id__in=candidates)}
-    for candidate in candidates:
-        if candidate in rows:
-            return rows[candidate]
-    return LedgerSettings(region_id=code)
+    found = nearest_rows(LedgerSettings.objects.all(), [code])[code]
+    return found or LedgerSettings(region_id=code)
 
 
 class LightGeneration(models.Model):

@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel
-from jinmu.core.regions import ancestor_codes
+from jinmu.core.regions import nearest_rows
 from jinmu.targets.choices import (
     PERIOD_MONTHS,
     Action,
@@ -253,14 +253,8 @@ class TargetSettings(DomainModel):
 def target_settings_for_many(codes: Any) -> dict[str, TargetSettings]:
     """The target settings in force in each region, read in one query: its own row, else the
     nearest ancestor's, else an unsaved row holding the defaults."""
-    wanted = {code: ancestor_codes(code) for code in codes}
-    every = {c for candidates in wanted.values() for c in candidates}
-    rows = {s.region_id: s for s in TargetSettings.objects.filter(region_id__in=every)}
-    result: dict[str, TargetSettings] = {}
-    for code, candidates in wanted.items():
-        found = next((rows[c] for c in candidates if c in rows), None)
-        result[code] = found or TargetSettings(region_id=code)
-    return result
+    found = nearest_rows(TargetSettings.objects.all(), codes)
+    return {code: row or TargetSettings(region_id=code) for code, row in found.items()}
 
 
 def target_settings_for(region: Any) -> TargetSettings:
