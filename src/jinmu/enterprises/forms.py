@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.forms import mark_invalid
 from jinmu.core.models import Region
 from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind
@@ -104,12 +105,7 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
     def full_clean(self) -> None:
         """Validate, then mark invalid fields for Tabler's red outline."""
         super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                css = widget.attrs.get("class", "")
-                if "is-invalid" not in css:
-                    widget.attrs["class"] = f"{css} is-invalid".strip()
+        mark_invalid(self)
 
     def service_data(self) -> dict[str, Any]:
         """The cleaned values the services take."""
