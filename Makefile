@@ -6,7 +6,7 @@ PORT ?= 8000
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint types messages check-messages suite browser bench bench-big bench-projects clean
+.PHONY: run test lint types messages check-messages suite browser fuzz bench bench-big bench-projects clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,12 +39,16 @@ messages: $(STAMP)
 
 suite: $(STAMP)
 	DJANGO_SETTINGS_MODULE=jinmu.settings $(BIN)/jinmu makemigrations --check --dry-run
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not bench" -q
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not bench and not fuzz" -q
 
 test: lint types check-messages suite
 
 browser: $(STAMP)
 	$(BIN)/pytest tests/browser -m browser -q -p no:xdist
+
+# Schemathesis over every API operation (bounded examples; 0 server errors allowed).
+fuzz: $(STAMP)
+	$(BIN)/pytest tests/fuzz -m fuzz -q -p no:xdist
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py --sizes 3000 30000

@@ -17,3 +17,6 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "bench" / "templates"]
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# A cached benchmark database outlives the 90-day password rule; the benchmark measures pages.
+JINMU_PASSWORD_MAX_AGE_DAYS = 0
+JINMU_PASSWORD_CHANGE_AT_FIRST_SIGN_IN = False

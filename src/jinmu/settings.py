@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -60,6 +61,8 @@ def _secret_key() -> str:
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# An upload over the size limit is refused before its CSRF token is read: say so, not "CSRF".
+CSRF_FAILURE_VIEW = "jinmu.core.refusals.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -70,11 +73,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "jinmu.core",
+    "jinmu.organisation",
     "jinmu.enterprises",
     "jinmu.chains",
     "jinmu.projects",
@@ -85,6 +91,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jinmu.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,7 +99,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Control characters in query parameters: 400; deleting a row still in use: a 409 page.
+    "jinmu.core.refusals.RefusalMiddleware",
+    # Sign-in policy (after auth and messages): TOTP state, idle timeout, password expiry.
+    "django_otp.middleware.OTPMiddleware",
+    "jinmu.core.session_policy.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a lockout flagged during the request into its response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "jinmu.urls"
@@ -135,6 +149,47 @@ AUTH_USER_MODEL = "core.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# --- Sign-in, sessions, second factor, API tokens (docs: README "Configuration") ----------------
+# Axes first: it refuses a locked account before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "jinmu.core.backends.PasswordBackend",
+    # Who may do what: the role table (jinmu.core.permissions), read from each role's group.
+    "jinmu.core.backends.RolePermissionBackend",
+]
+# Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges); see jinmu.core.clientip.
+JINMU_TRUSTED_PROXIES = env_list("JINMU_TRUSTED_PROXIES", [])
+# 5 failures within 15 minutes lock the account (login page, token endpoint and TOTP step share
+# the counter); a much higher ceiling per client address keeps one colleague's typos from
+# locking out a whole office behind one NAT address.
+AXES_FAILURE_LIMIT = int(os.environ.get("JINMU_LOGIN_FAILURE_LIMIT", 5))
+JINMU_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(
+    os.environ.get("JINMU_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)
+)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("JINMU_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "jinmu.core.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "jinmu.core.clientip.client_ip"
+AXES_LOCKOUT_CALLABLE = "jinmu.core.lockout.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+# A locked account's further attempts are refused without extending the lockout.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ADMIN = False
+# TOTP is required for these roles (三员) and optional for everyone else.
+JINMU_OTP_REQUIRED_ROLES = ["system_admin", "security_admin", "audit_admin"]
+OTP_TOTP_ISSUER = "金木"
+# Sessions end after 30 idle minutes and at most 12 hours after sign-in.
+JINMU_IDLE_TIMEOUT_MINUTES = int(os.environ.get("JINMU_IDLE_TIMEOUT_MINUTES", 30))
+JINMU_SESSION_MAX_HOURS = float(os.environ.get("JINMU_SESSION_MAX_HOURS", 12))
+SESSION_COOKIE_AGE = int(JINMU_SESSION_MAX_HOURS * 3600)
+# GB/T 22239-2019 (等保 2.0) level 3, 8.1.4.1 a) asks that passwords be changed periodically:
+# 90 days unless the county decides otherwise (0 = never expire).
+JINMU_PASSWORD_MAX_AGE_DAYS = int(os.environ.get("JINMU_PASSWORD_MAX_AGE_DAYS", 90))
+# A password an administrator set (a new account, a reset) is changed by its owner at first
+# sign-in, so the administrator never knows a password in use.
+JINMU_PASSWORD_CHANGE_AT_FIRST_SIGN_IN = env_bool("JINMU_PASSWORD_CHANGE_AT_FIRST_SIGN_IN", True)
+JINMU_TOKEN_TTL_HOURS = float(os.environ.get("JINMU_TOKEN_TTL_HOURS", 24))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -186,11 +241,17 @@ else:
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "jinmu.core.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # Control characters in any request body are a 400 (jinmu.core.validators.validate_text).
+    "DEFAULT_PARSER_CLASSES": [
+        "jinmu.api.parsers.JSONParser",
+        "jinmu.api.parsers.FormParser",
+        "jinmu.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "jinmu.core.pagination.KeysetApiPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -207,20 +268,74 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # PUT/PATCH bodies: `expected_version` is required (lost-write guard, answered with 409).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "jinmu.api.version_schema.require_expected_version",
+    ],
+    # The schema and its docs describe every endpoint: for signed-in users and token holders only.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # One name per choice set, so the schema generates without warnings (check --deploy runs it).
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectKindEnum": "jinmu.projects.choices.ProjectKind",
+        "ProjectLevelEnum": "jinmu.projects.choices.ProjectLevel",
+        "ProjectStatusEnum": "jinmu.projects.choices.ProjectStatus",
+        # Project lights and target statuses share green/yellow/red/grey.
+        "LightEnum": "jinmu.projects.choices.Light",
+        "ProblemStatusEnum": "jinmu.problems.choices.ProblemStatus",
+    },
 }
 
+# --- Security headers and cookies -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"  # no page frames another (CSP frame-ancestors 'none' says the same)
+# The county's reverse proxy terminates TLS (README): only when it says so may Django trust its
+# X-Forwarded-Proto header; otherwise any client could claim https.
+BEHIND_TLS_PROXY = env_bool("JINMU_BEHIND_TLS_PROXY", default=False)
+if BEHIND_TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if PRODUCTION:
+    # Browsers stay on https for a year once they have seen the site over it (Django sends the
+    # header on secure requests only). Without the proxy header every request looks like plain
+    # http, so redirecting would loop: then the proxy must redirect http itself.
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+    SILENCED_SYSTEM_CHECKS = [
+        # security.W021 asks for HSTS preload: the preload list is for public domains submitted
+        # to hstspreload.org; a county intranet host name can never be on it.
+        "security.W021",
+    ]
+# Only our own origin (docs/decisions/0005-content-security-policy.md): no inline script, no
+# eval (Alpine's CSP build), no inline <style>. data: images are ECharts' SVG print copy of the
+# Gantt and Swagger UI's icons.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    # axes logs every good sign-in at INFO; its warnings (failures, lockouts) are kept.
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }
 
 # Region whose users the demo creates; also the default for a one-county deployment.

@@ -16,3 +16,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = ":memory:"
     DATABASES["default"]["OPTIONS"] = {}
 WHITENOISE_AUTOREFRESH = True
+# Most tests sign administrators in with force_login and test what they may do, not the TOTP
+# step; the second-factor tests turn the requirement on with the `settings` fixture (the real
+# default, all three administrators, is checked in jinmu/core/tests/test_otp.py).
+JINMU_OTP_REQUIRED_ROLES = []

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/", include("jinmu.projects.urls")),
     path("problems/", include("jinmu.problems.urls")),
     path("targets/", include("jinmu.targets.urls")),
+    path("organisation/", include("jinmu.organisation.urls")),
     path("api/", include("jinmu.api.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -12,3 +12,7 @@ class ApiConfig(AppConfig):
     name = "jinmu.api"
     label = "api"
     verbose_name = _("API")
+
+    def ready(self) -> None:
+        """Register the schema extensions (drf-spectacular finds them by import)."""
+        from jinmu.api import auth_schema  # noqa: F401

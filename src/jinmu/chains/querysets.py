@@ -31,6 +31,8 @@ class ChainQuerySet(ScopedQuerySet[Any]):
 class ChainNodeQuerySet(ScopedQuerySet[Any]):
     """Nodes are visible with their chain."""
 
+    permission_model = "chains.chain"
+
     def for_scope(self, scope: Scope) -> ChainNodeQuerySet:
         """Scope nodes through their chain."""
         from jinmu.chains.models import Chain

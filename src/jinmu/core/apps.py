@@ -12,3 +12,17 @@ class CoreConfig(AppConfig):
     name = "jinmu.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        """Install lookups and field validators; connect the sign-in audit receivers."""
+        from jinmu.core import (
+            auth_events,  # noqa: F401  (failed sign-ins, lockouts, session stamps)
+            lookups,
+        )
+        from jinmu.core.validators import install_field_validators
+
+        # Ids beyond 64 bits match nothing instead of overflowing the database driver.
+        lookups.register()
+
+        # Control characters and out-of-range dates refused at every door (forms, API, import).
+        install_field_validators()

@@ -1,18 +1,28 @@
-"""Audit log writes: called by services inside their transaction, never by signals."""
+"""Audit log writes: called by services inside their transaction, never by signals.
+
+Every row goes through `_write`, the one place that fills in the request id (and the hash chain).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from collections.abc import Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models.fields.files import FieldFile
+from django.http import HttpRequest
+from django.utils import timezone
 
+from jinmu.core.audit_chain import HASHED_FIELDS, row_digest
 from jinmu.core.choices import AuditAction
+from jinmu.core.clientip import client_ip
 from jinmu.core.middleware import current_request_id
-from jinmu.core.models import AuditLog
+from jinmu.core.models import AuditChainHead, AuditLog
+
+T = TypeVar("T")
 
 
 def _jsonable(value: Any) -> Any:
@@ -52,10 +62,8 @@ def record_change(
     region_id = getattr(obj, "region_id", None)
     if region_id is None and before:
         region_id = before.get("region_id")
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
-    return AuditLog.objects.create(
-        actor=actor if is_user else None,
-        actor_name=str(actor.get_username()) if is_user else "system",
+    return _write(
+        actor=actor,
         action=action,
         content_type=ContentType.objects.get_for_model(obj, for_concrete_model=True),
         object_id=str(obj.pk),
@@ -63,5 +71,124 @@ def record_change(
         region_id=region_id,
         before=before,
         after=after,
-        request_id=current_request_id.get(),
     )
+
+
+def record_event(
+    *,
+    action: str,
+    actor: Any,
+    request: HttpRequest | None = None,
+    obj: models.Model | None = None,
+    region_id: str | None = None,
+    actor_name: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Write one audit row for an event that is not a row change: a sign-in (good or failed), a
+    token issued or revoked, an export, a download, a permission change. `actor_name` names the
+    one who tried when there is no user (a failed sign-in); `detail` says what (filters, file)."""
+    if region_id is None and obj is not None:
+        region_id = getattr(obj, "region_id", None)
+    if region_id is None and actor is not None and getattr(actor, "is_authenticated", False):
+        region_id = getattr(actor, "region_id", None)
+    return _write(
+        actor=actor,
+        actor_name=actor_name,
+        action=action,
+        content_type=(
+            ContentType.objects.get_for_model(obj, for_concrete_model=True) if obj else None
+        ),
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:200] if obj is not None else "",
+        region_id=region_id,
+        detail=_jsonable(detail) if detail else None,
+        remote_addr=client_address(request) if request is not None else None,
+    )
+
+
+class RowCounter(Generic[T]):
+    """Passes rows through and counts them, for the audit row of a streamed export."""
+
+    def __init__(self, rows: Iterable[T]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[T]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def record_access(
+    request: HttpRequest,
+    *,
+    fmt: str,
+    action: str = AuditAction.EXPORT,
+    obj: models.Model | None = None,
+    rows: int | None = None,
+    **extra: Any,
+) -> AuditLog:
+    """Audit a read that matters (an export, a download) or an import: the page, its filters,
+    the format and, where known, how many rows left or came in."""
+    detail: dict[str, Any] = {
+        "path": request.path,
+        "filters": request.GET.dict(),
+        "format": fmt,
+    }
+    if rows is not None:
+        detail["rows"] = rows
+    detail.update(extra)
+    return record_event(action=action, actor=request.user, request=request, obj=obj, detail=detail)
+
+
+def client_address(request: HttpRequest) -> str | None:
+    """The client's address: X-Forwarded-For only from JINMU_TRUSTED_PROXIES (one rule for the
+    audit log and the sign-in lockout, `jinmu.core.clientip`)."""
+    return client_ip(request)
+
+
+def record_system(
+    *,
+    action: str,
+    model: type[models.Model],
+    object_repr: str,
+    region_id: str | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditLog:
+    """Write one summarising audit row for a system action on a whole table (the demo builder,
+    a reference-data load, a scheduled report): actor "system", object id "*"."""
+    return _write(
+        actor=None,
+        action=action,
+        content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
+        object_id="*",
+        object_repr=object_repr[:200],
+        region_id=region_id,
+        after=_jsonable(after) if after is not None else None,
+    )
+
+
+def _write(*, actor: Any, actor_name: str = "", **fields: Any) -> AuditLog:
+    """Create one audit row (the only place that does), chained to the one before it."""
+    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    row = AuditLog(
+        actor=actor if is_user else None,
+        actor_name=str(actor.get_username()) if is_user else (actor_name or "system")[:150],
+        request_id=current_request_id.get(),
+        time=timezone.now(),
+        **fields,
+    )
+    # Hash what the database will hand back: the address as the field stores it.
+    row.remote_addr = row._meta.get_field("remote_addr").get_prep_value(row.remote_addr)
+    with transaction.atomic():
+        # The locked head serialises writers: no two rows can chain to the same predecessor.
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
+        row.prev_hash = head.last_hash
+        row.row_hash = row_digest(
+            {name: getattr(row, name) for name in HASHED_FIELDS}, row.prev_hash
+        )
+        row.save(force_insert=True)
+        head.last_id = row.pk
+        head.last_hash = row.row_hash
+        head.save(update_fields=("last_id", "last_hash"))
+    return row

@@ -26,6 +26,7 @@ class UnitKind(models.TextChoices):
     PARK = "park", _("Park")
     ENTERPRISE = "enterprise", _("Enterprise")
     BANK = "bank", _("Financial institution")
+    COURT = "court", _("Court")
 
 
 class Role(models.TextChoices):
@@ -50,3 +51,17 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("Created")
     UPDATE = "update", _("Updated")
     DELETE = "delete", _("Deleted")
+    LOGIN = "login", _("Signed in")
+    LOGIN_FAILED = "login_failed", _("Sign-in failed")
+    LOGOUT = "logout", _("Signed out")
+    LOCKOUT = "lockout", _("Account locked")
+    PASSWORD_CHANGE = "password_change", _("Password changed")
+    TOKEN_ISSUE = "token_issue", _("API token issued")
+    TOKEN_REVOKE = "token_revoke", _("API token revoked")
+    EXPORT = "export", _("Exported")
+    DOWNLOAD = "download", _("Downloaded")
+    IMPORT = "import", _("Imported")
+    PERMISSION_CHANGE = "permission_change", _("Permissions changed")
+    OTP_ENROL = "otp_enrol", _("Second factor enrolled")
+    OTP_REMOVE = "otp_remove", _("Second factor removed")
+    UNLOCK = "unlock", _("Account unlocked")

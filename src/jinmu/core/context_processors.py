@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, can_read_audit, scope_for
 
 # Scopes that supervise chains, projects and targets (not an enterprise, bank or judge).
@@ -59,6 +60,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         entries.append(("", _("Problems"), "problems:list", "flag"))
     if can_read_audit(user):
         entries.append(("", _("Audit log"), "audit_log", "history"))
+    if has_action(user, "core.change_user"):  # 三员分立: only the security administrator
+        organisation = _("Organisation")
+        entries += [
+            (organisation, _("Users"), "organisation:users", "users"),
+            (organisation, _("Units"), "organisation:units", "building"),
+            (organisation, _("Regions"), "organisation:regions", "map"),
+            (organisation, _("Import units and users"), "organisation:import", "file"),
+        ]
     entries.append(("", _("API documentation"), "api-docs", "api"))
     items = [
         {"group": group, "label": label, "url": reverse(name), "icon": icon}

@@ -29,7 +29,12 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from jinmu.core.uploads import neutralise_cell, normalise_header, unneutralise_cell
-from jinmu.core.validators import normalize_uscc, validate_uscc
+from jinmu.core.validators import (
+    normalize_uscc,
+    validate_date_range,
+    validate_text,
+    validate_uscc,
+)
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -258,6 +263,7 @@ def parse_cell(column: Column, value: Any) -> Any:
         result = parse_names(value)
     elif kind == DATE:
         result = parse_date(value)
+        validate_date_range(result)
     elif kind == MONEY:
         result = parse_money(value)
     elif kind == DECIMAL:
@@ -270,6 +276,10 @@ def parse_cell(column: Column, value: Any) -> Any:
         result = parse_text(value) or None
     if isinstance(result, int | Decimal) and not isinstance(result, bool):
         _check_range(column, result)
+    for text in result if isinstance(result, list) else [result]:
+        # Line breaks are allowed here (a cell may be multi-line text); the model's field
+        # validators refuse them in single-line fields.
+        validate_text(text, multiline=True)
     return result
 
 

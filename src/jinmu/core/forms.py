@@ -7,13 +7,24 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
-from django.utils.translation import gettext_lazy
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
+from jinmu.core.choices import AuditAction
+from jinmu.core.models import AuditLog
 from jinmu.core.services import StaleObjectError
 
 T = TypeVar("T")
+
+# Marked for extraction; translated where it is shown.
+_KEPT = gettext_noop(
+    "Your entries are kept below. Check the other change, then save again to replace it with yours."
+)
 
 
 def bootstrap(form: forms.BaseForm) -> None:
@@ -37,6 +48,9 @@ def add_service_errors(
 ) -> None:
     """Put a service's refusal next to its field (renamed by `aliases` where the form calls the
     field otherwise), or above the form when no field matches."""
+    if isinstance(error, StaleObjectError):
+        show_conflict(form, error)
+        return
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
@@ -73,6 +87,82 @@ def add_row_errors(
     return loose
 
 
+def _shown(field: models.Field[Any, Any] | None, value: Any) -> str:
+    """A stored (audit snapshot) value as a person reads it."""
+    if value is None or value == "":
+        return "—"
+    if field is not None and field.choices:
+        labels = {str(key): label for key, label in field.flatchoices}
+        return str(labels.get(str(value), value))
+    if field is not None and field.is_relation and field.related_model is not None:
+        related = field.related_model._default_manager.filter(pk=value).first()
+        return str(related) if related is not None else str(value)
+    if isinstance(value, bool):
+        return str(gettext("yes") if value else gettext("no"))
+    return str(value)
+
+
+def conflict_lines(error: StaleObjectError) -> list[str]:
+    """What the other person changed, from the audit log's latest update of the row: who saved
+    it when, then each field that now holds another value (empty when nothing is known)."""
+    current = error.current
+    if current is None or current.pk is None:
+        return []
+    entry = (
+        AuditLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(current, for_concrete_model=True),
+            object_id=str(current.pk),
+            action=AuditAction.UPDATE,
+        )
+        .select_related("actor")
+        .order_by("-id")
+        .first()
+    )
+    if entry is None:
+        return []
+    fields = {field.attname: field for field in current._meta.concrete_fields}
+    who = str(entry.actor) if entry.actor is not None else entry.actor_name
+    lines = [
+        gettext("{who} saved this record at {time} and changed:").format(
+            who=who, time=f"{timezone.localtime(entry.time):%Y-%m-%d %H:%M}"
+        )
+    ]
+    for change in entry.changed_fields:
+        field = fields.get(change["field"])
+        if change["field"] in ("version", "updated_at") or field is None:
+            continue
+        lines.append(
+            gettext("{field}: now “{after}” (was “{before}”)").format(
+                field=capfirst(str(field.verbose_name)),
+                after=_shown(field, change["after"]),
+                before=_shown(field, change["before"]),
+            )
+        )
+    return lines
+
+
+def _take_current_version(form: forms.BaseForm, error: StaleObjectError) -> bool:
+    """Point the re-rendered form at the row's current version, so that saving again (after
+    reading the other change) deliberately replaces it; True when it did."""
+    version = getattr(error.current, "version", None)
+    if version is None or "version" not in form.fields or not form.is_bound:
+        return False
+    # A QueryDict (or dict) copy is mutable; the form renders from it, it is validated already.
+    data = dict(form.data.items()) if not hasattr(form.data, "copy") else form.data.copy()
+    data[form.add_prefix("version")] = str(version)
+    form.data = data
+    return True
+
+
+def show_conflict(form: forms.BaseForm, error: StaleObjectError) -> None:
+    """A stale edit on the form: the refusal, the other person's change, the user's entries
+    kept (above the fields, as non-field errors)."""
+    lines = conflict_lines(error)
+    form.add_error(None, [error.messages[0], *lines])
+    if lines and _take_current_version(form, error):
+        form.add_error(None, gettext(_KEPT))
+
+
 def try_write(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -86,6 +176,11 @@ def try_write(
         return write(), 200
     except StaleObjectError as error:
         messages.error(request, error.messages[0])
+        lines = conflict_lines(error)
+        for line in lines:
+            messages.warning(request, line)
+        if lines and _take_current_version(form, error):
+            messages.info(request, gettext(_KEPT))
         return None, 409
     except ValidationError as error:
         add_service_errors(form, error, aliases)
@@ -114,12 +209,15 @@ def run_write(
     return bool(done), status
 
 
-def add_version_field(form: forms.BaseForm, version: int | None, *, required: bool = False) -> None:
-    """The hidden `version` the form was opened on (refused if someone saved since); with
-    `required` (an edit) a post without it cannot skip the check."""
+def add_version_field(
+    form: forms.BaseForm, version: int | None, *, required: bool | None = None
+) -> None:
+    """The hidden `version` the form was opened on (refused if someone saved since). Required
+    on an edit (a `version` is given, unless `required` says otherwise): a post without it
+    cannot skip the check."""
     form.fields["version"] = forms.IntegerField(
         widget=forms.HiddenInput,
-        required=required,
+        required=version is not None if required is None else required,
         min_value=1,
         error_messages={
             "required": gettext_lazy(
@@ -130,6 +228,25 @@ def add_version_field(form: forms.BaseForm, version: int | None, *, required: bo
     )
     if version is not None:
         form.initial["version"] = version
+    _version_errors_on_top(form)
+
+
+def _version_errors_on_top(form: forms.BaseForm) -> None:
+    """A hidden field's error shows nowhere on the page: move the version's to the top."""
+    clean = form.clean
+
+    def clean_with_version_errors_on_top() -> Any:
+        try:
+            return clean()
+        finally:
+            found: dict[str, Any] | None = getattr(form, "_errors", None)
+            errors = found.pop("version", None) if found else None
+            if errors:
+                form.add_error(None, list(errors))
+
+    if not getattr(clean, "moves_version_errors", False):
+        clean_with_version_errors_on_top.moves_version_errors = True  # type: ignore[attr-defined]
+        setattr(form, "clean", clean_with_version_errors_on_top)  # noqa: B010
 
 
 def expected_version(form: forms.BaseForm) -> int | None:

@@ -8,9 +8,11 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
+from jinmu.core.permissions import AUDIT_ACTIONS
 from jinmu.core.querysets import UnitQuerySet
 
 
@@ -152,8 +154,12 @@ class User(AbstractUser):
         help_text=_("For an enterprise user: the one enterprise they act for."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # For password expiry rules; None until the user first sets their own password.
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     objects: ClassVar[UserManager[User]] = UserManager()  # type: ignore[assignment]
+    # Never copy password hashes into the audit log; sign-ins are audited as events instead.
+    audit_exclude: ClassVar[tuple[str, ...]] = ("password", "last_login")
 
     class Meta:
         ordering = ("username",)
@@ -180,28 +186,50 @@ class User(AbstractUser):
         return [str(Role(r).label) for r in self.roles if r in Role.values]
 
 
-class AuditLog(models.Model):
-    """One create, update or delete of a domain row: who, when, what, before and after."""
+class AuditLogAppendOnlyError(Exception):
+    """An audit row was to be changed or removed: the log only grows."""
 
-    time = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    """Reads as usual; bulk changes and removals are refused (the log is append-only)."""
+
+    def update(self, **kwargs: Any) -> int:
+        """Refused: audit rows are never changed."""
+        raise AuditLogAppendOnlyError("audit rows cannot be changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Refused: audit rows are never removed."""
+        raise AuditLogAppendOnlyError("audit rows cannot be removed")
+
+
+class AuditLog(models.Model):
+    """One create, update or delete of a domain row, or one event (a sign-in, an export): who,
+    when, what, before and after. Append-only and hash-chained (`jinmu.core.audit`)."""
+
+    # Set before the insert (not auto_now_add) because the row's hash covers it.
+    time = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
+    # PROTECT: a user with audit rows is deactivated, not deleted (their id is in the hash).
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
-    action = models.CharField(_("action"), max_length=10, choices=AuditAction.choices)
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        verbose_name=_("object type"),
         on_delete=models.PROTECT,
         related_name="+",
     )
-    object_id = models.CharField(_("object id"), max_length=64)
-    object_repr = models.CharField(_("object"), max_length=200)
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    # Empty for events that concern no row (a failed sign-in, an export of a filtered list).
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("object type"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=200, blank=True)
     region = models.ForeignKey(
         Region,
         verbose_name=_("region"),
@@ -213,17 +241,49 @@ class AuditLog(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
+    # What an event (not a row change) concerns: the page exported, its filters, a token's name.
+    detail = models.JSONField(_("detail"), null=True, blank=True)
+    remote_addr = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    # Hash chain: each row holds the hash of the row before it, so a removed or edited row breaks
+    # the chain at that point (`jinmu audit verify`).
+    prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
+    row_hash = models.CharField(_("hash"), max_length=64, blank=True)
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ("-time", "-id")
         verbose_name = _("audit log entry")
         verbose_name_plural = _("audit log")
+        permissions = AUDIT_ACTIONS
         indexes = (
             models.Index(fields=("content_type", "object_id"), name="core_auditlog_object_idx"),
         )
 
     def __str__(self) -> str:
         return f"{self.time:%Y-%m-%d %H:%M} {self.actor_name} {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Insert only: an existing row is never saved again."""
+        if not self._state.adding:
+            raise AuditLogAppendOnlyError("audit rows cannot be changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        """Refused: audit rows are never removed."""
+        raise AuditLogAppendOnlyError("audit rows cannot be removed")
+
+    @property
+    def detail_items(self) -> list[tuple[str, str]]:
+        """An event's detail as (key, text) pairs, for display."""
+        items: list[tuple[str, str]] = []
+        for key, value in (self.detail or {}).items():
+            if isinstance(value, dict):
+                value = ", ".join(f"{k}={v}" for k, v in value.items())
+            elif isinstance(value, list):
+                value = ", ".join(str(v) for v in value)
+            items.append((str(key), str(value)))
+        return items
 
     @property
     def changed_fields(self) -> list[dict[str, Any]]:
@@ -236,6 +296,22 @@ class AuditLog(models.Model):
             for k in keys
             if before.get(k) != after.get(k)
         ]
+
+
+class AuditChainHead(models.Model):
+    """The one row naming the newest audit row and its hash: writers lock it, so two
+    concurrent writes cannot both chain to the same predecessor, and `jinmu audit verify`
+    notices rows removed from the end of the log."""
+
+    last_id = models.BigIntegerField(_("last audit row"), default=0)
+    last_hash = models.CharField(_("last hash"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("audit chain head")
+        verbose_name_plural = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"{self.last_id} {self.last_hash[:12]}"
 
 
 class WorkdayOverride(DomainModel):
@@ -284,3 +360,38 @@ class JobRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}"
+
+
+class ApiToken(models.Model):
+    """An API token of one user: only its SHA-256 digest is stored; it expires and can be
+    revoked by its owner or the security administrator."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True)
+    digest = models.CharField(_("digest"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ("-created_at", "-id")
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}".strip()

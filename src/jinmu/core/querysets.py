@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from jinmu.core.permissions import has_action
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
 
 _Q = TypeVar("_Q", bound="ScopedQuerySet[Any]")
@@ -13,11 +14,25 @@ _M = TypeVar("_M", bound=models.Model)
 
 
 class ScopedQuerySet(models.QuerySet[_M]):
-    """A queryset that knows how to restrict itself to what a user may see."""
+    """A queryset that knows how to restrict itself to what a user may see or do."""
 
-    def for_user(self: _Q, user: Any) -> _Q:
-        """Only rows the user may see; override `for_scope` per model."""
+    # The model whose permissions govern these rows ("app_label.model"): a project's milestones
+    # are read and changed under the project's permissions. None: the queryset's own model.
+    permission_model: str | None = None
+
+    def for_user(self: _Q, user: Any, action: str = "view") -> _Q:
+        """Only rows on which the user may take `action` (view, change, report, approve,
+        export …): none unless a role grants the permission, then the user's scope (override
+        `for_scope` per model)."""
+        if not has_action(user, self.permission_for(action)):
+            return self.none()
         return self.for_scope(scope_for(user))
+
+    def permission_for(self, action: str) -> str:
+        """The permission that `action` on these rows needs, e.g. "projects.report_project"."""
+        label = self.permission_model or self.model._meta.label_lower
+        app_label, model_name = label.split(".")
+        return f"{app_label}.{action}_{model_name}"
 
     def for_scope(self: _Q, scope: Scope) -> _Q:
         """Default: region-wide users see their region; everyone else sees nothing."""

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from jinmu.core.choices import Role, UnitKind
+from jinmu.core.permissions import has_action
 
 if TYPE_CHECKING:
     from jinmu.core.models import User
@@ -80,23 +81,14 @@ def scope_for(user: User | Any) -> Scope:
 
 def can_edit_enterprises(user: User | Any) -> bool:
     """Who may create and change enterprise records (within their scope)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.TOWN)
-    )
+    return has_action(user, "enterprises.change_enterprise")
 
 
 def can_edit_chains(user: User | Any) -> bool:
     """Who may change chains, nodes, links, partners and bottlenecks (within their scope)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.CHAIN_OFFICE)
-    )
+    return has_action(user, "chains.change_chain")
 
 
 def can_read_audit(user: User | Any) -> bool:
     """The audit log is for the audit admin and county leaders only."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.has_role(Role.AUDIT_ADMIN, Role.COUNTY_LEADER)
-    )
+    return has_action(user, "core.view_auditlog")

@@ -9,6 +9,7 @@ defusedxml when it is installed, which is a second line of defence.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import os
 import re
@@ -16,7 +17,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any, TypeAlias
+from typing import IO, Any, TypeAlias, TypeVar, cast
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
@@ -29,6 +30,8 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
+
+from jinmu.core.validators import strip_refused_characters
 
 # Members of an .xlsx that every workbook has (ECMA-376 part 2, SpreadsheetML).
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -47,8 +50,9 @@ NEUTRALISING_PREFIX = "'"
 
 TOO_LARGE_META_KEY = "jinmu.upload_too_large"
 
-_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, old .doc
-_ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 .xls, old .doc
+ZIP_MAGIC = b"PK\x03\x04"
+_T = TypeVar("_T")
 
 
 class UploadTooLargeHandler(FileUploadHandler):
@@ -132,7 +136,7 @@ def _size_of(handle: IO[bytes]) -> int:
 
 def _refuse_by_magic(head: bytes) -> None:
     """Explain what the file is when it is not a zip at all."""
-    if head.startswith(_OLE_MAGIC):
+    if head.startswith(OLE_MAGIC):
         raise UploadError(
             _(
                 "This is an old-format Excel file (.xls). Open it in Excel or WPS, choose "
@@ -140,7 +144,7 @@ def _refuse_by_magic(head: bytes) -> None:
             ),
             code="xls",
         )
-    if not head.startswith(_ZIP_MAGIC):
+    if not head.startswith(ZIP_MAGIC):
         raise UploadError(
             _(
                 "This file is not an Excel workbook (.xlsx). If it is a CSV or another format "
@@ -336,10 +340,42 @@ def _check_xlsx_handle(handle: IO[bytes]) -> None:
 
 
 def neutralise_cell(value: Any) -> Any:
-    """Make a text value safe to write into a cell: never let it start a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """Make a text value safe to write into a cell: never let it start a formula, and drop the
+    control characters XML cannot hold (rows stored before they were refused at input)."""
+    if not isinstance(value, str):
+        return value
+    value = neutralise_text(value)
+    if value.startswith(FORMULA_PREFIXES):
         return NEUTRALISING_PREFIX + value
     return value
+
+
+def neutralise_text(value: str) -> str:
+    """Text safe for any export (.xlsx, .docx): without control characters and other invisible
+    characters XML cannot hold; tab and line breaks are kept."""
+    return strip_refused_characters(value, multiline=True)
+
+
+def neutralise_strings(value: _T) -> _T:
+    """A copy of `value` (dataclasses, lists, tuples, dicts of them) with every string passed
+    through `neutralise_text`, for writers that take a whole report (the bulletin)."""
+    result: Any = value
+    if isinstance(value, str):
+        result = neutralise_text(value)
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        changes = {
+            f.name: neutralise_strings(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if f.init
+        }
+        result = dataclasses.replace(value, **changes)
+    elif isinstance(value, list):
+        result = [neutralise_strings(item) for item in value]
+    elif isinstance(value, tuple) and not hasattr(value, "_fields"):
+        result = tuple(neutralise_strings(item) for item in value)
+    elif isinstance(value, dict):
+        result = {key: neutralise_strings(item) for key, item in value.items()}
+    return cast(_T, result)
 
 
 def unneutralise_cell(value: Any) -> Any:

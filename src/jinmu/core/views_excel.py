@@ -28,6 +28,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinmu.core.audit import record_access
+from jinmu.core.choices import AuditAction
 from jinmu.core.imports import ImportResult
 from jinmu.core.uploads import TOO_LARGE_META_KEY, UploadTooLargeHandler, too_large_message
 
@@ -195,6 +197,7 @@ def confirm_pending(
         result = run(entry, path)
     finally:
         path.unlink(missing_ok=True)
+    audit_import(request, result, str(entry.get("name", "")))
     if result.ok:
         messages.success(
             request,
@@ -225,6 +228,22 @@ def result_context(result: ImportResult | None) -> dict[str, Any]:
     }
 
 
+def audit_import(request: HttpRequest, result: ImportResult, file_name: str) -> None:
+    """Audit an import, dry run (the check) or confirmed: what file, what it held, the outcome."""
+    record_access(
+        request,
+        action=AuditAction.IMPORT,
+        fmt="xlsx",
+        rows=result.row_count + len({error.row for error in result.errors}),
+        kind=result.kind,
+        dry_run=result.dry_run,
+        file=file_name,
+        created=len(result.created),
+        updated=len(result.updated),
+        errors=len(result.errors),
+    )
+
+
 def render_import(
     request: HttpRequest,
     template_name: str,
@@ -239,6 +258,8 @@ def render_import(
 ) -> HttpResponse:
     """An import page (a template extending `core/excel_import.html`): the upload form, and the
     result of the check with the token that confirms it; `extra` is the page's own context."""
+    if result is not None and result.dry_run:
+        audit_import(request, result, file_name)
     context: dict[str, Any] = {
         "form": form,
         "upload_error": upload_error,

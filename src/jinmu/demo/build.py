@@ -10,15 +10,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.db.models import Q, Sum
+from django.utils import timezone
 
 from jinmu.chains import stats
 from jinmu.chains.choices import NodeKind
 from jinmu.chains.models import ChainNode, EnterpriseNode
+from jinmu.core.audit import record_system
 from jinmu.core.choices import AuditAction, Role
-from jinmu.core.models import AuditLog, Region, User
+from jinmu.core.models import Region, User
 from jinmu.demo.enterprises import LATEST_YEAR, GenerationResult, generate_enterprises
 from jinmu.demo.ningjin import CHAINS, DEMO_PASSWORD, ROLE_NAMES_ZH, USERS, chief_title
 from jinmu.demo.projects import build_projects
@@ -108,6 +109,7 @@ def _enterprise_user(ctx: DemoContext, firm_id: int | None) -> int:
         region_id=firm.region_id,
         enterprise=firm,
         password=ctx.password_hash,
+        password_changed_at=timezone.now(),
     )
     return 1
 
@@ -120,14 +122,11 @@ def _audit(summary: DemoSummary, counts: dict[type[models.Model], int], county: 
         if not count:
             continue
         opts = model._meta
-        AuditLog.objects.create(
-            actor=None,
-            actor_name="system",
+        record_system(
             action=AuditAction.CREATE,
-            content_type=ContentType.objects.get_for_model(model, for_concrete_model=True),
-            object_id="*",
-            object_repr=f"jinmu demo: {count} × {opts.app_label}.{opts.object_name}"[:200],
-            region=county,
+            model=model,
+            object_repr=f"jinmu demo: {count} × {opts.app_label}.{opts.object_name}",
+            region_id=county.code,
             after={"rows": count, "seed": summary.seed, "source": "jinmu demo"},
         )
 
@@ -217,4 +216,19 @@ def format_logins() -> str:
         lines.append("  ".join([*cells, row[-1]]).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths) + "  " + "-" * 8)
+    lines += ["", totp_note()]
     return "\n".join(lines)
+
+
+def totp_note() -> str:
+    """Which demo logins must set up a TOTP app at first sign-in (JINMU_OTP_REQUIRED_ROLES)."""
+    from django.conf import settings
+
+    required = set(getattr(settings, "JINMU_OTP_REQUIRED_ROLES", ()))
+    names = [spec.username for spec in USERS if spec.role in required]
+    if not names:
+        return "注：当前配置未强制任何角色使用双因素登录。"
+    return (
+        f"注：{'、'.join(names)} 为管理员账号，首次登录须用手机身份验证器应用（TOTP，"
+        "如腾讯身份验证器、Microsoft Authenticator）扫码绑定，此后每次登录输入 6 位验证码。"
+    )

@@ -1141,7 +1141,7 @@ USERS: tuple[DemoUser, ...] = (
         "系统管理员",
         Role.SYSTEM_ADMIN,
         "大数据中心",
-        "用户、单位与系统配置；全县数据",
+        "系统配置；全县数据（账号与权限归安全管理员）",
         staff=True,
     ),
     DemoUser(

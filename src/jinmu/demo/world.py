@@ -152,6 +152,9 @@ def _user(
         region=region,
         is_staff=staff,
         password=ctx.password_hash,
+        # The demo's published password counts as chosen, so demo users are not sent to
+        # change it at first sign-in (an administrator-given password is).
+        password_changed_at=timezone.now(),
     )
     user.save()
     ctx.created[User] += 1

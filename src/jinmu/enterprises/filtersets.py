@@ -21,6 +21,7 @@ from drf_spectacular.utils import extend_schema_field
 from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
+from jinmu.core.filtersets import IdFilter, WholeNumberFilter
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
 from jinmu.core.places import (
@@ -238,8 +239,8 @@ class EnterpriseFilterSet(django_filters.FilterSet):
 class AnnualFiguresFilterSet(django_filters.FilterSet):
     """API filters of annual figures."""
 
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
-    year = django_filters.NumberFilter(label=_("Year"), field_name="year")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
+    year = WholeNumberFilter(label=_("Year"), field_name="year")
 
     class Meta:
         model = AnnualFigures
@@ -249,7 +250,7 @@ class AnnualFiguresFilterSet(django_filters.FilterSet):
 class QualificationFilterSet(django_filters.FilterSet):
     """API filters of qualifications."""
 
-    enterprise = django_filters.NumberFilter(label=_("Enterprise"), field_name="enterprise_id")
+    enterprise = IdFilter(label=_("Enterprise"), field_name="enterprise_id")
     kind = django_filters.CharFilter(label=_("Kind (code)"), field_name="kind__code")
 
     class Meta:

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.forms import mark_invalid
+from jinmu.core.forms import add_version_field, mark_invalid
 from jinmu.core.models import Region
 from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind
@@ -83,7 +83,8 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
         # Shown as "C34 通用设备制造业", in code order so a division's classes follow it.
         self.fields["industry"].queryset = IndustryCode.objects.order_by("code")  # type: ignore[attr-defined]
         if self.instance.pk is not None:
-            self.fields["version"].initial = self.instance.version
+            # An edit must say which version it was opened on (required, refused if stale).
+            add_version_field(self, self.instance.version)
         else:
             towns = list(self.fields["region"].queryset[:2])  # type: ignore[attr-defined]
             if len(towns) == 1:

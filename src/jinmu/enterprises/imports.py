@@ -18,7 +18,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.chains import stats
@@ -485,16 +484,8 @@ def _validate_enterprises(
         ]
         obj.region_id = region_code  # type: ignore[assignment]
         obj.park_id = park_id
-        founded_on = values.get("founded_on")
-        if founded_on and founded_on > timezone.localdate():
-            row_errors.append(
-                RowError(
-                    number,
-                    by_field["founded_on"].header,
-                    _("The founding date {date} is in the future.").format(date=founded_on),
-                    "future_date",
-                )
-            )
+        # The founding date, coordinates and text are checked by the model's own validators
+        # (`jinmu.core.validators`), the same ones the forms and the API use.
         try:
             obj.full_clean(
                 exclude=[*failed, "uscc", "region", "park", "industry"],

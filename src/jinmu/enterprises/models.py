@@ -11,7 +11,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel
-from jinmu.core.validators import normalize_uscc, validate_uscc
+from jinmu.core.permissions import ENTERPRISE_ACTIONS
+from jinmu.core.validators import (
+    normalize_uscc,
+    validate_latitude,
+    validate_longitude,
+    validate_past_date,
+    validate_uscc,
+)
 from jinmu.enterprises.choices import (
     EnterpriseScale,
     EnterpriseStatus,
@@ -66,7 +73,9 @@ class Enterprise(DomainModel):
     name = models.CharField(_("name"), max_length=200)
     former_names = models.JSONField(_("former names"), default=list, blank=True)
     legal_representative = models.CharField(_("legal representative"), max_length=50, blank=True)
-    founded_on = models.DateField(_("founding date"), null=True, blank=True)
+    founded_on = models.DateField(
+        _("founding date"), null=True, blank=True, validators=[validate_past_date]
+    )
     park = models.ForeignKey(
         "core.Unit",
         verbose_name=_("park"),
@@ -78,10 +87,20 @@ class Enterprise(DomainModel):
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_latitude],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_longitude],
     )
     industry = models.ForeignKey(
         IndustryCode,
@@ -124,6 +143,7 @@ class Enterprise(DomainModel):
     class Meta:
         ordering = ("name_pinyin", "id")
         verbose_name = _("enterprise")
+        permissions = ENTERPRISE_ACTIONS
         verbose_name_plural = _("enterprises")
         indexes = (
             models.Index(fields=("name_pinyin", "id"), name="ent_enterprise_sort_idx"),

@@ -56,6 +56,8 @@ class EnterpriseQuerySet(ScopedQuerySet[Any]):
 class _ByEnterpriseQuerySet(ScopedQuerySet[Any]):
     """Child rows of an enterprise are visible exactly when the enterprise is."""
 
+    permission_model = "enterprises.enterprise"
+
     def for_scope(self, scope: Scope) -> Any:
         """Scope through the parent enterprise."""
         from jinmu.enterprises.models import Enterprise

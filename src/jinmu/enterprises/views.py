@@ -17,8 +17,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.chains.models import EnterpriseNode
+from jinmu.core.forms import show_conflict
 from jinmu.core.pagination import COUNT_CAP, page_url, paginate
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
+from jinmu.core.services import StaleObjectError
 from jinmu.core.templatetags.jinmu import TEN_THOUSAND
 from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.forms import EnterpriseForm
@@ -192,8 +194,11 @@ def figures_chart_data(request: HttpRequest, pk: int) -> JsonResponse:
 
 
 def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's validation error next to its field (or above the form)."""
-    if hasattr(error, "error_dict"):
+    """Put a service's validation error next to its field (or above the form); a stale edit
+    shows the other person's change."""
+    if isinstance(error, StaleObjectError):
+        show_conflict(form, error)
+    elif hasattr(error, "error_dict"):
         for field, errors in error.error_dict.items():
             form.add_error(field if field in form.fields else None, errors)
     else:

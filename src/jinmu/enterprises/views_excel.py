@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from jinmu.core.audit import RowCounter, record_access
 from jinmu.core.excel import PARK, TOWN, write_export
 from jinmu.core.imports import ImportResult
+from jinmu.core.permissions import require_action
 from jinmu.core.places import parks_in_scope, towns_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
 from jinmu.core.views_excel import (
@@ -85,6 +87,7 @@ def export_enterprises(request: HttpRequest) -> HttpResponse:
 
     if scope_for(request.user).kind is ScopeKind.NONE:
         raise PermissionDenied(_("Your role has no access to the enterprise register."))
+    require_action(request.user, "enterprises.export_enterprise", _("Your role may not export."))
     filterset = EnterpriseFilterSet(
         request.GET or None, queryset=Enterprise.objects.for_user(request.user), request=request
     )
@@ -100,9 +103,11 @@ def export_enterprises(request: HttpRequest) -> HttpResponse:
                 names[PARK][enterprise.park.pk] = enterprise.park.name
             yield excel.enterprise_row(enterprise, names=names)
 
+    counted = RowCounter(rows())
     content = write_export(
-        rows(), columns=excel.ENTERPRISE_COLUMNS, sheet_name=excel.ENTERPRISE_SHEET
+        counted, columns=excel.ENTERPRISE_COLUMNS, sheet_name=excel.ENTERPRISE_SHEET
     )
+    record_access(request, fmt="xlsx", rows=counted.count)
     day = timezone.localdate().strftime("%Y%m%d")
     return xlsx_response(content, f"企业名录-{day}.xlsx", f"enterprises-{day}.xlsx")
 

@@ -14,11 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from jinmu.api.exceptions import version_conflict
+from jinmu.core.filtersets import IdFilter
 from jinmu.core.models import Unit
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.services import StaleObjectError
@@ -110,7 +112,7 @@ class ProblemFilterSet(django_filters.FilterSet):
     category = django_filters.ChoiceFilter(choices=ProblemCategory.choices)
     source = django_filters.ChoiceFilter(choices=ProblemSource.choices)
     owner_unit = django_filters.ModelChoiceFilter(queryset=Unit.objects.all())
-    project = django_filters.NumberFilter(field_name="project_id")
+    project = IdFilter(field_name="project_id")
     overdue = django_filters.BooleanFilter(method="filter_overdue")
 
     class Meta:
@@ -135,8 +137,9 @@ class ProblemAccess(permissions.BasePermission):
         return scope_for(request.user).kind is not ScopeKind.NONE
 
 
-def _stale_as_400(error: StaleObjectError) -> ValidationError:
-    return ValidationError({"expected_version": error.messages})
+def _stale_as_400(error: StaleObjectError) -> APIException:
+    """A stale version: 409 under `expected_version`."""
+    return version_conflict(error)
 
 
 class ProblemViewSet(

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel
+from jinmu.core.permissions import PROBLEM_ACTIONS
 from jinmu.problems.choices import ProblemCategory, ProblemSource, ProblemStatus
 from jinmu.problems.querysets import ProblemQuerySet
 
@@ -81,6 +82,7 @@ class Problem(DomainModel):
     class Meta:
         ordering = ("-raised_on", "-id")
         verbose_name = _("problem")
+        permissions = PROBLEM_ACTIONS
         verbose_name_plural = _("problems")
         indexes = (
             models.Index(fields=("region", "status"), name="problems_region_status_idx"),

@@ -20,8 +20,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from jinmu.core.choices import Role, UnitKind
+from jinmu.core.choices import UnitKind
 from jinmu.core.models import Unit
+from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.services import check_version, save_object
 from jinmu.core.workdays import WorkCalendar
@@ -31,17 +32,10 @@ from jinmu.problems.models import Problem
 # 枣庄: solve or confirm within 10 working days (practice.md); complex cases may be given more.
 DEFAULT_DUE_WORKDAYS = 10
 
-# Units whose staff take problems on (认领) and solve them.
-_STAFF_ROLES = (
-    Role.SYSTEM_ADMIN,
-    Role.INDUSTRY_OFFICE,
-    Role.CHAIN_OFFICE,
-    Role.DEPARTMENT,
-    Role.TOWN,
-    Role.COUNTY_LEADER,
-)
-# Coordinators may close a problem for any unit (a county leader coordinates across departments).
-_COORDINATOR_ROLES = (Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.COUNTY_LEADER)
+# Staff take problems on (认领, `claim_problem`); coordinators (`coordinate_problem`) may close
+# a problem for any unit: a county leader coordinates across departments.
+_CLAIM = "problems.claim_problem"
+_COORDINATE = "problems.coordinate_problem"
 _STAFF_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 # Kinds of units that can own work (a problem, a milestone, an approval): enterprises and banks
 # are the ones helped, not the ones who act, so they are never offered.
@@ -88,13 +82,13 @@ def _visible(user: Any, problem: Problem) -> bool:
 
 
 def _is_staff(user: Any) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.has_role(*_STAFF_ROLES))
+    return has_action(user, _CLAIM)
 
 
 def can_raise(user: Any, *, project: Any = None, enterprise: Any = None) -> bool:
     """Whoever sees the project (or the enterprise) may raise a problem about it; a problem
     about nothing in particular is for staff with a working scope."""
-    if not getattr(user, "is_authenticated", False):
+    if not has_action(user, "problems.add_problem"):
         return False
     if project is not None:
         from jinmu.projects.models import Project
@@ -123,7 +117,7 @@ def can_resolve(user: Any, problem: Problem) -> bool:
     if not _is_staff(user) or problem.status not in UNRESOLVED:
         return False
     own_unit = user.unit_id is not None and problem.owner_unit_id == user.unit_id
-    return bool((own_unit or user.has_role(*_COORDINATOR_ROLES)) and _visible(user, problem))
+    return bool((own_unit or has_action(user, _COORDINATE)) and _visible(user, problem))
 
 
 def _region_of(actor: Any, project: Any, enterprise: Any) -> str:

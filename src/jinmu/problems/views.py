@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from jinmu.core.forms import add_service_errors, bootstrap
+from jinmu.core.forms import add_service_errors, add_version_field, bootstrap, conflict_lines
 from jinmu.core.models import Unit
 from jinmu.core.pagination import page_url, paginate
 from jinmu.core.scoping import ScopeKind, scope_for
@@ -89,10 +89,11 @@ class ResolveForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=4000,
     )
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # The version the page showed: required, so a post without it cannot skip the check.
+        add_version_field(self, None, required=True)
         bootstrap(self)
 
 
@@ -262,6 +263,8 @@ def problem_resolve(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except StaleObjectError as error:
             messages.error(request, error.messages[0])
+            for line in conflict_lines(error):
+                messages.warning(request, line)
             return _detail_page(request, problem, form, status=409)
         except ValidationError as error:
             _add_errors(form, error)

@@ -67,6 +67,7 @@ from django.utils.translation import ngettext
 
 from jinmu.core.models import Region
 from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.uploads import neutralise_cell, neutralise_strings
 from jinmu.problems.choices import UNRESOLVED, ProblemStatus
 from jinmu.problems.models import Problem
 from jinmu.projects import reporting, weeks
@@ -979,6 +980,8 @@ def write_docx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Mm, Pt
 
+    # Rows stored before control characters were refused must not break the document.
+    bulletin = neutralise_strings(bulletin)
     document = Document()
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
@@ -1323,6 +1326,8 @@ def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes])
     as numbers in 万元."""
     from openpyxl import Workbook
 
+    # Rows stored before control characters were refused must not break the workbook.
+    bulletin = neutralise_strings(bulletin)
     workbook = Workbook()
     heads = headings(bulletin)
     names = sheet_names()
@@ -1513,7 +1518,9 @@ def _sheet_table(
     for values in rows:
         row_number += 1
         for column, (value, fmt) in enumerate(zip(values, formats, strict=True), 1):
-            cell = sheet.cell(row=row_number, column=column, value=value)
+            cell = sheet.cell(row=row_number, column=column, value=neutralise_cell(value))
+            if isinstance(value, str):
+                cell.data_type = "s"  # a name starting with = is text, never a formula
             if fmt is not None:
                 cell.number_format = fmt
     if bold_last and row_number > header_row:

@@ -32,6 +32,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
+from jinmu.core.filtersets import WholeNumberFilter
 from jinmu.core.models import Unit
 from jinmu.core.places import (
     parks_for_request,
@@ -199,7 +200,7 @@ class ProjectFilterSet(django_filters.FilterSet):
         method="filter_over_1b",
         widget=forms.NullBooleanSelect,
     )
-    year = django_filters.NumberFilter(
+    year = WholeNumberFilter(
         label=_("Year"),
         method="filter_year",
         help_text=_("Projects with an annual investment plan for this year."),

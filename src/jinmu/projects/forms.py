@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.choices import Role
+from jinmu.core.documents import check_document
 from jinmu.core.forms import add_version_field, mark_invalid
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.places import parks_in_scope
@@ -600,6 +601,8 @@ class AttachmentForm(forms.Form):
             raise ValidationError(
                 _("The file is larger than %(mb)s MB."), params={"mb": limit // (1024 * 1024)}
             )
+        # The content decides, not the name: a program renamed setup.pdf is refused.
+        check_document(upload)
         return upload
 
     def full_clean(self) -> None:

@@ -14,7 +14,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel, Region
+from jinmu.core.permissions import PROJECT_ACTIONS
 from jinmu.core.regions import nearest_rows
+from jinmu.core.validators import validate_latitude, validate_longitude
 from jinmu.projects.choices import (
     ApprovalKind,
     AttachmentKind,
@@ -215,10 +217,20 @@ class Project(DomainModel):
         help_text=_("For an attraction project: the chain gap it fills."),
     )
     latitude = models.DecimalField(
-        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_latitude],
     )
     longitude = models.DecimalField(
-        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_longitude],
     )
     # Who.
     enterprise = models.ForeignKey(
@@ -383,6 +395,7 @@ class Project(DomainModel):
     class Meta:
         ordering = ("-id",)
         verbose_name = _("project")
+        permissions = PROJECT_ACTIONS
         verbose_name_plural = _("projects")
         constraints = (
             models.UniqueConstraint(
@@ -770,10 +783,20 @@ class ReportPhoto(DomainModel):
     image = models.ImageField(_("photo"), upload_to=_photo_path)
     taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
     latitude = models.DecimalField(
-        _("latitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("latitude (EXIF)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_latitude],
     )
     longitude = models.DecimalField(
-        _("longitude (EXIF)"), max_digits=9, decimal_places=6, null=True, blank=True
+        _("longitude (EXIF)"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[validate_longitude],
     )
     predates_week = models.BooleanField(_("taken before the report week"), default=False)
 

@@ -202,6 +202,8 @@ def _degrees(value: Any, ref: Any, negative: str) -> Decimal | None:
     except (TypeError, ValueError, InvalidOperation, ZeroDivisionError):
         return None
     result = degrees + minutes / 60 + seconds / 3600
+    if not result.is_finite():  # a 0/0 rational reads as NaN, which cannot be compared
+        return None
     if isinstance(ref, bytes):
         ref = ref.decode("ascii", "ignore")
     if isinstance(ref, str) and ref.strip().upper().startswith(negative):

@@ -4,13 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from jinmu.core.permissions import has_action
 from jinmu.core.querysets import ScopedQuerySet
-from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.core.scoping import Scope, ScopeKind, scope_for
+
+# What a unit answering for some projects (`keep_responsible_project`) may do with them.
+_KEEPING_ACTIONS = ("change", "report")
 
 
 class ProjectQuerySet(ScopedQuerySet[Any]):
     """Projects: region-wide roles see the region; a chain office the projects on its chains;
     a town or park what lies in it; an enterprise user the projects of its own enterprise."""
+
+    def for_user(self, user: Any, action: str = "view") -> ProjectQuerySet:
+        """As for any scoped rows; a unit that keeps only the projects it answers for (a
+        department) changes and reports just those."""
+        if (
+            action in _KEEPING_ACTIONS
+            and not has_action(user, self.permission_for(action))
+            and has_action(user, "projects.keep_responsible_project")
+        ):
+            unit_id = getattr(user, "unit_id", None)
+            if unit_id is None:
+                return self.none()
+            return self.for_scope(scope_for(user)).filter(responsible_unit_id=unit_id)
+        return super().for_user(user, action)
 
     def for_scope(self, scope: Scope) -> ProjectQuerySet:
         """Scope projects."""
@@ -35,6 +53,8 @@ class ProjectChildQuerySet(ScopedQuerySet[Any]):
     """Rows of a project (plans, history, approvals, milestones, reports …): visible exactly
     when their project is. Their `region` is kept equal to the project's by the services."""
 
+    permission_model = "projects.project"
+
     def for_scope(self, scope: Scope) -> Any:
         """Scope through the project."""
         from jinmu.projects.models import Project
@@ -55,6 +75,8 @@ class ProjectChildQuerySet(ScopedQuerySet[Any]):
 
 class TagQuerySet(ScopedQuerySet[Any]):
     """Project lists are the county's: everyone with a domain scope in the region reads them."""
+
+    permission_model = "projects.project"
 
     def for_scope(self, scope: Scope) -> TagQuerySet:
         """Tags of the user's county."""

@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import permissions, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.api.parsers import FormParser, JSONParser, MultiPartParser
+from jinmu.core.documents import check_text_upload
 from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.uploads import UploadError
 from jinmu.targets.extraction import extract
 
 DOCX_MAGIC = b"PK\x03\x04"
@@ -99,6 +101,10 @@ def text_of_upload(upload: UploadedFile[bytes]) -> str:
             raise ValidationError(
                 {"file": [_("The file is neither UTF-8 text nor a readable Word (.docx) file.")]}
             )
+        try:
+            check_text_upload(data)  # a program renamed .txt is refused by its content
+        except UploadError as error:
+            raise ValidationError({"file": error.messages}) from error
     if not text.strip():
         raise ValidationError({"file": [_("The file is empty.")]})
     return text

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.models import DomainModel
+from jinmu.core.permissions import TARGET_ACTIONS
 from jinmu.core.regions import nearest_rows
 from jinmu.targets.choices import (
     PERIOD_MONTHS,
@@ -154,6 +155,7 @@ class Target(DomainModel):
     class Meta:
         ordering = ("year", "front", "id")
         verbose_name = _("target")
+        permissions = TARGET_ACTIONS
         verbose_name_plural = _("targets")
         indexes = (models.Index(fields=("region", "year", "period"), name="targets_year_idx"),)
 

@@ -30,3 +30,5 @@ class TargetQuerySet(ScopedQuerySet[Any]):
 
 class ReportedValueQuerySet(ScopedQuerySet[Any]):
     """Reported values: read by region-wide roles; a department sees what it reported."""
+
+    permission_model = "targets.target"

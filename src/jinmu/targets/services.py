@@ -18,8 +18,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.chains.models import Chain
-from jinmu.core.choices import Role, UnitKind
+from jinmu.core.choices import UnitKind
 from jinmu.core.models import Region, Unit
+from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.services import apply_fields, check_version, save_object
 from jinmu.targets.choices import Bound, IndicatorSource, Period
@@ -75,27 +76,21 @@ _PERIOD_WORDS = (
 
 def can_manage_targets(actor: Any) -> bool:
     """Who may create, change and decompose targets."""
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE)
-    )
+    return has_action(actor, "targets.change_target")
 
 
 def can_report_values(actor: Any) -> bool:
     """Who may enter the monthly value of a reported indicator."""
-    return bool(
-        getattr(actor, "is_authenticated", False)
-        and actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.DEPARTMENT)
-    )
+    return has_action(actor, "targets.report_target")
 
 
 def can_report_indicator(actor: Any, indicator: Indicator) -> bool:
-    """Whether the actor may enter or correct this indicator's values: the industry office and
-    the system administrator always; a department only the indicators it reports (the
-    indicator's `reported_by` names the department's short name or name)."""
+    """Whether the actor may enter or correct this indicator's values: those who keep targets
+    always; a department only the indicators it reports (the indicator's `reported_by` names
+    the department's short name or name)."""
     if not can_report_values(actor):
         return False
-    if actor.has_role(Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE) or not indicator.reported_by:
+    if can_manage_targets(actor) or not indicator.reported_by:
         return True
     unit = getattr(actor, "unit", None)
     return unit is not None and indicator.reported_by in (unit.short_name, unit.name)

@@ -18,6 +18,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from jinmu.api.exceptions import VersionConflict, version_conflict
 from jinmu.chains import queries, services
 from jinmu.chains.api.serializers import (
     BottleneckClearSerializer,
@@ -32,7 +33,7 @@ from jinmu.chains.choices import BottleneckStatus, NodeKind, PartnerKind, Segmen
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner
 from jinmu.core.pagination import KeysetApiPagination, KeysetPage, decode_cursor, encode_cursor
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
-from jinmu.core.services import StaleObjectError
+from jinmu.core.services import StaleObjectError, require_version
 
 READER_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 
@@ -61,8 +62,8 @@ class ChainAccess(permissions.BasePermission):
         return False
 
 
-def _stale_as_400(error: StaleObjectError) -> ValidationError:
-    return ValidationError({"expected_version": error.messages})
+def _stale_as_409(error: StaleObjectError) -> VersionConflict:
+    return version_conflict(error)
 
 
 def _query_version(request: Request) -> int | None:
@@ -149,16 +150,16 @@ class ChainViewSet(
         return Chain.objects.for_user(self.request.user).select_related("office")
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = services.update_chain(
                 actor=self.request.user,
                 chain=serializer.instance,
                 data=serializer.service_data(),
-                expected_version=serializer.client_version(),
+                expected_version=require_version(serializer.client_version()),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
 
 class _ServiceCrudViewSet(
@@ -173,7 +174,7 @@ class _ServiceCrudViewSet(
 
     Subclasses name the services, the keyword under which a service takes the object
     (`object_kwarg`) and the parent field a new row hangs from (`parent_field`); a stale
-    `expected_version` is a 400 on that field.
+    `expected_version` is a 409 on that field.
     """
 
     keyset_order = ("id",)
@@ -192,16 +193,16 @@ class _ServiceCrudViewSet(
         )
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = self.update_service(
                 actor=self.request.user,
                 **{self.object_kwarg: serializer.instance},
                 data=serializer.service_data(drop=(self.parent_field,)),
-                expected_version=serializer.client_version(),
+                expected_version=require_version(serializer.client_version()),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
     def perform_destroy(self, instance: Any) -> None:
         """Remove through the service (a node takes its sub-nodes, links and bottlenecks)."""
@@ -212,7 +213,7 @@ class _ServiceCrudViewSet(
                 expected_version=_query_version(self.request),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
 
 @extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
@@ -284,7 +285,7 @@ class BottleneckViewSet(_ServiceCrudViewSet):
                 expected_version=serializer.validated_data.get("expected_version"),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
         return Response(BottleneckSerializer(cleared, context=self.get_serializer_context()).data)
 
 

@@ -214,7 +214,7 @@ def test_stale_update_is_refused(api: APIClient, world: Any) -> None:
     stale = api.patch(
         f"{API}/chain-nodes/{node.pk}/", {"name": "第二次", "expected_version": 1}, format="json"
     )
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert "expected_version" in stale.json()
     node.refresh_from_db()
     assert node.name == "第一次"
@@ -230,6 +230,13 @@ def test_chain_office_cannot_reassign_its_chain(api: APIClient, world: Any) -> N
     assert "office" in response.json()
     response = api.patch(
         f"{API}/chains/{chain.pk}/", {"weak_share_threshold": "0.4"}, format="json"
+    )
+    assert response.status_code == 409
+    assert "expected_version" in response.json()
+    response = api.patch(
+        f"{API}/chains/{chain.pk}/",
+        {"weak_share_threshold": "0.4", "expected_version": chain.version},
+        format="json",
     )
     assert response.status_code == 200
     assert response.json()["weak_share_threshold"] == "0.400"
@@ -255,7 +262,7 @@ def test_bottleneck_create_clear_and_delete(api: APIClient, world: Any) -> None:
     again = api.post(f"{API}/bottlenecks/{pk}/clear/", {}, format="json")
     assert again.status_code == 400
     stale = api.delete(f"{API}/bottlenecks/{pk}/?expected_version=1")
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert api.delete(f"{API}/bottlenecks/{pk}/?expected_version=2").status_code == 204
     assert not Bottleneck.objects.exists()
     assert AuditLog.objects.filter(object_id=str(pk)).count() == 3

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import factory
+from django.utils import timezone
 
 from jinmu.core.choices import RegionLevel, Role, UnitKind
 from jinmu.core.models import Region, Unit, User
@@ -59,6 +60,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     region = factory.LazyFunction(county)
     roles: Any = factory.LazyFunction(list)
+    # Chosen by its owner: not sent to the password page (tests of that set None).
+    password_changed_at = factory.LazyFunction(timezone.now)
 
     @factory.post_generation
     def password(self, create: bool, extracted: str | None, **kwargs: Any) -> None:

@@ -11,6 +11,7 @@ from django.contrib.auth import authenticate
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import transaction
+from django.test import RequestFactory
 from django.utils import timezone
 
 from jinmu.chains.choices import FacilityType, NodeKind, Segment
@@ -187,7 +188,8 @@ def test_demo_logins_authenticate_and_land_in_the_right_units() -> None:
     } <= {r[0] for r in rows}
     for username, password, *_ in rows:
         assert password == DEMO_PASSWORD
-        assert authenticate(username=username, password=password) is not None, username
+        request = RequestFactory().post("/login/")
+        assert authenticate(request, username=username, password=password) is not None, username
     roles = {u.username: u.roles for u in User.objects.all()}
     assert roles["admin"] == [Role.SYSTEM_ADMIN]
     assert roles["auditor"] == [Role.AUDIT_ADMIN]

@@ -11,8 +11,9 @@ from rest_framework import mixins, permissions, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from jinmu.api.exceptions import VersionConflict, version_conflict
 from jinmu.core.scoping import ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.services import StaleObjectError
+from jinmu.core.services import StaleObjectError, require_version
 from jinmu.enterprises.api.serializers import (
     AnnualFiguresSerializer,
     EnterpriseSerializer,
@@ -54,16 +55,16 @@ class EnterpriseAccess(permissions.BasePermission):
         return False
 
 
-def _stale_as_400(error: StaleObjectError) -> ValidationError:
-    return ValidationError({"expected_version": error.messages})
+def _stale_as_409(error: StaleObjectError) -> VersionConflict:
+    return version_conflict(error)
 
 
 class _ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = (permissions.IsAuthenticated, EnterpriseAccess)
 
-    def _expected_version(self, serializer: Any) -> int | None:
-        value = serializer.validated_data.get("expected_version")
-        return int(value) if value is not None else None
+    def _expected_version(self, serializer: Any) -> int:
+        """The version an update names (required: a missing one is a 409 like a stale one)."""
+        return require_version(serializer.validated_data.get("expected_version"))
 
 
 @extend_schema_view(
@@ -94,7 +95,7 @@ class EnterpriseViewSet(
         )
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = update_enterprise(
                 actor=self.request.user,
@@ -103,7 +104,7 @@ class EnterpriseViewSet(
                 expected_version=self._expected_version(serializer),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
 
 class AnnualFiguresViewSet(
@@ -132,7 +133,7 @@ class AnnualFiguresViewSet(
         )
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = save_annual_figures(
                 actor=self.request.user,
@@ -142,7 +143,7 @@ class AnnualFiguresViewSet(
                 expected_version=self._expected_version(serializer),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
 
 @extend_schema_view(
@@ -184,7 +185,7 @@ class QualificationViewSet(
         )
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = save_qualification(
                 actor=self.request.user,
@@ -194,7 +195,7 @@ class QualificationViewSet(
                 expected_version=self._expected_version(serializer),
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error
 
     def perform_destroy(self, instance: Qualification) -> None:
         """Delete through the service (audited with its last state)."""
@@ -208,4 +209,4 @@ class QualificationViewSet(
                 actor=self.request.user, qualification=instance, expected_version=expected
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise _stale_as_409(error) from error

@@ -218,7 +218,7 @@ def test_partial_update_with_expected_version(world: Any) -> None:
     assert (audit.before["name"], audit.after["name"]) == ("旧名有限公司", "新名有限公司")
 
 
-def test_stale_update_is_400_and_changes_nothing(world: Any) -> None:
+def test_stale_update_is_409_and_changes_nothing(world: Any) -> None:
     # given
     enterprise = EnterpriseFactory(region=world.town_a, name="原名有限公司", version=3)
     api = api_as(world, "admin")
@@ -229,11 +229,28 @@ def test_stale_update_is_400_and_changes_nothing(world: Any) -> None:
     )
 
     # then
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert response.json()["expected_version"][0]
     enterprise.refresh_from_db()
     assert (enterprise.name, enterprise.version) == ("原名有限公司", 3)
     assert not AuditLog.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["patch", "put"])
+def test_update_without_version_is_409_and_changes_nothing(world: Any, method: str) -> None:
+    # given
+    enterprise = EnterpriseFactory(region=world.town_a, name="原名有限公司", version=3)
+    api = api_as(world, "admin")
+    body = payload(world, uscc=enterprise.uscc, name="新名有限公司")
+
+    # when the client does not say which version it read
+    response = getattr(api, method)(f"{ENTERPRISES}{enterprise.pk}/", body, format="json")
+
+    # then
+    assert response.status_code == 409
+    assert response.json()["expected_version"][0]
+    enterprise.refresh_from_db()
+    assert (enterprise.name, enterprise.version) == ("原名有限公司", 3)
 
 
 def test_full_update_with_put(world: Any) -> None:
@@ -244,7 +261,10 @@ def test_full_update_with_put(world: Any) -> None:
     # when
     response = api.put(
         f"{ENTERPRISES}{enterprise.pk}/",
-        payload(world, uscc=enterprise.uscc, name="整体更新有限公司", status="suspended"),
+        {
+            **payload(world, uscc=enterprise.uscc, name="整体更新有限公司", status="suspended"),
+            "expected_version": enterprise.version,
+        },
         format="json",
     )
 
@@ -365,7 +385,9 @@ def test_figures_cannot_move_to_another_enterprise(world: Any) -> None:
 
     # when
     response = api_as(world, "admin").patch(
-        f"{FIGURES}{figures.pk}/", {"enterprise": other.pk}, format="json"
+        f"{FIGURES}{figures.pk}/",
+        {"enterprise": other.pk, "expected_version": figures.version},
+        format="json",
     )
 
     # then
@@ -441,7 +463,7 @@ def test_qualification_create_update_and_delete(world: Any) -> None:
     assert created.json()["level"] == "national"
     assert updated.status_code == 200, updated.json()
     assert updated.json()["certificate_no"] == "GR2025370001"
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert deleted.status_code == 204
     assert not Qualification.objects.filter(pk=pk).exists()
     actions = sorted(

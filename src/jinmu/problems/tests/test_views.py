@@ -224,7 +224,7 @@ def test_api_claim_and_resolve(world: Any, pool: Any) -> None:
         {"resolution": "已解决", "expected_version": 1},
         format="json",
     )
-    assert stale.status_code == 400
+    assert stale.status_code == 409
     assert "expected_version" in stale.json()
     empty = client.post(f"{API}{problem.pk}/resolve/", {"resolution": ""}, format="json")
     assert empty.status_code == 400

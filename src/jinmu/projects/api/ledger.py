@@ -15,12 +15,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from jinmu.core.services import StaleObjectError
+from jinmu.api.exceptions import version_conflict
+from jinmu.core.permissions import has_action
+from jinmu.core.services import StaleObjectError, require_version
 from jinmu.projects import services
 from jinmu.projects.api.serializers import (
     LightOverrideSerializer,
@@ -37,13 +39,19 @@ _LIST_RELATIONS = ("region", "park", "chain", "node", "responsible_unit")
 
 
 class ProjectAccess(permissions.BasePermission):
-    """Reading needs only a sign-in (the scope decides what is seen); registering a project
-    needs `can_create_projects`. Changes are checked per project by the services."""
+    """Reading needs a role that reads the ledger (the scope decides what is seen); registering
+    a project needs `can_create_projects`. Changes are checked per project by the services."""
 
     message = _("You may not register projects.")
 
     def has_permission(self, request: Request, view: Any) -> bool:
         """Module-level check; objects out of scope are simply absent (404)."""
+        # A role that may not read the ledger is refused the list; a single project is simply
+        # absent for it (404), as any project out of scope is.
+        action = getattr(view, "action", None)
+        if action == "list" and not has_action(request.user, "projects.view_project"):
+            self.message = _("Your role has no access to the project ledger.")
+            return False
         if request.method in permissions.SAFE_METHODS:
             return True
         if getattr(view, "action", None) == "create":
@@ -54,10 +62,11 @@ class ProjectAccess(permissions.BasePermission):
         return True
 
 
-def _as_400(error: DjangoValidationError, rename: dict[str, str] | None = None) -> ValidationError:
-    """A service's refusal as DRF's per-field 400 (a stale version under `expected_version`)."""
+def _as_400(error: DjangoValidationError, rename: dict[str, str] | None = None) -> APIException:
+    """A service's refusal as DRF's per-field 400 (a stale version: 409 under
+    `expected_version`)."""
     if isinstance(error, StaleObjectError):
-        return ValidationError({"expected_version": error.messages})
+        return version_conflict(error)
     if hasattr(error, "error_dict"):
         detail = {
             (rename or {}).get(key, "non_field_errors" if key == "__all__" else key): value
@@ -141,13 +150,13 @@ class ProjectViewSet(
         serializer.instance = self._fresh(project)
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             project = services.update_project(
                 actor=self.request.user,
                 project=serializer.instance,
                 data=serializer.service_data(),
-                expected_version=serializer.client_version(),
+                expected_version=require_version(serializer.client_version()),
                 tags=serializer.service_tags(),
             )
         except DjangoValidationError as error:

@@ -25,13 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.api.exceptions import version_conflict
 from jinmu.core.models import Unit
-from jinmu.core.services import StaleObjectError
+from jinmu.core.services import StaleObjectError, require_version
 from jinmu.problems.services import is_assignable, unassignable_message
 from jinmu.projects import approvals, planning
 from jinmu.projects.models import ApprovalItem, Baseline, Milestone, Project
@@ -47,10 +48,11 @@ _EXPECTED_VERSION_PARAMETER = OpenApiParameter(
 )
 
 
-def _as_400(error: DjangoValidationError) -> ValidationError:
-    """A service's refusal as DRF's per-field 400 (a stale version under `expected_version`)."""
+def _as_400(error: DjangoValidationError) -> APIException:
+    """A service's refusal as DRF's per-field 400 (a stale version: 409 under
+    `expected_version`)."""
     if isinstance(error, StaleObjectError):
-        return ValidationError({"expected_version": error.messages})
+        return version_conflict(error)
     if hasattr(error, "error_dict"):
         return ValidationError(
             {
@@ -370,13 +372,13 @@ class MilestoneViewSet(
         return Milestone.objects.for_user(self.request.user).select_related("owner_unit", "project")
 
     def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale `expected_version` is a 400."""
+        """Change through the service; a stale or missing `expected_version` is a 409."""
         try:
             serializer.instance = planning.update_milestone(
                 actor=self.request.user,
                 milestone=serializer.instance,
                 data=serializer.service_data(),
-                expected_version=serializer.client_version(),
+                expected_version=require_version(serializer.client_version()),
             )
         except DjangoValidationError as error:
             raise _as_400(error) from error

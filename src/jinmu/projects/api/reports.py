@@ -29,6 +29,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.core.audit import record_access
+from jinmu.core.choices import AuditAction
 from jinmu.core.pagination import KeysetApiPagination
 from jinmu.problems.choices import ProblemCategory
 from jinmu.problems.models import Problem
@@ -296,7 +298,11 @@ class ReportPhotoFileView(APIView):
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         """The image (or a JPEG preview with `?size=thumb`)."""
         photo = get_object_or_404(reporting.photos_for(request.user), pk=pk)
-        return photos.photo_response(photo.image, thumb=request.query_params.get("size") == "thumb")
+        thumb = request.query_params.get("size") == "thumb"
+        response = photos.photo_response(photo.image, thumb=thumb)
+        if not thumb:  # a preview is not a download; the photo itself is
+            record_access(request, action=AuditAction.DOWNLOAD, obj=photo, fmt="image")
+        return response
 
 
 urlpatterns: list[URLPattern] = [

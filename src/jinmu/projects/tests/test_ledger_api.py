@@ -326,7 +326,23 @@ def test_patch_with_the_current_version(world: Any) -> None:
     assert project.total_investment == Decimal("150000000.50")
 
 
-def test_a_stale_patch_is_a_400_on_expected_version(world: Any) -> None:
+def test_a_stale_transition_is_a_409_on_expected_version(world: Any) -> None:
+    # given
+    project = ProjectFactory(status=ProjectStatus.PREPARING)
+
+    # when
+    response = _api(world, "industry").post(
+        f"{URL}{project.pk}/transition/",
+        {"to_status": "started", "expected_version": 7},
+        format="json",
+    )
+
+    # then
+    assert response.status_code == 409
+    assert "expected_version" in response.json()
+
+
+def test_a_stale_patch_is_a_409_on_expected_version(world: Any) -> None:
     # given
     project = ProjectFactory(name="他人已改", version=3)
 
@@ -336,10 +352,24 @@ def test_a_stale_patch_is_a_400_on_expected_version(world: Any) -> None:
     )
 
     # then
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "Someone else saved" in response.json()["expected_version"][0]
     project.refresh_from_db()
     assert project.name == "他人已改"
+
+
+def test_a_patch_without_version_is_a_409_and_changes_nothing(world: Any) -> None:
+    # given
+    project = ProjectFactory(name="他人已改", version=3)
+
+    # when the client does not say which version it read
+    response = _api(world, "industry").patch(f"{URL}{project.pk}/", {"name": "我的"}, format="json")
+
+    # then
+    assert response.status_code == 409
+    assert "expected_version" in response.json()["expected_version"][0]
+    project.refresh_from_db()
+    assert (project.name, project.version) == ("他人已改", 3)
 
 
 def test_the_kind_cannot_change_through_the_api(world: Any) -> None:
@@ -347,7 +377,9 @@ def test_the_kind_cannot_change_through_the_api(world: Any) -> None:
     project = ProjectFactory()
 
     # when
-    response = _api(world, "industry").patch(f"{URL}{project.pk}/", {"kind": "bond"}, format="json")
+    response = _api(world, "industry").patch(
+        f"{URL}{project.pk}/", {"kind": "bond", "expected_version": project.version}, format="json"
+    )
 
     # then
     assert response.status_code == 400
@@ -407,7 +439,6 @@ def test_transition(world: Any) -> None:
         ({"to_status": "teleported"}, "to_status"),
         ({"to_status": "started", "on": "2026-11-21"}, "on"),
         ({"to_status": "terminated"}, "reason"),
-        ({"to_status": "started", "expected_version": 7}, "expected_version"),
     ],
 )
 def test_refused_transitions_are_400_per_field(

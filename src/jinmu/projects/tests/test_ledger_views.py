@@ -704,7 +704,7 @@ def test_a_refused_transition_says_why_and_changes_nothing(world: Any, client: C
 
     # when
     response = client.post(
-        reverse("projects:transition", args=[project.pk]), {"to_status": "effective"}
+        reverse("projects:transition", args=[project.pk]), {"to_status": "effective", "version": 1}
     )
 
     # then

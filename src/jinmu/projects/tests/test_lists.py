@@ -506,3 +506,17 @@ def test_attraction_panel_shows_verdict_and_deadlines(world: Any) -> None:
 
 def test_attraction_panel_is_empty_for_other_kinds(world: Any) -> None:
     assert render_panel(ProjectFactory(region=world.town_a), TODAY) == ""
+
+
+@pytest.mark.parametrize("persona", ["bank", "judge", "auditor", "security"])
+def test_the_ledger_is_refused_to_roles_that_may_not_read_it(
+    client: Any, world: Any, persona: str
+) -> None:
+    # given a project in the county
+    ProjectFactory(region=world.town_a, name="不该看到的项目")
+    client.force_login(world.user(persona))
+    # when / then: the page and the API refuse (no view_project among the role's permissions)
+    page = client.get(reverse("projects:list"))
+    assert page.status_code == 403
+    assert "不该看到的项目" not in page.content.decode()
+    assert client.get("/api/v1/projects/").status_code == 403

@@ -167,13 +167,17 @@ def test_patch_with_stale_version_and_delete(api: APIClient, world: Any, project
     response = api.patch(
         url, {"planned_end": "2026-05-15", "expected_version": milestone.version}, format="json"
     )
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert "expected_version" in response.json()
+    # a missing version is refused like a stale one
     response = api.patch(url, {"planned_start": "2026-05-01"}, format="json")
+    assert response.status_code == 409
+    assert "expected_version" in response.json()
+    response = api.patch(url, {"planned_start": "2026-05-01", "expected_version": 2}, format="json")
     assert response.status_code == 400
     assert response.json() == {"planned_end": ["A milestone cannot end before it starts."]}
     assert api.put(url, {**NEW}, format="json").status_code == 405
-    assert api.delete(f"{url}?expected_version=1").status_code == 400
+    assert api.delete(f"{url}?expected_version=1").status_code == 409
     assert api.delete(f"{url}?expected_version=2").status_code == 204
     assert not Milestone.objects.exists()
     assert AuditLog.objects.filter(object_id=str(milestone.pk), action="delete").exists()
@@ -204,12 +208,18 @@ def test_approve_and_replan_through_the_api(api: APIClient, world: Any, project:
     # frozen: the town's change of a planned date is a per-field 400, an actual date is fine
     as_user(api, world, "town_a")
     url = f"{API}/milestones/{milestone.pk}/"
-    response = api.patch(url, {"planned_end": "2026-04-30"}, format="json")
+    version = Milestone.objects.get(pk=milestone.pk).version
+    response = api.patch(
+        url, {"planned_end": "2026-04-30", "expected_version": version}, format="json"
+    )
     assert response.status_code == 400
     assert response.json() == {
         "planned_end": ["The plan is approved; request a re-plan to change it."]
     }
-    assert api.patch(url, {"actual_start": "2026-03-02"}, format="json").status_code == 200
+    changed = api.patch(
+        url, {"actual_start": "2026-03-02", "expected_version": version}, format="json"
+    )
+    assert changed.status_code == 200
     response = api.post(f"{base}/milestones/", NEW, format="json")
     assert response.status_code == 400
     assert api.delete(url).status_code == 400
@@ -220,7 +230,11 @@ def test_approve_and_replan_through_the_api(api: APIClient, world: Any, project:
     response = api.post(f"{base}/plan/replan/", {"reason": "规划调整"}, format="json")
     assert response.status_code == 200
     assert response.json()["plan_state"] == PlanState.REPLANNING
-    assert api.patch(url, {"planned_end": "2026-04-30"}, format="json").status_code == 200
+    version = Milestone.objects.get(pk=milestone.pk).version
+    changed = api.patch(
+        url, {"planned_end": "2026-04-30", "expected_version": version}, format="json"
+    )
+    assert changed.status_code == 200
     # the leader accepts it: baseline 2
     as_user(api, world, "leader")
     response = api.post(f"{base}/plan/approve-replan/", {}, format="json")
@@ -323,6 +337,8 @@ def test_owner_unit_must_work_in_the_projects_county(
     response = api.patch(detail, {"owner_unit": others[2].pk}, format="json")
     assert response.status_code == 400
     assert list(response.json()) == ["owner_unit"]
-    response = api.patch(detail, {"owner_unit": world.park.pk}, format="json")
+    response = api.patch(
+        detail, {"owner_unit": world.park.pk, "expected_version": milestone.version}, format="json"
+    )
     assert response.status_code == 200
     assert response.json()["owner_unit_name"] == "健身器材产业园"

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone, translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from jinmu.core.tests.factories import UnitFactory
+from jinmu.core.tokens import issue_token
 from jinmu.enterprises.tests.factories import EnterpriseFactory
 from jinmu.problems.models import Problem
 from jinmu.projects import reporting
@@ -214,9 +214,9 @@ def test_anonymous_is_refused(world: Any, project: Project) -> None:
 
 
 def test_token_authentication(world: Any, project: Project) -> None:
-    token = Token.objects.create(user=world.user("town_a"))
+    _token, key = issue_token(user=world.user("town_a"))
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.post(endpoint(project), body(), format="json").status_code == 201
     assert len(client.get(endpoint(project)).json()["results"]) == 2
 

@@ -18,10 +18,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
+from jinmu.core.audit import record_access
 from jinmu.core.models import Region
+from jinmu.core.permissions import require_action
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.projects import weeks
 from jinmu.projects.bulletin import (
@@ -142,10 +144,12 @@ def _render(
 
 
 def _download(request: HttpRequest, fmt: str) -> HttpResponse:
+    require_action(request.user, "projects.export_project", gettext("Your role may not export."))
     form, bulletin = _bulletin(request)
     if bulletin is None:
         return _render(request, form, None, request.GET.get("week", ""))
     content = to_bytes(bulletin, fmt)
+    record_access(request, fmt=fmt, week=bulletin.iso_label, region=bulletin.region_code)
     response = HttpResponse(content, content_type=CONTENT_TYPES[fmt])
     filename = f"{bulletin.filename_stem}.{fmt}"
     fallback = f"bulletin-{bulletin.region_code}-{bulletin.iso_label}.{fmt}"

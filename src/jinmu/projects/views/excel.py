@@ -26,8 +26,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.chains.models import Chain
+from jinmu.core.audit import RowCounter, record_access
 from jinmu.core.imports import ImportResult
 from jinmu.core.models import Unit
+from jinmu.core.permissions import require_action
 from jinmu.core.places import county_prefix, parks_in_scope, towns_in_scope
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.views_excel import (
@@ -89,6 +91,7 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     """The ledger's current filtered list (same filters as the page) as an .xlsx."""
     if scope_for(request.user).kind is ScopeKind.NONE:
         raise PermissionDenied(_("Your role has no access to the project ledger."))
+    require_action(request.user, "projects.export_project", _("Your role may not export."))
     filterset = ProjectFilterSet(
         request.GET or None, queryset=Project.objects.for_user(request.user), request=request
     )
@@ -106,7 +109,9 @@ def export_projects(request: HttpRequest) -> HttpResponse:
     ).prefetch_related(
         "tags", Prefetch("year_plans", queryset=ProjectYearPlan.objects.filter(year=year))
     )
-    content = excel.export_projects(queryset.iterator(chunk_size=2000), year=year)
+    counted = RowCounter(queryset.iterator(chunk_size=2000))
+    content = excel.export_projects(counted, year=year)
+    record_access(request, fmt="xlsx", rows=counted.count)
     day = _today_stamp()
     return xlsx_response(content, f"项目台账-{day}.xlsx", f"projects-{day}.xlsx")
 
@@ -178,6 +183,7 @@ def report_template(request: HttpRequest) -> HttpResponse:
         )
     content = excel.build_report_template(rows, week=monday)
     label = iso_label(monday)
+    record_access(request, fmt="xlsx", rows=len(rows), week=label)
     return xlsx_response(content, f"周报-{label}.xlsx", f"reports-{label}.xlsx")
 
 

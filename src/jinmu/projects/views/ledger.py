@@ -23,8 +23,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from jinmu.core.audit import record_access
+from jinmu.core.choices import AuditAction
 from jinmu.core.forms import add_service_errors, expected_version
 from jinmu.core.pagination import COUNT_CAP, page_url, paginate
+from jinmu.core.permissions import has_action
 from jinmu.projects import services
 from jinmu.projects.choices import (
     AttachmentKind,
@@ -161,6 +164,8 @@ def _kind_tabs(request: HttpRequest, current: str) -> list[dict[str, Any]]:
 def project_list(request: HttpRequest) -> HttpResponse:
     """The ledger, filtered and paged by cursor; the table alone for HTMX."""
     user = request.user
+    if not has_action(user, "projects.view_project"):
+        raise PermissionDenied(_("Your role has no access to the project ledger."))
     filterset = ProjectFilterSet(
         request.GET or None, queryset=Project.objects.for_user(user), request=request
     )
@@ -502,6 +507,13 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError as exc:
         raise Http404(_("The file is missing from the store.")) from exc
     filename = os.path.basename(attachment.file.name)
+    record_access(
+        request,
+        action=AuditAction.DOWNLOAD,
+        obj=attachment,
+        fmt=os.path.splitext(filename)[1].lstrip(".").lower(),
+        file=filename,
+    )
     return FileResponse(handle, as_attachment=True, filename=filename)
 
 

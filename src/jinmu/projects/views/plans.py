@@ -34,7 +34,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from jinmu.core.forms import add_service_errors, run_write
+from jinmu.core.audit import record_access
+from jinmu.core.forms import add_service_errors, add_version_field, run_write
 from jinmu.core.models import Unit
 from jinmu.core.uploads import neutralise_cell
 from jinmu.problems.services import assignable_units, unassignable_message
@@ -68,11 +69,8 @@ def _bootstrap(form: forms.BaseForm) -> None:
 
 
 def _add_version(form: forms.BaseForm, version: int | None) -> None:
-    form.fields["version"] = forms.IntegerField(
-        widget=forms.HiddenInput, required=False, min_value=1
-    )
-    if version is not None:
-        form.initial["version"] = version
+    # Required on an edit (a version is given): a post without it cannot skip the check.
+    add_version_field(form, version)
 
 
 def _scope_units(field: forms.Field, project: Project, current_id: int | None) -> None:
@@ -770,6 +768,7 @@ def plan_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = _chosen_baseline(request, baselines)
     rows, _removed = planning.milestone_rows(project, baseline=chosen, today=today)
     content = plan_workbook(project, rows, baseline=chosen, today=today)
+    record_access(request, obj=project, fmt="xlsx", rows=len(rows))
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     day = today.strftime("%Y%m%d")
     response["Content-Disposition"] = _attachment(

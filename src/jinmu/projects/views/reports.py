@@ -24,7 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinmu.core.choices import Role
+from jinmu.core.audit import record_access
+from jinmu.core.choices import AuditAction
 from jinmu.core.models import Unit
 from jinmu.core.pagination import page_url, paginate
 from jinmu.core.scoping import ScopeKind, scope_for
@@ -40,7 +41,6 @@ FIELD_ALIASES = {
     "cumulative_invested": "invested_wan",
 }
 _EXTRA_FIELDS = ("photos", "problems", "week")
-_EDITOR_ROLES = (Role.SYSTEM_ADMIN, Role.INDUSTRY_OFFICE, Role.CHAIN_OFFICE, Role.TOWN)
 
 
 class MilestoneChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
@@ -284,7 +284,11 @@ def report_form(request: HttpRequest, pk: int) -> HttpResponse:
 def report_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A report photo (`?size=thumb` for a small preview), only for those who see its project."""
     photo = get_object_or_404(reporting.photos_for(request.user), pk=pk)
-    return photos.photo_response(photo.image, thumb=request.GET.get("size") == "thumb")
+    thumb = request.GET.get("size") == "thumb"
+    response = photos.photo_response(photo.image, thumb=thumb)
+    if not thumb:  # the page's previews are not downloads; the photo itself is
+        record_access(request, action=AuditAction.DOWNLOAD, obj=photo, fmt="image")
+    return response
 
 
 def _user_region_code(user: Any) -> str:
@@ -303,13 +307,10 @@ def _user_region_code(user: Any) -> str:
 def _reportable_ids(user: Any, rows: list[Project]) -> set[int]:
     """Which listed (already visible) projects the user may report for: a hint for links,
     the form checks again with `can_report`."""
-    if user.has_role(Role.ENTERPRISE) and user.enterprise_id:
-        return {p.pk for p in rows if p.enterprise_id == user.enterprise_id}
-    if user.has_role(*_EDITOR_ROLES):
-        return {p.pk for p in rows}
-    if user.has_role(Role.DEPARTMENT) and user.unit_id:
-        return {p.pk for p in rows if p.responsible_unit_id == user.unit_id}
-    return set()
+    if not rows:
+        return set()
+    reportable = Project.objects.for_user(user, "report").filter(pk__in=[p.pk for p in rows])
+    return set(reportable.values_list("pk", flat=True))
 
 
 @login_required

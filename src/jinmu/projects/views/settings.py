@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinmu.core.forms import bootstrap
+from jinmu.core.forms import add_version_field, bootstrap, show_conflict
 from jinmu.core.services import StaleObjectError, save_object
 from jinmu.projects.choices import AttractionExclusion
 from jinmu.projects.models import WAN, LedgerSettings, settings_for
@@ -76,8 +76,11 @@ class LedgerSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.initial[name] = (value / WAN).normalize()
             field.required = True
         bootstrap(self)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else None
+        if self.instance.pk:
+            # Editing the county's own row: the version it was opened on is required.
+            add_version_field(self, self.instance.version)
+        elif not self.is_bound:
+            self.initial["version"] = None
 
     def clean(self) -> dict[str, Any]:
         """Convert 万元 back to yuan."""
@@ -112,7 +115,7 @@ def ledger_settings(request: HttpRequest) -> HttpResponse:
                 expected_version=form.cleaned_data.get("version") if current.pk else None,
             )
         except StaleObjectError as error:
-            form.add_error(None, error)
+            show_conflict(form, error)
         except ValidationError as error:
             if hasattr(error, "error_dict"):
                 for name, errors in error.error_dict.items():

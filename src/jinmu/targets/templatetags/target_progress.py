@@ -81,11 +81,11 @@ def target_bar(tp: TargetProgress) -> SafeString:
     )
     return format_html(
         '<div class="position-relative" title="{}" data-progress="{}" data-expected="{}">'
-        '<div class="progress progress-sm"><div class="progress-bar bg-{}" style="width: {}%"'
+        '<div class="progress progress-sm"><div class="progress-bar bg-{}" data-width="{}"'
         ' role="progressbar" aria-valuenow="{}" aria-valuemin="0" aria-valuemax="100"'
         ' aria-label="{}"></div></div>'
-        '<div class="position-absolute top-0 bottom-0 border-start border-2 border-dark"'
-        ' style="left: {}%; margin-top: -3px; margin-bottom: -3px" data-marker></div></div>',
+        '<div class="position-absolute top-0 bottom-0 border-start border-2 border-dark'
+        ' target-marker" data-left="{}" data-marker></div></div>',
         title,
         "" if tp.progress is None else format(tp.progress.quantize(Decimal("0.0001")), "f"),
         format(tp.expected.quantize(Decimal("0.0001")), "f"),

@@ -123,7 +123,7 @@ def test_a_stale_form_is_refused(industry: Client, world: Any) -> None:
     response = industry.post(reverse(URL), _form_data(page, yellow_points="16"))
     assert response.status_code == 409
     notes = [str(m) for m in get_messages(response.wsgi_request)]
-    assert "其他人已保存了修改（对方版本2，您的版本1）" in notes[-1]
+    assert any("其他人已保存了修改（对方版本2，您的版本1）" in note for note in notes)
     assert TargetSettings.objects.get().yellow_points == Decimal(14)
 
 

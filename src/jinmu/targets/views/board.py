@@ -21,7 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jinmu.core.audit import record_access
 from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
+from jinmu.core.permissions import require_action
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.views_excel import xlsx_response
 from jinmu.targets import queries
@@ -229,10 +231,12 @@ def export_title(user: Any, year: int, on: dt.date) -> str:
 def export(request: HttpRequest) -> HttpResponse:
     """The board of `?year=` as the user sees it, as an .xlsx."""
     require_scope(request)
+    require_action(request.user, "targets.export_target", _("Your role may not export."))
     year = _year(request)
     on = queries.as_of(year)
     data = queries.target_board(request.user, year, on)
     content = board_workbook(data, title=export_title(request.user, year, on))
+    record_access(request, fmt="xlsx", year=year)
     return xlsx_response(content, f"目标进度-{year}.xlsx", f"targets-{year}.xlsx")
 
 

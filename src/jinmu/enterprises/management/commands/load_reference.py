@@ -1,16 +1,17 @@
-"""`jinmu load_reference`: (re)load GB/T 4754-2017 industry codes, qualification kinds and the
-target indicator catalogue."""
+"""`jinmu load_reference`: (re)load GB/T 4754-2017 industry codes, qualification kinds, the
+target indicator catalogue and any missing role group."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from jinmu.core.audit import record_system
 from jinmu.core.choices import AuditAction
-from jinmu.core.models import AuditLog
+from jinmu.core.permissions import ensure_role_groups
 from jinmu.enterprises.models import IndustryCode, QualificationKind
 from jinmu.enterprises.reference import load_reference
 from jinmu.targets.catalogue import load_catalogue
@@ -30,23 +31,24 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = load_reference()
             indicators_created, indicators_updated = load_catalogue(Indicator)
+            # A role whose group is missing gets it back with the default permissions; groups
+            # the county has changed are left as they are.
+            groups_created = ensure_role_groups()
             # A system action, not a user's edit: one summarising audit row per table that
             # changed, rather than one row per code.
             changes = (
                 (IndustryCode, result.industry_created, result.industry_updated),
                 (QualificationKind, result.kinds_created, 0),
                 (Indicator, indicators_created, indicators_updated),
+                (Group, groups_created, 0),
             )
             for model, created, updated in changes:
                 if not created and not updated:
                     continue
-                AuditLog.objects.create(
-                    actor=None,
-                    actor_name="system",
+                record_system(
                     action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                    content_type=ContentType.objects.get_for_model(model),
-                    object_id="*",
-                    object_repr=f"load_reference: {model._meta.object_name}"[:200],
+                    model=model,
+                    object_repr=f"load_reference: {model._meta.object_name}",
                     after={"created": created, "updated": updated},
                 )
         self.stdout.write(
@@ -55,5 +57,6 @@ class Command(BaseCommand):
             f"Qualification kinds: {result.kinds_created} created "
             f"({QualificationKind.objects.count()} in all). "
             f"Target indicators: {indicators_created} created, {indicators_updated} updated "
-            f"({Indicator.objects.count()} in all)."
+            f"({Indicator.objects.count()} in all). "
+            f"Role groups: {groups_created} created."
         )

@@ -12,7 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from jinmu.core.choices import RegionLevel
+from jinmu.core.audit import record_event
+from jinmu.core.choices import AuditAction, RegionLevel
 from jinmu.core.models import Region
 from jinmu.projects import weeks
 from jinmu.projects.bulletin import check_week, weekly_bulletin, write_docx, write_xlsx
@@ -76,6 +77,19 @@ class Command(BaseCommand):
             writer(bulletin, out)
         except OSError as error:
             raise CommandError(f"Cannot write {out}: {error.strerror or error}") from error
+        # The bulletin left the system from the command line: a system event, no request.
+        record_event(
+            action=AuditAction.EXPORT,
+            actor=None,
+            actor_name="system",
+            region_id=region.code,
+            detail={
+                "command": "jinmu report weekly",
+                "week": bulletin.iso_label,
+                "format": fmt,
+                "file": str(out),
+            },
+        )
         self.stdout.write(
             f"Wrote {out} ({fmt}): {bulletin.region_name} {bulletin.iso_label}, "
             f"{bulletin.overall.monitored} projects under weekly scheduling, "

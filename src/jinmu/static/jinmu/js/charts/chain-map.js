@@ -1,4 +1,5 @@
-<script>
+/* The chain map: the node tree with each node's state; a node opens its page.
+ * Data comes from the page's json_script element. */
 (function () {
   "use strict";
   var el = document.getElementById("chain-map");
@@ -25,7 +26,7 @@
       encode(L.share) + ": " + encode(share)
     ];
     if (d.bottleneck_count) { lines.push(encode(L.bottlenecks) + ": " + d.bottleneck_count); }
-    lines.push("<span style=\"color:#667382\">" + encode(L.open_node) + "</span>");
+    lines.push("<span class=\"text-secondary\">" + encode(L.open_node) + "</span>");
     return lines.join("<br>");
   }
 
@@ -70,4 +71,3 @@
   });
   window.addEventListener("resize", function () { chart.resize(); });
 })();
-</script>

@@ -1,4 +1,5 @@
-<script>
+/* A project's milestone plan as a Gantt (baseline, plan, actual) and its A3 wall copy.
+ * Data comes from the page's json_script element. */
 (function () {
   "use strict";
   var el = document.getElementById("plan-gantt");
@@ -153,4 +154,3 @@
     holder.remove();
   }
 })();
-</script>

@@ -1,0 +1,203 @@
+"""The audit log pages: the filtered list (row changes and events alike) and its Excel export.
+
+Both read the same rows: the audit administrator and county leaders, scoped to their region;
+filters `q` (object or user), `action`, `from` and `to` (YYYY-MM-DD, both days included).
+The export is itself audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from jinmu.core.audit import record_event
+from jinmu.core.choices import AuditAction
+from jinmu.core.excel import TEXT, Column, write_export
+from jinmu.core.models import AuditLog
+from jinmu.core.pagination import page_url, paginate
+from jinmu.core.permissions import has_action
+from jinmu.core.scoping import ScopeKind, can_read_audit, scope_for
+from jinmu.core.views_excel import xlsx_response
+
+# Rows read per database round trip while an export is written.
+EXPORT_CHUNK = 2000
+
+
+class AuditFilterError(ValueError):
+    """A filter value the page cannot use (shown above the list, with a 400)."""
+
+
+def scoped_entries(request: HttpRequest) -> QuerySet[AuditLog]:
+    """The audit rows the user may read (403 for everyone else)."""
+    if not can_read_audit(request.user):
+        raise PermissionDenied
+    scope = scope_for(request.user)
+    entries = AuditLog.objects.select_related("content_type")
+    # Rows of no region (a failed sign-in under an unknown name, a system load) belong to no
+    # county's business data and are what an auditor must see: everyone who reads the log
+    # sees them.
+    unplaced = Q(region__isnull=True)
+    if scope.kind is ScopeKind.REGION:
+        return entries.filter(Q(region__code__startswith=scope.region_prefix) | unplaced)
+    # An audit admin without a region-wide role reads their own region's log.
+    region = getattr(request.user, "region", None)
+    if region is not None:
+        entries = entries.filter(Q(region__code__startswith=region.scope_prefix) | unplaced)
+    return entries
+
+
+def _day(request: HttpRequest, name: str) -> dt.date | None:
+    text = request.GET.get(name, "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise AuditFilterError(
+            _("Give the date as YYYY-MM-DD (you gave “{text}”).").format(text=text[:20])
+        ) from None
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def filtered(request: HttpRequest, entries: QuerySet[AuditLog]) -> QuerySet[AuditLog]:
+    """`entries` narrowed by the request's filters; a bad value is an AuditFilterError."""
+    if q := request.GET.get("q", "").strip():
+        entries = entries.filter(Q(object_repr__icontains=q) | Q(actor_name=q))
+    action = request.GET.get("action", "").strip()
+    if action:
+        if action not in AuditAction.values:
+            raise AuditFilterError(_("Choose an action from the list."))
+        entries = entries.filter(action=action)
+    start, end = _day(request, "from"), _day(request, "to")
+    if start and end and end < start:
+        raise AuditFilterError(_("The end date is before the start date."))
+    if start:
+        entries = entries.filter(time__gte=_midnight(start))
+    if end:
+        entries = entries.filter(time__lt=_midnight(end + dt.timedelta(days=1)))
+    return entries
+
+
+@login_required
+def audit_log(request: HttpRequest) -> HttpResponse:
+    """The audit log, for the audit admin and county leaders, newest first."""
+    entries = scoped_entries(request)
+    error = ""
+    try:
+        entries = filtered(request, entries)
+    except AuditFilterError as exc:
+        error = str(exc)
+        entries = entries.none()
+    page = paginate(entries, order=("-time", "-id"), cursor=request.GET.get("cursor"), page_size=50)
+    filters = {key: request.GET.get(key, "").strip() for key in ("q", "action", "from", "to")}
+    return render(
+        request,
+        "core/audit_log.html",
+        {
+            "page": page,
+            "filters": filters,
+            "q": filters["q"],
+            "error": error,
+            "actions": AuditAction.choices,
+            "first_url": page_url(request.GET, None),
+            "export_url": (
+                reverse("audit_export") + page_url(request.GET, None)
+                if has_action(request.user, "core.export_auditlog")
+                else ""
+            ),
+            "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _json(value: Any) -> str:
+    return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _columns() -> tuple[Column, ...]:
+    """The export's columns, headed in the active language."""
+    return (
+        Column(_("No."), "id", TEXT, "", width=10),
+        Column(_("Time"), "time", TEXT, "", width=22),
+        Column(_("User"), "actor_name", TEXT, "", width=16),
+        Column(_("Action"), "action", TEXT, "", width=14),
+        Column(_("Client address"), "remote_addr", TEXT, "", width=16),
+        Column(_("Object type"), "content_type", TEXT, "", width=16),
+        Column(_("Object id"), "object_id", TEXT, "", width=10),
+        Column(_("Object"), "object_repr", TEXT, "", width=30),
+        Column(_("Region"), "region_id", TEXT, "", width=12),
+        Column(_("Detail"), "detail", TEXT, "", width=40),
+        Column(_("Before"), "before", TEXT, "", width=40),
+        Column(_("After"), "after", TEXT, "", width=40),
+        Column(_("Request id"), "request_id", TEXT, "", width=16),
+        Column(_("Previous hash"), "prev_hash", TEXT, "", width=20),
+        Column(_("Hash"), "row_hash", TEXT, "", width=20),
+    )
+
+
+def _export_rows(entries: QuerySet[AuditLog], counted: list[int]) -> Iterator[list[Any]]:
+    labels = dict(AuditAction.choices)
+    for entry in entries.order_by("time", "id").iterator(chunk_size=EXPORT_CHUNK):
+        counted[0] += 1
+        yield [
+            str(entry.pk),
+            f"{timezone.localtime(entry.time):%Y-%m-%d %H:%M:%S}",
+            entry.actor_name,
+            str(labels.get(entry.action, entry.action)),
+            entry.remote_addr or "",
+            str(entry.content_type.name) if entry.content_type else "",
+            entry.object_id,
+            entry.object_repr,
+            entry.region_id or "",
+            _json(entry.detail),
+            _json(entry.before),
+            _json(entry.after),
+            entry.request_id,
+            entry.prev_hash,
+            entry.row_hash,
+        ]
+
+
+@login_required
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The log for a period (`from`, `to`; same scope and filters as the page) as Excel."""
+    entries = scoped_entries(request)
+    if not has_action(request.user, "core.export_auditlog"):
+        raise PermissionDenied
+    try:
+        entries = filtered(request, entries)
+    except AuditFilterError as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    counted = [0]
+    content = write_export(
+        _export_rows(entries, counted), columns=_columns(), sheet_name=_("Audit log")
+    )
+    start, end = request.GET.get("from", "").strip(), request.GET.get("to", "").strip()
+    record_event(
+        action=AuditAction.EXPORT,
+        actor=request.user,
+        request=request,
+        detail={
+            "path": request.path,
+            "filters": request.GET.dict(),
+            "rows": counted[0],
+            "format": "xlsx",
+        },
+    )
+    period = f"{start or 'begin'}_{end or 'now'}"
+    return xlsx_response(content, f"审计日志_{period}.xlsx", f"audit-log_{period}.xlsx")

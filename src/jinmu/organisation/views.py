@@ -1,0 +1,355 @@
+"""Organisation pages for the security administrator: users, units and regions of their region.
+
+Every page starts from `admin_prefix` (403 for every other role: 三员分立) and the scoped
+querysets of `jinmu.organisation.querysets` (anything outside the region is a 404). Writes go
+through `jinmu.organisation.services`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from jinmu.core.choices import Role
+from jinmu.core.forms import expected_version, run_write, try_write
+from jinmu.core.pagination import page_url, paginate
+from jinmu.organisation import services
+from jinmu.organisation.forms import (
+    PasswordResetForm,
+    RegionForm,
+    RegionNameForm,
+    UnitForm,
+    UserForm,
+)
+from jinmu.organisation.querysets import admin_prefix, regions_for, units_for, users_for
+
+PAGE_SIZE = 50
+
+
+def _page(request: HttpRequest, queryset: Any, order: tuple[str, ...]) -> dict[str, Any]:
+    page = paginate(queryset, order=order, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
+    next_url = page_url(request.GET, page.next_cursor) if page.next_cursor else None
+    return {"page": page, "next_url": next_url}
+
+
+# -- users ---------------------------------------------------------------------------------------
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    """Accounts of the region, searchable by username or name, filterable by role."""
+    users = users_for(request.user).select_related("unit", "region")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        # Roles are a JSON list, and SQLite has no JSON containment: filter the ids in Python
+        # (a region has hundreds of accounts, not millions).
+        users = users.filter(pk__in=[u.pk for u in users.only("pk", "roles") if role in u.roles])
+    context = {
+        "q": q,
+        "role": role,
+        "roles": Role.choices,
+        **_page(request, users, ("username", "id")),
+    }
+    return render(request, "organisation/users.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request: HttpRequest) -> HttpResponse:
+    """A new account with an initial password."""
+    prefix = admin_prefix(request.user)
+    form = UserForm(request.POST or None, prefix=prefix)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            data = form.cleaned_data
+            created, status = try_write(
+                request,
+                form,
+                lambda: services.create_user(
+                    actor=request.user,
+                    prefix=prefix,
+                    username=data["username"],
+                    password=data["password1"],
+                    data=form.service_data(),
+                ),
+                aliases={"password": "password1"},
+            )
+            if created is not None:
+                messages.success(
+                    request,
+                    _(
+                        "{name} was created. Hand over the initial password; it must be changed "
+                        "at first sign-in."
+                    ).format(name=created.username),
+                )
+                return redirect("organisation:users")
+            status = 400 if status == 200 else status
+    return render(request, "organisation/user_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an account's unit, region, roles, enterprise or contact details."""
+    prefix = admin_prefix(request.user)
+    account = get_object_or_404(users_for(request.user).select_related("enterprise"), pk=pk)
+    form = UserForm(request.POST or None, prefix=prefix, instance=account)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.update_user(
+                    actor=request.user,
+                    user=account,
+                    prefix=prefix,
+                    data=form.service_data(),
+                    expected_fingerprint=form.cleaned_data["fingerprint"],
+                ),
+                _("The account was saved."),
+            )
+            if saved:
+                return redirect("organisation:users")
+            status = 400 if status == 200 else status
+    context = {"form": form, "account": account}
+    return render(request, "organisation/user_form.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set a new initial password for an account (not one's own)."""
+    admin_prefix(request.user)
+    account = get_object_or_404(users_for(request.user), pk=pk)
+    form = PasswordResetForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.reset_password(
+                    actor=request.user, user=account, password=form.cleaned_data["password1"]
+                ),
+                _("The password was reset; the user must change it at next sign-in."),
+                aliases={"password": "password1"},
+            )
+            if saved:
+                return redirect("organisation:users")
+            status = 400 if status == 200 else status
+    context = {"form": form, "account": account}
+    return render(request, "organisation/user_password.html", context, status=status)
+
+
+@login_required
+@require_POST
+def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+    """Deactivate (tokens revoked) or reactivate an account."""
+    admin_prefix(request.user)
+    account = get_object_or_404(users_for(request.user), pk=pk)
+    active = request.POST.get("active") == "1"
+    try:
+        services.set_user_active(actor=request.user, user=account, active=active)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("organisation:users")
+    if active:
+        messages.success(request, _("{name} can sign in again.").format(name=account.username))
+    else:
+        messages.success(
+            request,
+            _("{name} was deactivated; their API tokens were revoked.").format(
+                name=account.username
+            ),
+        )
+    return redirect("organisation:users")
+
+
+# -- units ---------------------------------------------------------------------------------------
+
+
+@login_required
+def unit_list(request: HttpRequest) -> HttpResponse:
+    """Units of the region, searchable by name."""
+    units = units_for(request.user).select_related("parent", "town_region", "region")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    context = {"q": q, **_page(request, units, ("kind", "name", "id"))}
+    return render(request, "organisation/units.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_create(request: HttpRequest) -> HttpResponse:
+    """A new unit."""
+    prefix = admin_prefix(request.user)
+    form = UnitForm(request.POST or None, prefix=prefix)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.create_unit(
+                    actor=request.user, prefix=prefix, data=form.service_data()
+                ),
+                _("The unit was created."),
+            )
+            if saved:
+                return redirect("organisation:units")
+            status = 400 if status == 200 else status
+    return render(request, "organisation/unit_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a unit (the form carries the version it was opened on)."""
+    prefix = admin_prefix(request.user)
+    unit = get_object_or_404(units_for(request.user), pk=pk)
+    form = UnitForm(request.POST or None, prefix=prefix, instance=unit)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.update_unit(
+                    actor=request.user,
+                    unit=get_object_or_404(units_for(request.user), pk=pk),
+                    prefix=prefix,
+                    data=form.service_data(),
+                    expected_version=int(expected_version(form) or 0),
+                ),
+                _("The unit was saved."),
+            )
+            if saved:
+                return redirect("organisation:units")
+            status = 400 if status == 200 else status
+    context = {"form": form, "unit": unit}
+    return render(request, "organisation/unit_form.html", context, status=status)
+
+
+@login_required
+@require_POST
+def unit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a unit nothing uses, or deactivate it when in use; `reactivate=1` undoes that."""
+    admin_prefix(request.user)
+    unit = get_object_or_404(units_for(request.user), pk=pk)
+    version = request.POST.get("version", "")
+    if not version.isdigit() or len(version) > 9:
+        messages.error(request, _("Reload the page and try again."))
+        return redirect("organisation:units")
+    try:
+        if request.POST.get("reactivate") == "1":
+            services.reactivate_unit(actor=request.user, unit=unit, expected_version=int(version))
+            messages.success(request, _("{name} is active again.").format(name=unit.name))
+        elif services.remove_unit(actor=request.user, unit=unit, expected_version=int(version)):
+            messages.success(request, _("{name} was deleted.").format(name=unit.name))
+        else:
+            messages.warning(
+                request,
+                _(
+                    "{name} is in use (users, projects, chains …): it was deactivated instead "
+                    "of deleted."
+                ).format(name=unit.name),
+            )
+    except ValidationError as error:  # someone changed the unit since the list was loaded
+        messages.error(request, " ".join(error.messages))
+    return redirect("organisation:units")
+
+
+# -- regions -------------------------------------------------------------------------------------
+
+
+@login_required
+def region_list(request: HttpRequest) -> HttpResponse:
+    """Regions inside the administrator's region, in code order."""
+    regions = regions_for(request.user).select_related("parent")
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        regions = regions.filter(Q(code__startswith=q) | Q(name__icontains=q))
+    context = {"q": q, **_page(request, regions, ("code",))}
+    return render(request, "organisation/regions.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_create(request: HttpRequest) -> HttpResponse:
+    """A new region (e.g. a town the official list does not have yet)."""
+    prefix = admin_prefix(request.user)
+    form = RegionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.create_region(
+                    actor=request.user,
+                    code=form.cleaned_data["code"],
+                    name=form.cleaned_data["name"],
+                    prefix=prefix,
+                ),
+                _("The region was created."),
+            )
+            if saved:
+                return redirect("organisation:regions")
+            status = 400 if status == 200 else status
+    return render(request, "organisation/region_form.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def region_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Rename a region, or delete it when nothing uses it."""
+    admin_prefix(request.user)
+    region = get_object_or_404(regions_for(request.user), code=code)
+    form = RegionNameForm(request.POST or None, initial={"name": region.name})
+    status = 200
+    if request.method == "POST" and request.POST.get("action") == "delete":
+        try:
+            services.delete_region(actor=request.user, region=region)
+        except ValidationError as error:  # still in use: say so, keep the page
+            form = RegionNameForm(initial={"name": region.name})
+            messages.error(request, " ".join(error.messages))
+            status = 409
+        else:
+            messages.success(request, _("{name} was deleted.").format(name=region.name))
+            return redirect("organisation:regions")
+    elif request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(
+                request,
+                form,
+                lambda: services.rename_region(
+                    actor=request.user, region=region, name=form.cleaned_data["name"]
+                ),
+                _("The region was renamed."),
+            )
+            if saved:
+                return redirect("organisation:regions")
+            status = 400 if status == 200 else status
+    context = {"form": form, "region": region}
+    return render(request, "organisation/region_form.html", context, status=status)
