@@ -10,12 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.fields import latitude_field, longitude_field
 from jinmu.core.models import DomainModel
 from jinmu.core.permissions import ENTERPRISE_ACTIONS
 from jinmu.core.validators import (
     normalize_uscc,
-    validate_latitude,
-    validate_longitude,
     validate_past_date,
     validate_uscc,
 )
@@ -86,22 +85,8 @@ class Enterprise(DomainModel):
         limit_choices_to={"kind": "park"},
     )
     address = models.CharField(_("address"), max_length=200, blank=True)
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_latitude],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_longitude],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     industry = models.ForeignKey(
         IndustryCode,
         verbose_name=_("industry"),

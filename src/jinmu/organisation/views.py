@@ -40,6 +40,30 @@ def _page(request: HttpRequest, queryset: Any, order: tuple[str, ...]) -> dict[s
     return {"page": page, "next_url": next_url}
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    write: Any,
+    success: str,
+    *,
+    done: str,
+    template: str,
+    context: dict[str, Any] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse:
+    """GET shows the form; a valid POST runs `write` and returns to `done`; an invalid POST
+    or a refused write shows the form again with its errors (400, or the write's status)."""
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            saved, status = run_write(request, form, write, success, aliases)
+            if saved:
+                return redirect(done)
+            status = 400 if status == 200 else status
+    return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
 # -- users ---------------------------------------------------------------------------------------
 
 
@@ -107,27 +131,21 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
     prefix = admin_prefix(request.user)
     account = get_object_or_404(users_for(request.user).select_related("enterprise"), pk=pk)
     form = UserForm(request.POST or None, prefix=prefix, instance=account)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.update_user(
-                    actor=request.user,
-                    user=account,
-                    prefix=prefix,
-                    data=form.service_data(),
-                    expected_fingerprint=form.cleaned_data["fingerprint"],
-                ),
-                _("The account was saved."),
-            )
-            if saved:
-                return redirect("organisation:users")
-            status = 400 if status == 200 else status
-    context = {"form": form, "account": account}
-    return render(request, "organisation/user_form.html", context, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.update_user(
+            actor=request.user,
+            user=account,
+            prefix=prefix,
+            data=form.service_data(),
+            expected_fingerprint=form.cleaned_data["fingerprint"],
+        ),
+        _("The account was saved."),
+        done="organisation:users",
+        template="organisation/user_form.html",
+        context={"account": account},
+    )
 
 
 @login_required
@@ -137,24 +155,18 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
     admin_prefix(request.user)
     account = get_object_or_404(users_for(request.user), pk=pk)
     form = PasswordResetForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.reset_password(
-                    actor=request.user, user=account, password=form.cleaned_data["password1"]
-                ),
-                _("The password was reset; the user must change it at next sign-in."),
-                aliases={"password": "password1"},
-            )
-            if saved:
-                return redirect("organisation:users")
-            status = 400 if status == 200 else status
-    context = {"form": form, "account": account}
-    return render(request, "organisation/user_password.html", context, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.reset_password(
+            actor=request.user, user=account, password=form.cleaned_data["password1"]
+        ),
+        _("The password was reset; the user must change it at next sign-in."),
+        done="organisation:users",
+        template="organisation/user_password.html",
+        context={"account": account},
+        aliases={"password": "password1"},
+    )
 
 
 @login_required
@@ -201,22 +213,14 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     """A new unit."""
     prefix = admin_prefix(request.user)
     form = UnitForm(request.POST or None, prefix=prefix)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.create_unit(
-                    actor=request.user, prefix=prefix, data=form.service_data()
-                ),
-                _("The unit was created."),
-            )
-            if saved:
-                return redirect("organisation:units")
-            status = 400 if status == 200 else status
-    return render(request, "organisation/unit_form.html", {"form": form}, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.create_unit(actor=request.user, prefix=prefix, data=form.service_data()),
+        _("The unit was created."),
+        done="organisation:units",
+        template="organisation/unit_form.html",
+    )
 
 
 @login_required
@@ -226,27 +230,21 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     prefix = admin_prefix(request.user)
     unit = get_object_or_404(units_for(request.user), pk=pk)
     form = UnitForm(request.POST or None, prefix=prefix, instance=unit)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.update_unit(
-                    actor=request.user,
-                    unit=get_object_or_404(units_for(request.user), pk=pk),
-                    prefix=prefix,
-                    data=form.service_data(),
-                    expected_version=int(expected_version(form) or 0),
-                ),
-                _("The unit was saved."),
-            )
-            if saved:
-                return redirect("organisation:units")
-            status = 400 if status == 200 else status
-    context = {"form": form, "unit": unit}
-    return render(request, "organisation/unit_form.html", context, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.update_unit(
+            actor=request.user,
+            unit=get_object_or_404(units_for(request.user), pk=pk),
+            prefix=prefix,
+            data=form.service_data(),
+            expected_version=int(expected_version(form) or 0),
+        ),
+        _("The unit was saved."),
+        done="organisation:units",
+        template="organisation/unit_form.html",
+        context={"unit": unit},
+    )
 
 
 @login_required
@@ -298,25 +296,19 @@ def region_create(request: HttpRequest) -> HttpResponse:
     """A new region (e.g. a town the official list does not have yet)."""
     prefix = admin_prefix(request.user)
     form = RegionForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.create_region(
-                    actor=request.user,
-                    code=form.cleaned_data["code"],
-                    name=form.cleaned_data["name"],
-                    prefix=prefix,
-                ),
-                _("The region was created."),
-            )
-            if saved:
-                return redirect("organisation:regions")
-            status = 400 if status == 200 else status
-    return render(request, "organisation/region_form.html", {"form": form}, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.create_region(
+            actor=request.user,
+            code=form.cleaned_data["code"],
+            name=form.cleaned_data["name"],
+            prefix=prefix,
+        ),
+        _("The region was created."),
+        done="organisation:regions",
+        template="organisation/region_form.html",
+    )
 
 
 @login_required

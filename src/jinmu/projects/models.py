@@ -13,10 +13,10 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.fields import latitude_field, longitude_field
 from jinmu.core.models import DomainModel, Region
 from jinmu.core.permissions import PROJECT_ACTIONS
 from jinmu.core.regions import nearest_rows
-from jinmu.core.validators import validate_latitude, validate_longitude
 from jinmu.projects.choices import (
     ApprovalKind,
     AttachmentKind,
@@ -216,22 +216,8 @@ class Project(DomainModel):
         related_name="projects",
         help_text=_("For an attraction project: the chain gap it fills."),
     )
-    latitude = models.DecimalField(
-        _("latitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_latitude],
-    )
-    longitude = models.DecimalField(
-        _("longitude"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_longitude],
-    )
+    latitude = latitude_field()
+    longitude = longitude_field()
     # Who.
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
@@ -782,22 +768,8 @@ class ReportPhoto(DomainModel):
     )
     image = models.ImageField(_("photo"), upload_to=_photo_path)
     taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
-    latitude = models.DecimalField(
-        _("latitude (EXIF)"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_latitude],
-    )
-    longitude = models.DecimalField(
-        _("longitude (EXIF)"),
-        max_digits=9,
-        decimal_places=6,
-        null=True,
-        blank=True,
-        validators=[validate_longitude],
-    )
+    latitude = latitude_field(_("latitude (EXIF)"))
+    longitude = longitude_field(_("longitude (EXIF)"))
     predates_week = models.BooleanField(_("taken before the report week"), default=False)
 
     objects = ProjectChildQuerySet.as_manager()
