@@ -5,16 +5,36 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
 PYTEST_WORKERS ?= 2
+LOCK := requirements/dev.lock
+LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
+	--no-header --annotation-style line
 
-.PHONY: run test lint types messages check-messages suite browser fuzz bench bench-big bench-projects clean
+.PHONY: lock wheelhouse run test lint types messages check-messages suite browser fuzz bench bench-big bench-projects clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+# Installs come from the lock file with hashes, so a machine gets exactly what CI tested;
+# the project itself is installed on top without resolving anything (--no-deps).
+$(STAMP): pyproject.toml $(LOCK) | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Re-resolve both lock files after a change to pyproject.toml's dependencies.
+lock: $(STAMP)
+	$(BIN)/uv pip compile pyproject.toml $(LOCK_FLAGS) -o requirements/base.lock
+	$(BIN)/uv pip compile pyproject.toml --extra dev $(LOCK_FLAGS) -o requirements/dev.lock
+
+# An offline bundle for an intranet: every wheel of requirements/base.lock (hash-checked) and
+# Jinmu's own wheel; README's production section says how to install from it.
+wheelhouse: $(STAMP)
+	rm -rf wheelhouse && mkdir -p wheelhouse
+	$(BIN)/pip download --quiet --require-hashes --only-binary=:all: -r requirements/base.lock -d wheelhouse
+	$(BIN)/pip wheel --quiet --no-deps -w wheelhouse .
+	cp requirements/base.lock wheelhouse/requirements.lock
+	@echo "wheelhouse/: $$(ls wheelhouse/*.whl | wc -l) wheels"
 
 run: $(STAMP)
 	$(BIN)/jinmu migrate --noinput
@@ -22,11 +42,15 @@ run: $(STAMP)
 	$(BIN)/jinmu jobs run
 	$(BIN)/jinmu demo --logins
 	@echo "Jinmu: http://127.0.0.1:$(PORT)/"
-	$(BIN)/jinmu runserver 127.0.0.1:$(PORT) --noreload
+	@# The worker runs background tasks and the periodic jobs; it stops with the server.
+	$(BIN)/jinmu run_huey --quiet & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/jinmu runserver 127.0.0.1:$(PORT) --noreload
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python scripts/check_sizes.py
 
 types: $(STAMP)
 	$(BIN)/mypy src/jinmu
@@ -60,4 +84,4 @@ bench-projects: $(STAMP)
 	$(BIN)/python bench/projects.py --sizes 0 50000
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var wheelhouse

@@ -7,8 +7,10 @@ a fresh PostgreSQL database (`jinmu_smoke`, dropped and re-created each run), Re
 `jinmu collectstatic`, the demo county as data, then gunicorn with two workers on a free port.
 Over HTTP it signs in through the login form with a real CSRF round-trip as a non-administrator
 demo user, gets an API token, loads each main page, a static file and every API list with 200,
-and checks the security headers. Gunicorn, the database, the Redis keys and the temporary folder
-are removed afterwards, also on failure.
+and checks the security headers. The worker (`jinmu run_huey`, README's second service) runs
+beside gunicorn on the Redis queue: a background task (recomputing the county's lights) is
+queued and its progress page, served by gunicorn, must show it done. Gunicorn, the worker, the
+database, the Redis keys and the temporary folder are removed afterwards, also on failure.
 
 TLS is the county proxy's job (README): the script plays the proxy by sending
 `X-Forwarded-Proto: https` with `JINMU_BEHIND_TLS_PROXY=true`. The cookies are `Secure`, which a
@@ -303,6 +305,13 @@ def run(workdir: Path) -> None:
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    worker = subprocess.Popen(
+        [str(BIN / "jinmu"), "run_huey", "--quiet"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         client = Client(f"http://127.0.0.1:{port}")
         wait_for(client, server)
@@ -330,13 +339,10 @@ def run(workdir: Path) -> None:
             status, _headers, body = api.get(path, Authorization=f"Token {token}")
             expect(status == 200, f"{path} answered {status}: {body[:300]!r}")
         step(f"{len(lists)} API lists with the token: 200")
+        background_task(client, env, worker)
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
+        for process in (server, worker):
+            stop(process)
         log.close()
     errors = [
         line
@@ -344,6 +350,52 @@ def run(workdir: Path) -> None:
         if "Traceback" in line or "ERROR" in line
     ]
     expect(errors == [], "gunicorn logged errors:\n" + "\n".join(errors))
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    """Stop a process group started by the smoke (gunicorn, the worker)."""
+    os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+
+
+QUEUE_TASK = """
+from jinmu.core.background import start
+from jinmu.core.models import Region, User
+user = User.objects.get(username=%r)
+county = Region.objects.get(code=user.region.county_code)
+task = start(kind="projects.refresh_county_lights", actor=user, region=county,
+             label="smoke", arguments={"county_code": county.code})
+print(task.pk)
+"""
+
+
+def background_task(client: Client, env: dict[str, str], worker: subprocess.Popen[bytes]) -> None:
+    """Queue a task on Redis for the signed-in user; the worker runs it and the task's page
+    (through gunicorn) shows it done."""
+    queued = subprocess.run(
+        [str(BIN / "jinmu"), "shell", "-c", QUEUE_TASK % USERNAME],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    expect(queued.returncode == 0, f"queueing a task failed: {queued.stderr[-2000:]}")
+    path = f"/tasks/{queued.stdout.strip().splitlines()[-1]}/"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        expect(worker.poll() is None, f"the worker exited with {worker.returncode}")
+        status, _headers, body = client.get(path)
+        expect(status == 200, f"{path} answered {status}")
+        if b"hx-trigger" not in body:  # finished: the page stops polling
+            expect(b"bg-green-lt" in body, f"the task did not succeed: {body[-1500:]!r}")
+            step(f"background task done by the worker over Redis ({path})")
+            return
+        time.sleep(1)
+    raise SmokeError(f"the worker did not finish {path} within two minutes")
 
 
 def main() -> int:

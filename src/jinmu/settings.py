@@ -64,6 +64,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # An upload over the size limit is refused before its CSRF token is read: say so, not "CSRF".
 CSRF_FAILURE_VIEW = "jinmu.core.refusals.csrf_failure"
 
+# `{{ form }}` renders every form in the same Tabler layout (jinmu.core.forms.FormRenderer).
+FORM_RENDERER = "jinmu.core.forms.FormRenderer"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -72,6 +75,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # widget templates for the TemplatesSetting form renderer
     "rest_framework",
     "axes",
     "django_otp",
@@ -87,6 +91,8 @@ INSTALLED_APPS = [
     "jinmu.problems",
     "jinmu.targets",
     "jinmu.api",
+    "huey.contrib.djhuey",
+    "jinmu.demo",  # the demo county builder sits on top of every app
 ]
 
 MIDDLEWARE = [
@@ -230,6 +236,8 @@ JINMU_UPLOAD_MAX_UNZIPPED_BYTES = int(
     os.environ.get("JINMU_UPLOAD_MAX_UNZIPPED_BYTES", 200 * 1024 * 1024)
 )
 JINMU_UPLOAD_MAX_RATIO = int(os.environ.get("JINMU_UPLOAD_MAX_RATIO", 100))
+# A confirmed import of more rows than this runs in the worker, with a progress page.
+JINMU_BACKGROUND_IMPORT_ROWS = int(os.environ.get("JINMU_BACKGROUND_IMPORT_ROWS", 1000))
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
@@ -238,6 +246,23 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Background and periodic jobs (decision 0010): huey, storing its queue in SQLite under var/ by
+# default (no service to run) and in Redis when JINMU_QUEUE_URL (or REDIS_URL) is set. The
+# worker is `jinmu run_huey`; `make run` starts one beside the web server.
+JINMU_QUEUE_URL = os.environ.get("JINMU_QUEUE_URL", REDIS_URL)
+HUEY: dict[str, object] = {
+    "name": "jinmu",
+    "immediate": env_bool("JINMU_TASKS_IMMEDIATE", False),
+    "results": False,
+    "utc": True,
+    "consumer": {"workers": 2, "worker_type": "thread", "periodic": True},
+}
+if JINMU_QUEUE_URL:
+    HUEY.update({"huey_class": "huey.RedisHuey", "url": JINMU_QUEUE_URL})
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    HUEY.update({"huey_class": "huey.SqliteHuey", "filename": str(VAR_DIR / "tasks.sqlite3")})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

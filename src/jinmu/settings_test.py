@@ -20,3 +20,6 @@ WHITENOISE_AUTOREFRESH = True
 # step; the second-factor tests turn the requirement on with the `settings` fixture (the real
 # default, all three administrators, is checked in jinmu/core/tests/test_otp.py).
 JINMU_OTP_REQUIRED_ROLES = []
+# Background tasks run at once, in the test's own transaction (huey's immediate mode keeps its
+# queue in memory): a test sees the effect of a task as soon as the request returns.
+HUEY = {**HUEY, "immediate": True}  # noqa: F405

@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.api.actors import actor_of
 from jinmu.core.account import second_factor_mandatory
 from jinmu.core.lockout import lockout_message
 from jinmu.core.models import ApiToken
@@ -132,6 +133,7 @@ class TokenDetailView(APIView):
     @extend_schema(responses={204: None})
     def delete(self, request: Request, pk: int) -> Response:
         """Revoke the token."""
-        token = get_object_or_404(tokens_managed_by(request.user), pk=pk)
-        revoke_token(token=token, by=request.user, request=request._request)
+        actor = actor_of(request)
+        token = get_object_or_404(tokens_managed_by(actor), pk=pk)
+        revoke_token(token=token, by=actor, request=request._request)
         return Response(status=status.HTTP_204_NO_CONTENT)

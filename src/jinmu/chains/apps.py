@@ -12,3 +12,11 @@ class ChainsConfig(AppConfig):
     name = "jinmu.chains"
     label = "chains"
     verbose_name = _("Industrial chains")
+
+    def ready(self) -> None:
+        """Take part in the enterprise register through its extension points: chain filters on
+        its list, the chain office's view of it, links and node statistics that follow its
+        writes, the chains card on its page (`jinmu.chains.on_enterprises`)."""
+        from jinmu.chains import on_enterprises
+
+        on_enterprises.install()

@@ -10,19 +10,18 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.choices import ChainRole, GapState
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
 from jinmu.core.choices import Role, UnitKind
-from jinmu.core.forms import add_version_field, bootstrap
+from jinmu.core.forms import add_version_field, bootstrap, optional_choice
 from jinmu.core.models import Unit, User
-from jinmu.core.validators import normalize_uscc
+from jinmu.core.money import WAN, from_wan
+from jinmu.enterprises.forms import enterprise_named
 from jinmu.enterprises.models import Enterprise
 
-TEN_THOUSAND = Decimal(10_000)
 HUNDRED = Decimal(100)
 
 
@@ -34,10 +33,30 @@ class NodeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
         return str(obj.name)
 
 
-_bootstrap = bootstrap
+class _RowForm(forms.ModelForm):  # type: ignore[type-arg]
+    """A form of one row of a chain, carrying the row's version; its cleaned values go to the
+    services as they are."""
+
+    field_column = "col-12"  # one field a line: the form sits in a narrow column
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        add_version_field(self, self.instance.version if self.instance.pk else None)
+
+    def service_data(self) -> dict[str, Any]:
+        """Cleaned values of the model fields the form shows, for the services."""
+        fields = self._meta.fields or ()
+        return {name: self.cleaned_data[name] for name in fields if name in self.fields}
 
 
-class ChainForm(forms.ModelForm):  # type: ignore[type-arg]
+def _offer_units(form: forms.BaseForm, name: str) -> None:
+    """Let field `name` choose among the active units that are not enterprises."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE)
+
+
+class ChainForm(_RowForm):
     """A chain's settings; the weak-node threshold is entered in per cent."""
 
     threshold_percent = forms.DecimalField(
@@ -58,7 +77,6 @@ class ChainForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, can_reassign: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        add_version_field(self, self.instance.version if self.instance.pk else None)
         self.initial.setdefault(
             "threshold_percent", Decimal(self.instance.weak_share_threshold) * HUNDRED
         )
@@ -75,18 +93,18 @@ class ChainForm(forms.ModelForm):  # type: ignore[type-arg]
         office.queryset = Unit.objects.filter(kind=UnitKind.CHAIN_OFFICE)
         if not can_reassign:
             office.disabled = True
-        _bootstrap(self)
+        bootstrap(self)
 
     def service_data(self) -> dict[str, Any]:
         """Cleaned values for `services.create_chain` / `update_chain`."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
+        data = super().service_data()
         if self.fields["office"].disabled:
             data.pop("office")
         data["weak_share_threshold"] = self.cleaned_data["threshold_percent"] / HUNDRED
         return data
 
 
-class ChainNodeForm(forms.ModelForm):  # type: ignore[type-arg]
+class ChainNodeForm(_RowForm):
     """A node of a chain; the local demand is entered in 万元."""
 
     parent = NodeChoiceField(
@@ -122,27 +140,27 @@ class ChainNodeForm(forms.ModelForm):  # type: ignore[type-arg]
         self.chain = chain
         self.instance.chain = chain
         self.instance.region_id = chain.region_id
-        add_version_field(self, self.instance.version if self.instance.pk else None)
         if self.instance.local_demand is not None:
-            self.initial.setdefault("local_demand_wan", self.instance.local_demand / TEN_THOUSAND)
+            self.initial.setdefault("local_demand_wan", self.instance.local_demand / WAN)
         parent = self.fields["parent"]
         assert isinstance(parent, forms.ModelChoiceField)
         parents = ChainNode.objects.filter(chain=chain)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
         parent.queryset = parents
-        _bootstrap(self)
+        bootstrap(self)
 
     def service_data(self) -> dict[str, Any]:
         """Cleaned values for `services.create_node` / `update_node`."""
-        data = {name: self.cleaned_data[name] for name in self.Meta.fields}
-        wan = self.cleaned_data.get("local_demand_wan")
-        data["local_demand"] = None if wan is None else wan * TEN_THOUSAND
+        data = super().service_data()
+        data["local_demand"] = from_wan(self.cleaned_data.get("local_demand_wan"))
         return data
 
 
 class EnterpriseLinkForm(forms.Form):
     """Put an enterprise on a node: found by its credit code or its exact name."""
+
+    field_column = "col-12"  # one field a line: the form sits in a narrow column
 
     enterprise = forms.CharField(
         label=_("Enterprise"),
@@ -157,26 +175,15 @@ class EnterpriseLinkForm(forms.Form):
     def __init__(self, *args: Any, enterprises: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.enterprises = enterprises
-        _bootstrap(self)
+        bootstrap(self)
 
     def clean_enterprise(self) -> Enterprise:
         """Resolve the credit code or name among the enterprises the editor may link."""
-        text = self.cleaned_data["enterprise"].strip()
-        matches = list(self.enterprises.filter(Q(uscc=normalize_uscc(text)) | Q(name=text))[:2])
-        if not matches:
-            raise ValidationError(
-                _("No enterprise with this credit code or name in your area."), code="unknown"
-            )
-        if len(matches) > 1:
-            raise ValidationError(
-                _("Several enterprises have this name: enter the credit code."), code="ambiguous"
-            )
-        enterprise: Enterprise = matches[0]
-        return enterprise
+        return enterprise_named(self.enterprises, self.cleaned_data["enterprise"].strip())
 
 
-class EnterpriseLinkEditForm(forms.ModelForm):  # type: ignore[type-arg]
-    """An enterprise's role and note on a node."""
+class EnterpriseLinkEditForm(_RowForm):
+    """An enterprise's role and note on a node (for `services.update_link`)."""
 
     class Meta:
         model = EnterpriseNode
@@ -184,16 +191,12 @@ class EnterpriseLinkEditForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        add_version_field(self, self.instance.version if self.instance.pk else None)
-        _bootstrap(self)
-
-    def service_data(self) -> dict[str, Any]:
-        """Cleaned values for `services.update_link`."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        bootstrap(self)
 
 
-class ChainPartnerForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A member of the chain's 政产学研金服用 community."""
+class ChainPartnerForm(_RowForm):
+    """A member of the chain's 政产学研金服用 community (for `services.create_partner` /
+    `update_partner`)."""
 
     class Meta:
         model = ChainPartner
@@ -203,19 +206,13 @@ class ChainPartnerForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.instance.chain = chain
         self.instance.region_id = chain.region_id
-        add_version_field(self, self.instance.version if self.instance.pk else None)
-        unit = self.fields["unit"]
-        assert isinstance(unit, forms.ModelChoiceField)
-        unit.queryset = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE)
-        _bootstrap(self)
-
-    def service_data(self) -> dict[str, Any]:
-        """Cleaned values for `services.create_partner` / `update_partner`."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        _offer_units(self, "unit")
+        bootstrap(self)
 
 
-class BottleneckForm(forms.ModelForm):  # type: ignore[type-arg]
-    """A bottleneck (堵点): what, since when, who owns clearing it."""
+class BottleneckForm(_RowForm):
+    """A bottleneck (堵点): what, since when, who owns clearing it (for
+    `services.create_bottleneck` / `update_bottleneck`)."""
 
     class Meta:
         model = Bottleneck
@@ -230,18 +227,11 @@ class BottleneckForm(forms.ModelForm):  # type: ignore[type-arg]
         super().__init__(*args, **kwargs)
         self.instance.node = node
         self.instance.region_id = node.region_id
-        add_version_field(self, self.instance.version if self.instance.pk else None)
-        owner = self.fields["owner_unit"]
-        assert isinstance(owner, forms.ModelChoiceField)
-        owner.queryset = Unit.objects.filter(is_active=True).exclude(kind=UnitKind.ENTERPRISE)
+        _offer_units(self, "owner_unit")
         if not self.instance.pk:  # a new bottleneck is open; clearing is a separate step
             del self.fields["status"]
             del self.fields["cleared_on"]
-        _bootstrap(self)
-
-    def service_data(self) -> dict[str, Any]:
-        """Cleaned values for `services.create_bottleneck` / `update_bottleneck`."""
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.fields}
+        bootstrap(self)
 
 
 class VersionForm(forms.Form):
@@ -253,12 +243,7 @@ class VersionForm(forms.Form):
 class GapFilterForm(forms.Form):
     """Filter of the gap list: by chain and by flag."""
 
-    chain = forms.ModelChoiceField(
-        label=_("Chain"),
-        queryset=Chain.objects.none(),
-        required=False,
-        empty_label=_("All chains"),
-    )
+    chain = optional_choice(Chain, _("Chain"), empty_label=_("All chains"))
     state = forms.ChoiceField(
         label=_("Gap"),
         required=False,
@@ -275,4 +260,4 @@ class GapFilterForm(forms.Form):
         chain = self.fields["chain"]
         assert isinstance(chain, forms.ModelChoiceField)
         chain.queryset = chains
-        _bootstrap(self)
+        bootstrap(self)

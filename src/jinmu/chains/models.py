@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.choices import (
@@ -26,7 +26,8 @@ from jinmu.chains.querysets import (
     ChainNodeQuerySet,
     ChainQuerySet,
 )
-from jinmu.core.models import DomainModel
+from jinmu.core.fields import optional_fk, unique_rule, unit_fk, user_fk
+from jinmu.core.models import DomainModel, Unit
 
 DEFAULT_WEAK_SHARE = Decimal("0.30")
 
@@ -37,22 +38,8 @@ class Chain(DomainModel):
     name = models.CharField(_("name"), max_length=50)
     cluster = models.CharField(_("cluster"), max_length=10, choices=Cluster.choices)
     description = models.TextField(_("description"), blank=True)
-    chief = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("chain chief (链长)"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="chains_led",
-    )
-    office = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("chain office"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="chains",
-    )
+    chief = user_fk(_("chain chief (链长)"), related_name="chains_led")
+    office = unit_fk(_("chain office"), related_name="chains")
     weak_share_threshold = models.DecimalField(
         _("weak-node threshold"),
         max_digits=4,
@@ -72,10 +59,10 @@ class Chain(DomainModel):
         verbose_name = _("industrial chain")
         verbose_name_plural = _("industrial chains")
         constraints = (
-            models.UniqueConstraint(
-                fields=("region", "name"),
-                name="%(app_label)s_%(class)s_unique_name",
-                violation_error_message=_("A chain with this name already exists."),
+            unique_rule(
+                ("region", "name"),
+                "%(app_label)s_%(class)s_unique_name",
+                _("A chain with this name already exists."),
             ),
         )
 
@@ -84,8 +71,6 @@ class Chain(DomainModel):
 
     def get_absolute_url(self) -> str:
         """The chain's page."""
-        from django.urls import reverse
-
         return reverse("chains:detail", args=[self.pk])
 
 
@@ -133,10 +118,10 @@ class ChainNode(DomainModel):
         verbose_name = _("chain node")
         verbose_name_plural = _("chain nodes")
         constraints = (
-            models.UniqueConstraint(
-                fields=("chain", "name"),
-                name="%(app_label)s_%(class)s_unique_name",
-                violation_error_message=_("This chain already has a node with this name."),
+            unique_rule(
+                ("chain", "name"),
+                "%(app_label)s_%(class)s_unique_name",
+                _("This chain already has a node with this name."),
             ),
         )
 
@@ -184,10 +169,10 @@ class EnterpriseNode(DomainModel):
         verbose_name = _("enterprise on a node")
         verbose_name_plural = _("enterprises on nodes")
         constraints = (
-            models.UniqueConstraint(
-                fields=("enterprise", "node"),
-                name="%(app_label)s_%(class)s_unique_link",
-                violation_error_message=_("This enterprise is already on this node."),
+            unique_rule(
+                ("enterprise", "node"),
+                "%(app_label)s_%(class)s_unique_link",
+                _("This enterprise is already on this node."),
             ),
         )
         # The chain page lists a chain's firms by role: node first, then role, then the firm.
@@ -207,13 +192,11 @@ class ChainPartner(DomainModel):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices)
     name = models.CharField(_("name"), max_length=100)
-    unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+    unit = optional_fk(
+        Unit,
+        _("unit"),
         related_name="chain_partnerships",
+        on_delete=models.SET_NULL,
         help_text=_("For a county department: the unit on the platform."),
     )
     contact_name = models.CharField(_("contact person"), max_length=50, blank=True)
@@ -227,10 +210,10 @@ class ChainPartner(DomainModel):
         verbose_name = _("chain partner")
         verbose_name_plural = _("chain partners")
         constraints = (
-            models.UniqueConstraint(
-                fields=("chain", "kind", "name"),
-                name="%(app_label)s_%(class)s_unique_partner",
-                violation_error_message=_("This partner is already listed for this chain."),
+            unique_rule(
+                ("chain", "kind", "name"),
+                "%(app_label)s_%(class)s_unique_partner",
+                _("This partner is already listed for this chain."),
             ),
         )
 
@@ -247,13 +230,8 @@ class Bottleneck(DomainModel):
     title = models.CharField(_("what is blocked"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     since = models.DateField(_("since"))
-    owner_unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("owner unit"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="bottlenecks",
+    owner_unit = optional_fk(
+        Unit, _("owner unit"), related_name="bottlenecks", on_delete=models.SET_NULL
     )
     owner_name = models.CharField(_("owner"), max_length=50, blank=True)
     status = models.CharField(

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+
 from jinmu.core.querysets import ScopedQuerySet
+from jinmu.core.regions import county_code
 from jinmu.core.scoping import Scope, ScopeKind
 
 # Towns, parks and enterprises read the chain maps of their region: a map is the county's shared
@@ -23,56 +26,37 @@ class ChainQuerySet(ScopedQuerySet[Any]):
             return self.in_region(scope.region_prefix)
         if scope.kind in (ScopeKind.TOWN, ScopeKind.PARK):
             return self.filter(
-                region__code__startswith=scope.region_prefix or scope.region_code[:6]
+                region__code__startswith=scope.region_prefix or county_code(scope.region_code)
             )
         return self.none()
 
 
 class ChainNodeQuerySet(ScopedQuerySet[Any]):
-    """Nodes are visible with their chain."""
+    """Nodes, and what hangs off a chain or a node, are visible with their chain."""
 
     permission_model = "chains.chain"
 
-    def for_scope(self, scope: Scope) -> ChainNodeQuerySet:
-        """Scope nodes through their chain."""
-        from jinmu.chains.models import Chain
+    def _chain_path(self) -> str:
+        """The lookup from a row to its chain: its own `chain`, or its node's."""
+        names = {field.name for field in self.model._meta.get_fields()}
+        return "chain" if "chain" in names else "node__chain"
 
+    def for_scope(self, scope: Scope) -> Any:
+        """Scope through the chain."""
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
             return self.none()
-        return self.filter(chain__in=Chain.objects.for_scope(scope).values("pk"))
+        chains = apps.get_model("chains", "Chain").objects.for_scope(scope).values("pk")
+        return self.filter(**{f"{self._chain_path()}__in": chains})
 
 
 class ChainChildQuerySet(ChainNodeQuerySet):
-    """Rows hanging off a chain or a node (links, partners)."""
-
-    def for_scope(self, scope: Scope) -> ChainChildQuerySet:
-        """Scope through the chain."""
-        from jinmu.chains.models import Chain
-
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
-            return self.none()
-        chains = Chain.objects.for_scope(scope).values("pk")
-        if self.model.__name__ == "EnterpriseNode":
-            return self.filter(node__chain__in=chains)
-        return self.filter(chain__in=chains)
+    """Rows hanging off a chain or a node (links, partners), scoped through the chain."""
 
 
 class BottleneckQuerySet(ChainNodeQuerySet):
     """Bottlenecks, scoped through their node's chain."""
-
-    def for_scope(self, scope: Scope) -> BottleneckQuerySet:
-        """Scope through the node's chain."""
-        from jinmu.chains.models import Chain
-
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.NONE or scope.kind is ScopeKind.ENTERPRISE:
-            return self.none()
-        return self.filter(node__chain__in=Chain.objects.for_scope(scope).values("pk"))
 
     def open(self) -> BottleneckQuerySet:
         """Bottlenecks not yet cleared."""
@@ -81,18 +65,15 @@ class BottleneckQuerySet(ChainNodeQuerySet):
 
 def chains_for_request(request: Any) -> Any:
     """Chains a filter offers the requesting user (django-filter calls it with the request)."""
-    from jinmu.chains.models import Chain
-
-    return Chain.objects.for_user(getattr(request, "user", None))
+    return apps.get_model("chains", "Chain").objects.for_user(getattr(request, "user", None))
 
 
 def nodes_for_request(request: Any) -> Any:
     """Nodes a filter offers the requesting user; the label "chain · node" reads the chain, so
     it is joined (and only the label's columns read: a county has hundreds of nodes)."""
-    from jinmu.chains.models import ChainNode
-
     return (
-        ChainNode.objects.for_user(getattr(request, "user", None))
+        apps.get_model("chains", "ChainNode")
+        .objects.for_user(getattr(request, "user", None))
         .select_related("chain")
         .only("id", "name", "chain__id", "chain__name")
     )

@@ -26,9 +26,11 @@ from jinmu.core.choices import AuditAction, UnitKind
 from jinmu.core.models import Region
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
 from jinmu.core.services import apply_fields, delete_object, save_object
+from jinmu.core.types import User
 from jinmu.enterprises.models import Enterprise
 
 M = TypeVar("M", bound=models.Model)
+_OnChain = TypeVar("_OnChain", ChainNode, EnterpriseNode, ChainPartner, Bottleneck)
 
 CHAIN_FIELDS = (
     "name",
@@ -72,7 +74,7 @@ BOTTLENECK_FIELDS = (
 # --------------------------------------------------------------------------- permission helpers
 
 
-def require_chain_editor(actor: Any, chain: Chain) -> None:
+def require_chain_editor(actor: User, chain: Chain) -> None:
     """Refuse unless the actor may edit chains and the chain is in their scope."""
     if not can_edit_chains(actor):
         raise PermissionDenied(_("You may not change industrial chains."))
@@ -80,7 +82,7 @@ def require_chain_editor(actor: Any, chain: Chain) -> None:
         raise PermissionDenied(_("This chain is not one you may change."))
 
 
-def _require_region_editor(actor: Any) -> None:
+def _require_region_editor(actor: User) -> None:
     """Creating and deleting whole chains is for region-wide editors (the industry office)."""
     if not can_edit_chains(actor) or scope_for(actor).kind is not ScopeKind.REGION:
         raise PermissionDenied(_("Only the industry office may create or delete chains."))
@@ -91,8 +93,19 @@ def _locked(model: type[M], pk: Any) -> M:
     return model._default_manager.select_for_update().get(pk=pk)
 
 
+def _editable_row(actor: User, model: type[_OnChain], pk: Any) -> _OnChain:
+    """The current row, locked for the rest of the transaction, if the actor may edit the chain
+    it lies on (its own, or its node's)."""
+    current = _locked(model, pk)
+    if isinstance(current, EnterpriseNode | Bottleneck):
+        require_chain_editor(actor, current.node.chain)
+    else:
+        require_chain_editor(actor, current.chain)
+    return current
+
+
 def _delete_with_dependents(
-    obj: models.Model, *, actor: Any, expected_version: int | None, dependents: list[models.Model]
+    obj: models.Model, *, actor: User, expected_version: int | None, dependents: list[models.Model]
 ) -> None:
     """Delete a row whose cascade removes `dependents`, and audit every removed row.
 
@@ -114,7 +127,7 @@ def _validate_office(office: Any) -> None:
 
 
 @transaction.atomic
-def create_chain(*, actor: Any, data: Mapping[str, Any], region: Region | None = None) -> Chain:
+def create_chain(*, actor: User, data: Mapping[str, Any], region: Region | None = None) -> Chain:
     """Create a chain in the actor's region (industry office only)."""
     _require_region_editor(actor)
     scope = scope_for(actor)
@@ -128,7 +141,7 @@ def create_chain(*, actor: Any, data: Mapping[str, Any], region: Region | None =
 
 @transaction.atomic
 def update_chain(
-    *, actor: Any, chain: Chain, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, chain: Chain, data: Mapping[str, Any], expected_version: int | None = None
 ) -> Chain:
     """Change a chain's settings; only the industry office hands a chain to another office.
 
@@ -151,7 +164,7 @@ def update_chain(
 
 
 @transaction.atomic
-def delete_chain(*, actor: Any, chain: Chain, expected_version: int | None = None) -> None:
+def delete_chain(*, actor: User, chain: Chain, expected_version: int | None = None) -> None:
     """Delete a chain with everything on it (industry office only; every row audited)."""
     _require_region_editor(actor)
     require_chain_editor(actor, chain)
@@ -203,7 +216,7 @@ def _check_parent(node: ChainNode) -> None:
 
 
 @transaction.atomic
-def create_node(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainNode:
+def create_node(*, actor: User, chain: Chain, data: Mapping[str, Any]) -> ChainNode:
     """Add a node to a chain (its region is the chain's)."""
     require_chain_editor(actor, chain)
     node = apply_fields(ChainNode(chain=chain, region_id=chain.region_id), data, NODE_FIELDS)
@@ -215,25 +228,23 @@ def create_node(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainNo
 
 @transaction.atomic
 def update_node(
-    *, actor: Any, node: ChainNode, data: Mapping[str, Any], expected_version: int | None = None
+    *, actor: User, node: ChainNode, data: Mapping[str, Any], expected_version: int | None = None
 ) -> ChainNode:
     """Change a node; it stays on its chain.
 
     Its statistics stay as they are: they count the node's own links only, whatever its parent,
     and demand and threshold are applied when the gaps are read.
     """
-    current = _locked(ChainNode, node.pk)
-    require_chain_editor(actor, current.chain)
+    current = _editable_row(actor, ChainNode, node.pk)
     apply_fields(current, data, NODE_FIELDS)
     _check_parent(current)
     return save_object(current, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def delete_node(*, actor: Any, node: ChainNode, expected_version: int | None = None) -> None:
+def delete_node(*, actor: User, node: ChainNode, expected_version: int | None = None) -> None:
     """Delete a node with its sub-nodes, links and bottlenecks (every row audited)."""
-    current = _locked(ChainNode, node.pk)
-    require_chain_editor(actor, current.chain)
+    current = _editable_row(actor, ChainNode, node.pk)
     below = _descendant_ids(current)
     affected = {current.pk, *below}
     dependents: list[models.Model] = [
@@ -254,7 +265,7 @@ def delete_node(*, actor: Any, node: ChainNode, expected_version: int | None = N
 @transaction.atomic
 def link_enterprise(
     *,
-    actor: Any,
+    actor: User,
     node: ChainNode,
     enterprise: Enterprise,
     role: str,
@@ -279,14 +290,13 @@ def link_enterprise(
 @transaction.atomic
 def update_link(
     *,
-    actor: Any,
+    actor: User,
     link: EnterpriseNode,
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> EnterpriseNode:
     """Change an enterprise's role or note on a node."""
-    current = _locked(EnterpriseNode, link.pk)
-    require_chain_editor(actor, current.node.chain)
+    current = _editable_row(actor, EnterpriseNode, link.pk)
     apply_fields(current, data, LINK_FIELDS)
     save_object(current, actor=actor, expected_version=expected_version)
     refresh_node_stats([current.node_id])
@@ -295,11 +305,10 @@ def update_link(
 
 @transaction.atomic
 def unlink_enterprise(
-    *, actor: Any, link: EnterpriseNode, expected_version: int | None = None
+    *, actor: User, link: EnterpriseNode, expected_version: int | None = None
 ) -> None:
     """Take an enterprise off a node."""
-    current = _locked(EnterpriseNode, link.pk)
-    require_chain_editor(actor, current.node.chain)
+    current = _editable_row(actor, EnterpriseNode, link.pk)
     delete_object(current, actor=actor, expected_version=expected_version)
     refresh_node_stats([current.node_id])
 
@@ -308,7 +317,7 @@ def unlink_enterprise(
 
 
 @transaction.atomic
-def create_partner(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> ChainPartner:
+def create_partner(*, actor: User, chain: Chain, data: Mapping[str, Any]) -> ChainPartner:
     """Add a member of the chain's 政产学研金服用 community."""
     require_chain_editor(actor, chain)
     partner = ChainPartner(chain=chain, region_id=chain.region_id)
@@ -319,25 +328,23 @@ def create_partner(*, actor: Any, chain: Chain, data: Mapping[str, Any]) -> Chai
 @transaction.atomic
 def update_partner(
     *,
-    actor: Any,
+    actor: User,
     partner: ChainPartner,
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> ChainPartner:
     """Change a partner."""
-    current = _locked(ChainPartner, partner.pk)
-    require_chain_editor(actor, current.chain)
+    current = _editable_row(actor, ChainPartner, partner.pk)
     apply_fields(current, data, PARTNER_FIELDS)
     return save_object(current, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
 def delete_partner(
-    *, actor: Any, partner: ChainPartner, expected_version: int | None = None
+    *, actor: User, partner: ChainPartner, expected_version: int | None = None
 ) -> None:
     """Remove a partner."""
-    current = _locked(ChainPartner, partner.pk)
-    require_chain_editor(actor, current.chain)
+    current = _editable_row(actor, ChainPartner, partner.pk)
     delete_object(current, actor=actor, expected_version=expected_version)
 
 
@@ -345,7 +352,7 @@ def delete_partner(
 
 
 @transaction.atomic
-def create_bottleneck(*, actor: Any, node: ChainNode, data: Mapping[str, Any]) -> Bottleneck:
+def create_bottleneck(*, actor: User, node: ChainNode, data: Mapping[str, Any]) -> Bottleneck:
     """Record a bottleneck (堵点) on a node."""
     require_chain_editor(actor, node.chain)
     bottleneck = Bottleneck(node=node, region_id=node.region_id)
@@ -356,14 +363,13 @@ def create_bottleneck(*, actor: Any, node: ChainNode, data: Mapping[str, Any]) -
 @transaction.atomic
 def update_bottleneck(
     *,
-    actor: Any,
+    actor: User,
     bottleneck: Bottleneck,
     data: Mapping[str, Any],
     expected_version: int | None = None,
 ) -> Bottleneck:
     """Change a bottleneck (reopening one clears its clearing date)."""
-    current = _locked(Bottleneck, bottleneck.pk)
-    require_chain_editor(actor, current.node.chain)
+    current = _editable_row(actor, Bottleneck, bottleneck.pk)
     apply_fields(current, data, BOTTLENECK_FIELDS)
     if current.status == BottleneckStatus.OPEN:
         current.cleared_on = None
@@ -373,14 +379,13 @@ def update_bottleneck(
 @transaction.atomic
 def clear_bottleneck(
     *,
-    actor: Any,
+    actor: User,
     bottleneck: Bottleneck,
     cleared_on: Any = None,
     expected_version: int | None = None,
 ) -> Bottleneck:
     """Record a bottleneck as cleared (today unless a date is given)."""
-    current = _locked(Bottleneck, bottleneck.pk)
-    require_chain_editor(actor, current.node.chain)
+    current = _editable_row(actor, Bottleneck, bottleneck.pk)
     if current.status == BottleneckStatus.CLEARED:
         raise ValidationError(_("This bottleneck is already cleared."), code="cleared")
     current.status = BottleneckStatus.CLEARED
@@ -390,9 +395,8 @@ def clear_bottleneck(
 
 @transaction.atomic
 def delete_bottleneck(
-    *, actor: Any, bottleneck: Bottleneck, expected_version: int | None = None
+    *, actor: User, bottleneck: Bottleneck, expected_version: int | None = None
 ) -> None:
     """Remove a bottleneck recorded by mistake (clear it instead when it was real)."""
-    current = _locked(Bottleneck, bottleneck.pk)
-    require_chain_editor(actor, current.node.chain)
+    current = _editable_row(actor, Bottleneck, bottleneck.pk)
     delete_object(current, actor=actor, expected_version=expected_version)

@@ -9,7 +9,8 @@ input:
 - a link created, changed or deleted (`jinmu.chains.services`);
 - a node created (its row of zeros; deleting a node deletes its row by cascade);
 - an enterprise's status or place changed, its figures saved or imported
-  (`jinmu.enterprises.services`, `jinmu.enterprises.imports`);
+  (`jinmu.enterprises.services`, `jinmu.enterprises.imports`, which tell the register's
+  extensions; `jinmu.chains.on_enterprises` refreshes the stats);
 - the demo build and `jinmu refresh_chain_stats` (bulk loads outside the services).
 
 Any other change to an enterprise moves only its `updated_at`, which the stats keep as the

@@ -28,7 +28,7 @@ SEEN_AT = "jinmu_seen_at"
 HAS_DEVICE = "jinmu_otp_device"
 
 
-def second_factor_mandatory(user: Any) -> bool:
+def second_factor_mandatory(user: User) -> bool:
     """True for the roles that must use TOTP (JINMU_OTP_REQUIRED_ROLES: the three admins),
     and, whenever any role must, for Django staff and superusers (they reach /django-admin/)."""
     required = getattr(settings, "JINMU_OTP_REQUIRED_ROLES", ())
@@ -37,18 +37,18 @@ def second_factor_mandatory(user: Any) -> bool:
     return bool(user.has_role(*required) or user.is_staff or user.is_superuser)
 
 
-def needs_second_factor(user: Any) -> bool:
+def needs_second_factor(user: User) -> bool:
     """True if the user must give a TOTP code to sign in (mandatory role or own choice)."""
     return second_factor_mandatory(user) or user_has_device(user, confirmed=True)
 
 
-def is_verified(user: Any) -> bool:
+def is_verified(user: User) -> bool:
     """True if this session's user has passed the second factor."""
     check = getattr(user, "is_verified", None)
     return bool(check()) if callable(check) else False
 
 
-def start_session(request: HttpRequest, user: Any) -> None:
+def start_session(request: HttpRequest, user: User) -> None:
     """Stamp a new session (any sign-in path): when it started, last seen, device flag."""
     now = int(time.time())
     request.session[AUTH_AT] = now
@@ -56,16 +56,16 @@ def start_session(request: HttpRequest, user: Any) -> None:
     request.session[HAS_DEVICE] = user_has_device(user, confirmed=True)
 
 
-def password_expires_at(user: Any) -> dt.datetime | None:
+def password_expires_at(user: User) -> dt.datetime | None:
     """When the user's password expires (JINMU_PASSWORD_MAX_AGE_DAYS; 0 = never)."""
     days = int(getattr(settings, "JINMU_PASSWORD_MAX_AGE_DAYS", 0))
     if days <= 0:
         return None
     since = user.password_changed_at or user.date_joined
-    return since + dt.timedelta(days=days)  # type: ignore[no-any-return]
+    return since + dt.timedelta(days=days)
 
 
-def password_expired(user: Any) -> bool:
+def password_expired(user: User) -> bool:
     """True if the user must choose a new password before doing anything else: one given by
     an administrator (never changed by its owner), or one older than the expiry age."""
     if user.password_changed_at is None and settings.JINMU_PASSWORD_CHANGE_AT_FIRST_SIGN_IN:
@@ -166,7 +166,6 @@ def reset_devices(*, user: User, by: User, request: HttpRequest | None = None) -
         actor=by,
         request=request,
         obj=user,
-        region_id=user.region_id,
         detail={"user": user.get_username(), "reset_by_admin": True},
     )
     return count

@@ -20,7 +20,8 @@ from jinmu.core.audit_chain import HASHED_FIELDS, row_digest
 from jinmu.core.choices import AuditAction
 from jinmu.core.clientip import client_ip
 from jinmu.core.middleware import current_request_id
-from jinmu.core.models import AuditChainHead, AuditLog
+from jinmu.core.models import AuditChainHead, AuditLog, User
+from jinmu.core.types import Visitor
 
 T = TypeVar("T")
 
@@ -54,7 +55,7 @@ def record_change(
     *,
     obj: models.Model,
     action: str,
-    actor: Any,
+    actor: Visitor | None,
     before: dict[str, Any] | None,
 ) -> AuditLog:
     """Write one audit row for `obj`; `before` is its snapshot before the change (None: create)."""
@@ -74,10 +75,18 @@ def record_change(
     )
 
 
+def record_save(
+    *, obj: models.Model, actor: Visitor | None, before: dict[str, Any] | None
+) -> AuditLog:
+    """The audit row of a saved row: a create when there was no `before`, else an update."""
+    action = AuditAction.CREATE if before is None else AuditAction.UPDATE
+    return record_change(obj=obj, action=action, actor=actor, before=before)
+
+
 def record_event(
     *,
     action: str,
-    actor: Any,
+    actor: Visitor | None,
     request: HttpRequest | None = None,
     obj: models.Model | None = None,
     region_id: str | None = None,
@@ -168,12 +177,12 @@ def record_system(
     )
 
 
-def _write(*, actor: Any, actor_name: str = "", **fields: Any) -> AuditLog:
+def _write(*, actor: Visitor | None, actor_name: str = "", **fields: Any) -> AuditLog:
     """Create one audit row (the only place that does), chained to the one before it."""
-    is_user = actor is not None and getattr(actor, "is_authenticated", False)
+    user = actor if isinstance(actor, User) and actor.is_authenticated else None
     row = AuditLog(
-        actor=actor if is_user else None,
-        actor_name=str(actor.get_username()) if is_user else (actor_name or "system")[:150],
+        actor=user,
+        actor_name=str(user.get_username()) if user else (actor_name or "system")[:150],
         request_id=current_request_id.get(),
         time=timezone.now(),
         **fields,

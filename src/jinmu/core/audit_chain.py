@@ -80,6 +80,13 @@ def _rows(chunk_size: int) -> Iterator[dict[str, Any]]:
     yield from AuditLog.objects.order_by("id").values(*columns).iterator(chunk_size=chunk_size)
 
 
+def _broken_at(row: dict[str, Any], checked: int, problem: str) -> ChainReport:
+    """The report of a walk stopped at `row` after `checked` good rows."""
+    return ChainReport(
+        checked=checked, broken_id=row["id"], broken_time=row["time"], problem=problem
+    )
+
+
 def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     """Walk the whole log in id order; stop at the first row whose link or content is wrong."""
     previous_hash = ""
@@ -88,26 +95,20 @@ def verify_chain(*, chunk_size: int = 2000) -> ChainReport:
     for row in _rows(chunk_size):
         if row["prev_hash"] != previous_hash:
             where = f"row {previous_id}" if previous_id is not None else "the start of the log"
-            return ChainReport(
-                checked=checked,
-                broken_id=row["id"],
-                broken_time=row["time"],
-                problem=(
-                    f"previous hash {row['prev_hash'][:16] or '(empty)'}… does not match "
-                    f"{where} ({previous_hash[:16] or '(empty)'}…): a row was removed or "
-                    "inserted before it"
-                ),
+            return _broken_at(
+                row,
+                checked,
+                f"previous hash {row['prev_hash'][:16] or '(empty)'}… does not match "
+                f"{where} ({previous_hash[:16] or '(empty)'}…): a row was removed or "
+                "inserted before it",
             )
         computed = row_digest(row, row["prev_hash"])
         if computed != row["row_hash"]:
-            return ChainReport(
-                checked=checked,
-                broken_id=row["id"],
-                broken_time=row["time"],
-                problem=(
-                    f"content does not match its hash (stored {row['row_hash'][:16]}…, "
-                    f"computed {computed[:16]}…): the row was changed"
-                ),
+            return _broken_at(
+                row,
+                checked,
+                f"content does not match its hash (stored {row['row_hash'][:16]}…, "
+                f"computed {computed[:16]}…): the row was changed",
             )
         previous_hash = row["row_hash"]
         previous_id = row["id"]

@@ -28,23 +28,31 @@ def _region_of(username: str) -> str | None:
     return region_id
 
 
+def _record_attempt(
+    action: AuditAction, username: Any, request: Any, detail: dict[str, Any]
+) -> None:
+    """An event of a sign-in attempt, named by the username tried (no actor: nobody is signed
+    in), in the region of that account when it exists."""
+    name = str(username or "")[:150]
+    record_event(
+        action=action,
+        actor=None,
+        actor_name=name or "?",
+        request=request,
+        region_id=_region_of(name),
+        detail=detail,
+    )
+
+
 @receiver(user_login_failed, dispatch_uid="jinmu_audit_login_failed")
 def audit_login_failed(
     sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
     """One LOGIN_FAILED row per failed attempt, named by the username tried."""
-    username = str(credentials.get("username") or "")[:150]
     detail: dict[str, Any] = {"path": request.path if request is not None else ""}
     if credentials.get("factor"):
         detail["factor"] = credentials["factor"]
-    record_event(
-        action=AuditAction.LOGIN_FAILED,
-        actor=None,
-        actor_name=username or "?",
-        request=request,
-        region_id=_region_of(username),
-        detail=detail,
-    )
+    _record_attempt(AuditAction.LOGIN_FAILED, credentials.get("username"), request, detail)
 
 
 @receiver(user_locked_out, dispatch_uid="jinmu_audit_lockout")
@@ -52,19 +60,12 @@ def audit_lockout(sender: Any, request: Any, username: str | None, **kwargs: Any
     """One LOCKOUT row when a lockout starts (not again for each attempt while locked)."""
     if getattr(request, "axes_failures_since_start", None) is None:
         return  # refused because already locked: the LOGIN_FAILED row records the attempt
-    name = str(username or "")[:150]
-    record_event(
-        action=AuditAction.LOCKOUT,
-        actor=None,
-        actor_name=name or "?",
-        request=request,
-        region_id=_region_of(name),
-        detail={"by": getattr(request, "jinmu_locked_by", "account")},
-    )
+    detail = {"by": getattr(request, "jinmu_locked_by", "account")}
+    _record_attempt(AuditAction.LOCKOUT, username, request, detail)
 
 
 @receiver(user_logged_in, dispatch_uid="jinmu_session_start")
-def stamp_session(sender: Any, request: HttpRequest | None, user: Any, **kwargs: Any) -> None:
+def stamp_session(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     """Record when the session started and whether the user has a TOTP device."""
     if request is not None and hasattr(request, "session"):
         start_session(request, user)

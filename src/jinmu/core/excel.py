@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from jinmu.core.money import WAN
 from jinmu.core.uploads import neutralise_cell, normalise_header, unneutralise_cell
 from jinmu.core.validators import (
     normalize_uscc,
@@ -39,7 +40,6 @@ from jinmu.core.validators import (
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
 
-TEN_THOUSAND = Decimal(10_000)
 YUAN_PLACES = Decimal("0.01")
 
 # Sheets every template has besides its data sheet.
@@ -196,7 +196,7 @@ def parse_decimal(value: Any, *, places: int, strict: bool = True) -> Decimal:
 def parse_money(value: Any) -> Decimal:
     """万元 in the sheet → yuan, exactly (two decimals of yuan = six of 万元)."""
     wan = parse_decimal(value, places=6)
-    return (wan * TEN_THOUSAND).quantize(YUAN_PLACES)
+    return (wan * WAN).quantize(YUAN_PLACES)
 
 
 def parse_integer(value: Any) -> int:
@@ -323,7 +323,7 @@ def yuan_to_wan(value: Decimal | None) -> Decimal | None:
     """Yuan → 万元, exactly, without trailing zeros (30000000.00 → 3000)."""
     if value is None:
         return None
-    return plain_decimal(Decimal(value) / TEN_THOUSAND)
+    return plain_decimal(Decimal(value) / WAN)
 
 
 def shown_text(shown: Any) -> str:

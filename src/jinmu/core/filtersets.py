@@ -11,24 +11,10 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.lookups import INT64_MAX, INT64_MIN
-
-
-class IdField(forms.IntegerField):
-    """A row id: a whole number from 1 to 2^63 − 1."""
-
-    default_error_messages = {
-        "invalid": _("Enter the id as a whole number."),
-        "min_value": _("An id is a whole number from 1 up."),
-        "max_value": _("No record has an id this large."),
-    }
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", INT64_MAX)
-        super().__init__(**kwargs)
 
 
 class WholeNumberField(forms.IntegerField):
@@ -39,11 +25,24 @@ class WholeNumberField(forms.IntegerField):
         "min_value": _("The number is too small."),
         "max_value": _("The number is too large."),
     }
+    # The smallest value accepted unless the field is given its own `min_value`.
+    lowest = INT64_MIN
 
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", INT64_MIN)
+        kwargs.setdefault("min_value", self.lowest)
         kwargs.setdefault("max_value", INT64_MAX)
         super().__init__(**kwargs)
+
+
+class IdField(WholeNumberField):
+    """A row id: a whole number from 1 to 2^63 − 1."""
+
+    default_error_messages = {
+        "invalid": _("Enter the id as a whole number."),
+        "min_value": _("An id is a whole number from 1 up."),
+        "max_value": _("No record has an id this large."),
+    }
+    lowest = 1
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -56,3 +55,17 @@ class WholeNumberFilter(django_filters.NumberFilter):
     """Filter by a whole number (`?year=2026`)."""
 
     field_class = WholeNumberField
+
+
+def search_filter(help_text: str | Promise) -> django_filters.CharFilter:
+    """The `q` search of a list: free text, read by the FilterSet's `filter_q`."""
+    return django_filters.CharFilter(label=_("Search"), method="filter_q", help_text=help_text)
+
+
+def search_box(form: forms.BaseForm, placeholder: str | Promise) -> None:
+    """Show the form's `q` (if it has one) as a search input with `placeholder`, without the
+    browser's autocomplete."""
+    if "q" in form.fields:
+        widget = form.fields["q"].widget
+        widget.input_type = "search"  # type: ignore[attr-defined]
+        widget.attrs.update({"placeholder": placeholder, "autocomplete": "off"})

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.text import capfirst
@@ -25,6 +26,24 @@ T = TypeVar("T")
 _KEPT = gettext_noop(
     "Your entries are kept below. Check the other change, then save again to replace it with yours."
 )
+
+
+class FormRenderer(TemplatesSetting):
+    """The one form layout: `{{ form }}` renders Tabler markup (labels, field errors in
+    Chinese beside each field, hints) from templates/forms/jinmu.html; FORM_RENDERER."""
+
+    form_template_name = "forms/jinmu.html"
+
+
+def optional_choice(
+    model: type[models.Model], label: Any, **extra: Any
+) -> forms.ModelChoiceField[Any]:
+    """An optional choice of one row of `model` (a filter, or a field with a default): no
+    rows until the form's `__init__` sets the queryset the user may pick from. `extra`:
+    empty_label, help_text …"""
+    return forms.ModelChoiceField(
+        label=label, queryset=model._default_manager.none(), required=False, **extra
+    )
 
 
 def bootstrap(form: forms.BaseForm) -> None:

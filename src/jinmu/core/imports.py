@@ -85,6 +85,24 @@ class ImportResult:
         """True when confirming would write something."""
         return bool(self.created or self.updated)
 
+    def summary(self) -> str:
+        """What a finished import says: rows created, updated and left as they were."""
+        return _(
+            "Import finished: {created} created, {updated} updated, {unchanged} unchanged."
+        ).format(
+            created=len(self.created),
+            updated=len(self.updated),
+            unchanged=len(self.unchanged),
+        )
+
+    def error_lines(self, limit: int = 5) -> str:
+        """The first errors on one line, each as 第N行 column: message."""
+        lines = []
+        for error in self.errors[:limit]:
+            where = _("Row %(row)s") % {"row": error.row} if error.row else ""
+            lines.append(f"{where} {error.column}: {error.message}".strip())
+        return "; ".join(lines)
+
 
 def chunks(items: Sequence[_T], size: int = CHUNK) -> Iterator[Sequence[_T]]:
     """Slices that keep `IN (…)` lists below every database's parameter limit."""

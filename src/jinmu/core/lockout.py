@@ -114,7 +114,7 @@ def locked_users(admin: Any) -> QuerySet[User]:
 
 
 @transaction.atomic
-def unlock_account(*, user: User, by: Any, request: HttpRequest | None = None) -> int:
+def unlock_account(*, user: User, by: User, request: HttpRequest | None = None) -> int:
     """Forget the account's failed sign-ins (the security administrator unlocks it); audited.
     Failures counted against a client address stay."""
     count: int
@@ -124,7 +124,6 @@ def unlock_account(*, user: User, by: Any, request: HttpRequest | None = None) -
         actor=by,
         request=request,
         obj=user,
-        region_id=user.region_id,
         detail={"user": user.get_username()},
     )
     return count

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+import uuid
+from collections.abc import Iterable
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
+from jinmu.core.fields import optional_fk, unique_rule, user_fk
 from jinmu.core.permissions import AUDIT_ACTIONS
 from jinmu.core.querysets import UnitQuerySet
+from jinmu.core.regions import county_code, nearest_rows
 
 
 class Region(models.Model):
@@ -43,6 +48,11 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def county_code(self) -> str:
+        """The 6-digit code of the county this region is (or lies in)."""
+        return county_code(self.code)
 
     @property
     def scope_prefix(self) -> str:
@@ -79,6 +89,29 @@ class DomainModel(models.Model):
         abstract = True
 
 
+class RegionSettings(DomainModel):
+    """Base of a region's settings (thresholds, deadlines): one row per region. A region
+    without its own row uses its nearest ancestor's, and with none at all the field defaults
+    apply."""
+
+    class Meta:
+        abstract = True
+        constraints = (unique_rule(("region",), "%(app_label)s_settings_one_per_region"),)
+
+    @classmethod
+    def for_regions(cls, codes: Iterable[str]) -> dict[str, Self]:
+        """The settings in force in each region, read in one query: its own row, else the
+        nearest ancestor's, else an unsaved row holding the defaults."""
+        found = nearest_rows(cls._default_manager.all(), codes)
+        return {code: row or cls(region_id=code) for code, row in found.items()}
+
+    @classmethod
+    def for_region(cls, region: Region | str) -> Self:
+        """The settings in force in one region (see `for_regions`)."""
+        code = region if isinstance(region, str) else region.code
+        return cls.for_regions([code])[code]
+
+
 class Unit(DomainModel):
     """An organisational unit: the industry office, a chain office, a department, a town, a park."""
 
@@ -93,12 +126,9 @@ class Unit(DomainModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    town_region = models.ForeignKey(
+    town_region = optional_fk(
         Region,
-        verbose_name=_("town"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("town"),
         related_name="units",
         help_text=_("For a town unit: the town it governs. For a park: the town it lies in."),
     )
@@ -111,10 +141,10 @@ class Unit(DomainModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = (
-            models.UniqueConstraint(
-                fields=("region", "kind", "name"),
-                name="%(app_label)s_%(class)s_unique_name",
-                violation_error_message=_("A unit of this kind and name already exists."),
+            unique_rule(
+                ("region", "kind", "name"),
+                "%(app_label)s_%(class)s_unique_name",
+                _("A unit of this kind and name already exists."),
             ),
         )
 
@@ -126,20 +156,10 @@ class User(AbstractUser):
     """A person who signs in: belongs to a unit and holds one or more roles."""
 
     display_name = models.CharField(_("display name"), max_length=50, blank=True)
-    unit = models.ForeignKey(
-        Unit,
-        verbose_name=_("unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="users",
-    )
-    region = models.ForeignKey(
+    unit = optional_fk(Unit, _("unit"), related_name="users")
+    region = optional_fk(
         Region,
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
+        _("region"),
         related_name="users",
         help_text=_("The area the user works for; county-wide roles see all of it."),
     )
@@ -209,35 +229,14 @@ class AuditLog(models.Model):
     # Set before the insert (not auto_now_add) because the row's hash covers it.
     time = models.DateTimeField(_("time"), default=timezone.now, editable=False, db_index=True)
     # PROTECT: a user with audit rows is deactivated, not deleted (their id is in the hash).
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("actor"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = user_fk(_("actor"), on_delete=models.PROTECT)
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
     # Empty for events that concern no row (a failed sign-in, an export of a filtered list).
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        verbose_name=_("object type"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    content_type = optional_fk(ContentType, _("object type"))
     object_id = models.CharField(_("object id"), max_length=64, blank=True)
     object_repr = models.CharField(_("object"), max_length=200, blank=True)
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("region"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    region = optional_fk(Region, _("region"))
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True, db_index=True)
@@ -327,10 +326,10 @@ class WorkdayOverride(DomainModel):
         verbose_name = _("working-day override")
         verbose_name_plural = _("working-day overrides")
         constraints = (
-            models.UniqueConstraint(
-                fields=("region", "date"),
-                name="core_workday_override_unique",
-                violation_error_message=_("This day already has an override."),
+            unique_rule(
+                ("region", "date"),
+                "core_workday_override_unique",
+                _("This day already has an override."),
             ),
         )
 
@@ -354,9 +353,7 @@ class JobRun(models.Model):
         ordering = ("-started_at",)
         verbose_name = _("job run")
         verbose_name_plural = _("job runs")
-        constraints = (
-            models.UniqueConstraint(fields=("name", "period"), name="core_job_run_period"),
-        )
+        constraints = (unique_rule(("name", "period"), "core_job_run_period"),)
 
     def __str__(self) -> str:
         return f"{self.name} {self.period}"
@@ -379,14 +376,7 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("expires at"))
     last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("revoked by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    revoked_by = user_fk(_("revoked by"))
 
     class Meta:
         ordering = ("-created_at", "-id")
@@ -395,3 +385,55 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… {self.name}".strip()
+
+
+class BackgroundTask(models.Model):
+    """One piece of long work run by the worker instead of the request (recomputing a county's
+    lights, a large import): who started it, how far it got and how it ended, so the page that
+    started it can show its progress."""
+
+    class Status(models.TextChoices):
+        """Where the task is."""
+
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=60)
+    label = models.CharField(_("label"), max_length=200)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
+    )
+    started_by = user_fk(_("started by"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    done = models.PositiveIntegerField(_("done"), default=0)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    message = models.TextField(_("message"), blank=True)
+    next_url = models.CharField(_("next page"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ("-created_at",)
+        verbose_name = _("background task")
+        verbose_name_plural = _("background tasks")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def is_finished(self) -> bool:
+        """Done or failed: the page stops asking."""
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    @property
+    def percent(self) -> int:
+        """How far it got, 0–100 (a finished task is 100)."""
+        if self.is_finished:
+            return 100
+        return 0 if not self.total else min(100, self.done * 100 // self.total)

@@ -120,6 +120,19 @@ def page_url(query: QueryDict, cursor: str | None) -> str:
     return "?" + urlencode(params, doseq=True) if params else "?"
 
 
+def capped_count(queryset: models.QuerySet[Any]) -> int:
+    """How many rows `queryset` has, counted only up to `COUNT_CAP` + 1 (a LIMITed subquery)."""
+    return queryset.order_by()[: COUNT_CAP + 1].count()
+
+
+def page_links(query: QueryDict, page: KeysetPage[Any]) -> dict[str, str | None]:
+    """The links of a cursor-paged list: the next page (None on the last) and the first."""
+    return {
+        "next_url": page_url(query, page.next_cursor) if page.next_cursor else None,
+        "first_url": page_url(query, None),
+    }
+
+
 class KeysetApiPagination(BasePagination):
     """API pagination with `results` and `next`, using the view's `keyset_order`."""
 

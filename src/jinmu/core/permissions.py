@@ -13,9 +13,12 @@ action: `Project.objects.for_user(user, "report")` is the projects the user may 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from jinmu.core.choices import Role
+
+if TYPE_CHECKING:  # core.models imports this module
+    from jinmu.core.types import Visitor
 
 # Custom permissions (codename, English name) per model; the models declare them in Meta.
 ENTERPRISE_ACTIONS = (("export_enterprise", "Can export enterprises"),)
@@ -159,7 +162,7 @@ def role_permissions(roles: list[str] | tuple[str, ...] | set[str]) -> set[str]:
     return result
 
 
-def has_action(user: Any, permission: str) -> bool:
+def has_action(user: Visitor | None, permission: str) -> bool:
     """True if the signed-in, active user's roles grant `permission` ("app.action_model")."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
@@ -189,7 +192,7 @@ def ensure_role_groups(*, reset: bool = False) -> int:
     return changed
 
 
-def require_action(user: Any, permission: str, message: str = "") -> None:
+def require_action(user: Visitor | None, permission: str, message: str = "") -> None:
     """403 (PermissionDenied with `message`) unless the user's roles grant `permission`."""
     from django.core.exceptions import PermissionDenied
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 
 from jinmu.core.permissions import has_action
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
+
+if TYPE_CHECKING:  # core.models imports this module
+    from jinmu.core.types import Visitor
 
 _Q = TypeVar("_Q", bound="ScopedQuerySet[Any]")
 _M = TypeVar("_M", bound=models.Model)
@@ -20,7 +23,7 @@ class ScopedQuerySet(models.QuerySet[_M]):
     # are read and changed under the project's permissions. None: the queryset's own model.
     permission_model: str | None = None
 
-    def for_user(self: _Q, user: Any, action: str = "view") -> _Q:
+    def for_user(self: _Q, user: Visitor | None, action: str = "view") -> _Q:
         """Only rows on which the user may take `action` (view, change, report, approve,
         export …): none unless a role grants the permission, then the user's scope (override
         `for_scope` per model)."""
@@ -39,6 +42,15 @@ class ScopedQuerySet(models.QuerySet[_M]):
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         return self.none()
+
+    def in_area(self: _Q, scope: Scope) -> _Q | None:
+        """The rows of a region-wide scope (its region) or of a town (those lying in the town);
+        None for the other kinds, which each queryset's `for_scope` limits its own way."""
+        if scope.kind is ScopeKind.REGION:
+            return self.in_region(scope.region_prefix)
+        if scope.kind is ScopeKind.TOWN:
+            return self.filter(region_id=scope.region_code)
+        return None
 
     def in_region(self: _Q, prefix: str) -> _Q:
         """Rows whose region code starts with `prefix` (a GB/T 2260 nesting)."""

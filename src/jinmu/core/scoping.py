@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AnonymousUser
 
 from jinmu.core.choices import Role, UnitKind
 from jinmu.core.permissions import has_action
 
 if TYPE_CHECKING:
-    from jinmu.core.models import User
+    from jinmu.core.types import User, Visitor
 
 
 class ScopeKind(Enum):
@@ -56,9 +58,9 @@ class Scope:
 NO_SCOPE = Scope(ScopeKind.NONE)
 
 
-def scope_for(user: User | Any) -> Scope:
+def scope_for(user: Visitor | None) -> Scope:
     """Resolve the broadest scope among the user's roles."""
-    if user is None or not getattr(user, "is_authenticated", False):
+    if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return NO_SCOPE
     roles = set(user.roles or [])
     region = user.region
@@ -79,16 +81,28 @@ def scope_for(user: User | Any) -> Scope:
     return NO_SCOPE
 
 
-def can_edit_enterprises(user: User | Any) -> bool:
+def working_region_code(user: User) -> str | None:
+    """The region a user works for: a town user's town, else their own region, else their
+    unit's; None when neither is set."""
+    scope = scope_for(user)
+    if scope.kind is ScopeKind.TOWN:
+        return scope.region_code
+    region_id = user.region_id
+    if region_id is None and user.unit is not None:
+        region_id = user.unit.region_id
+    return region_id
+
+
+def can_edit_enterprises(user: Visitor | None) -> bool:
     """Who may create and change enterprise records (within their scope)."""
     return has_action(user, "enterprises.change_enterprise")
 
 
-def can_edit_chains(user: User | Any) -> bool:
+def can_edit_chains(user: Visitor | None) -> bool:
     """Who may change chains, nodes, links, partners and bottlenecks (within their scope)."""
     return has_action(user, "chains.change_chain")
 
 
-def can_read_audit(user: User | Any) -> bool:
+def can_read_audit(user: Visitor | None) -> bool:
     """The audit log is for the audit admin and county leaders only."""
     return has_action(user, "core.view_auditlog")

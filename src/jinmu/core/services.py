@@ -9,8 +9,9 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.translation import gettext as _
 
-from jinmu.core.audit import record_change, snapshot
+from jinmu.core.audit import record_change, record_save, snapshot
 from jinmu.core.choices import AuditAction
+from jinmu.core.models import User
 
 M = TypeVar("M", bound=models.Model)
 
@@ -76,7 +77,7 @@ def apply_fields(obj: M, data: Mapping[str, Any], allowed: Iterable[str]) -> M:
 
 @transaction.atomic
 def save_object(
-    obj: M, *, actor: Any, expected_version: int | None = None, validate: bool = True
+    obj: M, *, actor: User | None, expected_version: int | None = None, validate: bool = True
 ) -> M:
     """Create or update one row, bumping its version and writing the audit entry."""
     model = type(obj)
@@ -90,17 +91,14 @@ def save_object(
     if validate:
         obj.full_clean()
     obj.save()
-    record_change(
-        obj=obj,
-        action=AuditAction.UPDATE if before is not None else AuditAction.CREATE,
-        actor=actor,
-        before=before,
-    )
+    record_save(obj=obj, actor=actor, before=before)
     return obj
 
 
 @transaction.atomic
-def delete_object(obj: models.Model, *, actor: Any, expected_version: int | None = None) -> None:
+def delete_object(
+    obj: models.Model, *, actor: User | None, expected_version: int | None = None
+) -> None:
     """Delete one row and write the audit entry with its last state."""
     current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
     check_version(current, expected_version)

@@ -22,6 +22,7 @@ from jinmu.core.account import (
     second_factor_mandatory,
     sign_out,
 )
+from jinmu.core.models import User
 
 # The last-seen stamp is rewritten at most this often, so a busy session is not saved on every
 # request (the idle timeout is then exact to within this many seconds).
@@ -96,6 +97,8 @@ class SessionPolicyMiddleware:
     def _hold(request: HttpRequest) -> HttpResponse | None:
         """A redirect (page) or 403 (API) while a TOTP code or a new password is owed."""
         user = request.user
+        if not isinstance(user, User):
+            return None
         owes_code = (
             second_factor_mandatory(user) or request.session.get(HAS_DEVICE, False)
         ) and not is_verified(user)

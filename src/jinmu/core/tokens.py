@@ -6,11 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -39,12 +38,12 @@ def token_ttl() -> dt.timedelta:
     return dt.timedelta(hours=float(settings.JINMU_TOKEN_TTL_HOURS))
 
 
-def active_tokens() -> Any:
+def active_tokens() -> QuerySet[ApiToken]:
     """Tokens that still authenticate: not revoked and not expired."""
     return ApiToken.objects.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 
 
-def tokens_managed_by(user: Any) -> Any:
+def tokens_managed_by(user: User) -> QuerySet[ApiToken]:
     """Tokens a user may see and revoke: their own; a security administrator also those of
     every user in their region (by GB/T 2260 code prefix)."""
     own = Q(user_id=user.pk)
@@ -74,14 +73,13 @@ def issue_token(
         actor=user,
         request=request,
         obj=token,
-        region_id=user.region_id,
         detail={"prefix": token.prefix, "expires_at": token.expires_at},
     )
     return token, key
 
 
 @transaction.atomic
-def revoke_token(*, token: ApiToken, by: Any, request: HttpRequest | None = None) -> bool:
+def revoke_token(*, token: ApiToken, by: User, request: HttpRequest | None = None) -> bool:
     """Revoke one token (by its owner or a security administrator); False if it was already."""
     updated = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now(), revoked_by=by
@@ -102,7 +100,7 @@ def revoke_token(*, token: ApiToken, by: Any, request: HttpRequest | None = None
 
 @transaction.atomic
 def revoke_all_tokens(
-    *, user: User, by: Any, reason: str, request: HttpRequest | None = None
+    *, user: User, by: User, reason: str, request: HttpRequest | None = None
 ) -> int:
     """Revoke every live token of `user` (password change, sign-out); one audit row."""
     count = (

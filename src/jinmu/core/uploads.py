@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeAlias, TypeVar, cast
 
+import openpyxl
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError
 from defusedxml.ElementTree import iterparse as defused_iterparse
@@ -455,11 +456,37 @@ def read_rows(
     spaces); other columns are reported in `unknown` and keyed by their own text. Blank rows are
     skipped. The file is checked with `check_xlsx` first unless `check` is False.
     """
-    import openpyxl
-
     if check:
         check_xlsx(source)
     handle, opened = _open_binary(source)
+
+    def close_handle() -> None:
+        if opened:
+            handle.close()
+
+    workbook, worksheet, values, header_row = _open_sheet(handle, sheet_names, close_handle)
+    columns, unknown, duplicates = _header_columns(header_row, headers)
+
+    def close() -> None:
+        workbook.close()
+        close_handle()
+
+    return SheetRows(
+        sheet_name=str(worksheet.title),
+        columns=columns,
+        missing=[h for h in headers if h not in columns],
+        unknown=unknown,
+        duplicates=duplicates,
+        rows=_data_rows(values, columns, close),
+        close=close,
+    )
+
+
+def _open_sheet(
+    handle: IO[bytes], sheet_names: Sequence[str], close_handle: Callable[[], None]
+) -> tuple[Any, Any, Iterator[tuple[Any, ...]], tuple[Any, ...]]:
+    """The workbook, the sheet to read, its rows' values and its header row; the file is closed
+    (`close_handle`) and the error is an `UploadError` when it cannot be read."""
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
         if not workbook.worksheets:
@@ -472,14 +499,19 @@ def read_rows(
         values = worksheet.iter_rows(values_only=True)
         header_row: tuple[Any, ...] = next(values, ())
     except UploadError:
-        if opened:
-            handle.close()
+        close_handle()
         raise
     except Exception as exc:  # openpyxl raises many kinds of error for a broken workbook
-        if opened:
-            handle.close()
+        close_handle()
         raise _unreadable(exc) from exc
+    return workbook, worksheet, values, header_row
 
+
+def _header_columns(
+    header_row: Sequence[Any], headers: Sequence[str]
+) -> tuple[dict[str, int], list[str], list[str]]:
+    """Header → column index (expected headers matched tolerantly), the unknown headers and
+    the repeated ones."""
     expected = {normalise_header(h): h for h in headers}
     columns: dict[str, int] = {}
     unknown: list[str] = []
@@ -495,39 +527,29 @@ def read_rows(
         columns[key] = index
         if normalise_header(key) not in expected:
             unknown.append(key)
-    missing = [h for h in headers if h not in columns]
+    return columns, unknown, duplicates
 
-    def close() -> None:
-        workbook.close()
-        if opened:
-            handle.close()
 
-    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        try:
-            for number, row in enumerate(values, start=2):
-                cells = {
-                    key: clean_cell(row[index]) if index < len(row) else None
-                    for key, index in columns.items()
-                }
-                if all(value is None for value in cells.values()):
-                    continue
-                yield number, cells
-        except UploadError:
-            raise
-        except Exception as exc:  # a damaged sheet part shows up while iterating
-            raise _unreadable(exc) from exc
-        finally:
-            close()
-
-    return SheetRows(
-        sheet_name=str(worksheet.title),
-        columns=columns,
-        missing=missing,
-        unknown=unknown,
-        duplicates=duplicates,
-        rows=rows(),
-        close=close,
-    )
+def _data_rows(
+    values: Iterator[tuple[Any, ...]], columns: dict[str, int], close: Callable[[], None]
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """The non-blank rows keyed by header, numbered as Excel shows them; the file is closed
+    at the end (or on an error)."""
+    try:
+        for number, row in enumerate(values, start=2):
+            cells = {
+                key: clean_cell(row[index]) if index < len(row) else None
+                for key, index in columns.items()
+            }
+            if all(value is None for value in cells.values()):
+                continue
+            yield number, cells
+    except UploadError:
+        raise
+    except Exception as exc:  # a damaged sheet part shows up while iterating
+        raise _unreadable(exc) from exc
+    finally:
+        close()
 
 
 def rows_from_dicts(rows: Iterable[dict[str, Any]]) -> Iterator[tuple[int, dict[str, Any]]]:

@@ -1,10 +1,10 @@
-"""Core URLs: home, sign-in, sign-out, the user's account, API tokens, audit log."""
+"""Core URLs: home, sign-in, sign-out, the user's account, API tokens, audit log, task progress."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from jinmu.core import views, views_account, views_audit
+from jinmu.core import views, views_account, views_audit, views_background
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -29,4 +29,5 @@ urlpatterns = [
     ),
     path("audit/", views_audit.audit_log, name="audit_log"),
     path("audit/export/", views_audit.audit_export, name="audit_export"),
+    path("tasks/<uuid:pk>/", views_background.background_task, name="background_task"),
 ]

@@ -79,7 +79,7 @@ class CharacterClassValidator:
         )
         return sum(checks)
 
-    def validate(self, password: str, user: Any = None) -> None:
+    def validate(self, password: str, user: object = None) -> None:
         """Refuse passwords that mix too few character classes."""
         if self._classes(password) < self.min_classes:
             raise ValidationError(
@@ -216,26 +216,22 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2100, 12, 31)
 
 
+def _check_degrees(value: Any, limit: int, message: str, code: str) -> None:
+    """Refuse an angle outside ±`limit` degrees (`message` names the value as {value})."""
+    if value is not None and not -limit <= Decimal(value) <= limit:
+        raise ValidationError(message.format(value=value), code=code)
+
+
 def validate_latitude(value: Any) -> None:
     """A latitude in degrees lies between −90 and 90."""
-    if value is not None and not -90 <= Decimal(value) <= 90:
-        raise ValidationError(
-            _("Latitude must lie between -90 and 90 degrees; {value} does not.").format(
-                value=value
-            ),
-            code="latitude",
-        )
+    message = _("Latitude must lie between -90 and 90 degrees; {value} does not.")
+    _check_degrees(value, 90, message, "latitude")
 
 
 def validate_longitude(value: Any) -> None:
     """A longitude in degrees lies between −180 and 180."""
-    if value is not None and not -180 <= Decimal(value) <= 180:
-        raise ValidationError(
-            _("Longitude must lie between -180 and 180 degrees; {value} does not.").format(
-                value=value
-            ),
-            code="longitude",
-        )
+    message = _("Longitude must lie between -180 and 180 degrees; {value} does not.")
+    _check_degrees(value, 180, message, "longitude")
 
 
 def validate_date_range(value: Any) -> None:

@@ -30,9 +30,36 @@ from django_otp import login as otp_login
 
 from jinmu.core import account
 from jinmu.core.lockout import locked_users, lockout_response, unlock_account
-from jinmu.core.pagination import page_url, paginate
 from jinmu.core.permissions import has_action
+from jinmu.core.tables import Column, Table
 from jinmu.core.tokens import revoke_token, tokens_managed_by
+from jinmu.core.types import AuthedRequest
+
+DASH = "—"
+# The columns of both token lists (the administrator's also names each token's owner).
+TOKEN_COLUMNS = (
+    Column(gettext_lazy("Name"), "name", default=DASH),
+    Column(gettext_lazy("Token"), lambda token: f"{token.prefix}…", "tables/cells/code.html"),
+    Column(gettext_lazy("Issued at"), "created_at", date="Y-m-d H:i", css="text-nowrap"),
+    Column(gettext_lazy("Expires"), "expires_at", date="Y-m-d H:i", css="text-nowrap"),
+    Column(
+        gettext_lazy("Last used"), "last_used_at", date="Y-m-d H:i", default=DASH, css="text-nowrap"
+    ),
+    Column(template="account/_token_state.html"),
+)
+MY_TOKENS = Table(columns=TOKEN_COLUMNS, empty=gettext_lazy("No API tokens."))
+REGION_TOKENS = Table(
+    columns=(Column(gettext_lazy("User"), template="account/_token_owner.html"), *TOKEN_COLUMNS),
+    empty=gettext_lazy("No API tokens."),
+)
+LOCKED = Table(
+    columns=(
+        Column(gettext_lazy("User")),
+        Column(gettext_lazy("Username"), "username"),
+        Column(template="account/_unlock.html"),
+    ),
+    empty=gettext_lazy("No account is locked."),
+)
 
 
 class LoginView(auth_views.LoginView):
@@ -92,7 +119,7 @@ class CodeForm(forms.Form):
 
 
 @login_required
-def account_home(request: HttpRequest) -> HttpResponse:
+def account_home(request: AuthedRequest) -> HttpResponse:
     """The user's account: password age, second factor, links to tokens."""
     return render(
         request,
@@ -107,12 +134,12 @@ def account_home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def password_change(request: HttpRequest) -> HttpResponse:
+def password_change(request: AuthedRequest) -> HttpResponse:
     """Any user changes their own password (old one required); revokes their API tokens."""
-    form = PasswordChangeForm(request.user, request.POST or None)  # type: ignore[arg-type]
+    form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         revoked = account.change_password(
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             new_password=form.cleaned_data["new_password1"],
             request=request,
         )
@@ -144,16 +171,16 @@ def _qr_svg(data: str) -> str:
 
 
 @login_required
-def otp_setup(request: HttpRequest) -> HttpResponse:
+def otp_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol a TOTP app: scan the code, type the first code to confirm."""
     user = request.user
     if request.session.get(account.HAS_DEVICE) or user_has_device(user, confirmed=True):
         return redirect("account" if account.is_verified(user) else "account_otp_verify")
-    device = account.pending_device(user)  # type: ignore[arg-type]
+    device = account.pending_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["otp"]):
-            account.confirm_device(user=user, device=device, request=request)  # type: ignore[arg-type]
+            account.confirm_device(user=user, device=device, request=request)
             messages.success(request, _("Two-factor sign-in is now on for your account."))
             return redirect(_next_url(request, "account"))
         form.add_error("otp", _("The code is wrong or has expired; try the current one."))
@@ -177,7 +204,7 @@ def _base32(device: Any) -> str:
 
 
 @login_required
-def otp_verify(request: HttpRequest) -> HttpResponseBase:
+def otp_verify(request: AuthedRequest) -> HttpResponseBase:
     """The second sign-in step: a code from the enrolled app. Wrong codes count towards the
     account's lockout like wrong passwords."""
     user = request.user
@@ -190,7 +217,7 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
         )
         if device is not None:
             otp_login(request, device)
-            account.record_login(user=user, request=request, method="totp")  # type: ignore[arg-type]
+            account.record_login(user=user, request=request, method="totp")
             return redirect(_next_url(request))
         user_login_failed.send(
             sender=__name__,
@@ -208,7 +235,7 @@ def otp_verify(request: HttpRequest) -> HttpResponseBase:
 
 @login_required
 @require_POST
-def otp_remove(request: HttpRequest) -> HttpResponse:
+def otp_remove(request: AuthedRequest) -> HttpResponse:
     """Switch the optional second factor off (needs a current code); refused for roles that
     must use it."""
     if account.second_factor_mandatory(request.user):
@@ -218,7 +245,7 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and any(
         d.verify_token(form.cleaned_data["otp"]) for d in devices_for_user(request.user)
     ):
-        account.remove_devices(user=request.user, request=request)  # type: ignore[arg-type]
+        account.remove_devices(user=request.user, request=request)
         messages.success(request, _("Two-factor sign-in is now off for your account."))
     else:
         messages.error(request, _("The code is wrong or has expired; try the current one."))
@@ -226,52 +253,54 @@ def otp_remove(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_tokens(request: HttpRequest) -> HttpResponse:
+def my_tokens(request: AuthedRequest) -> HttpResponse:
     """The user's own API tokens."""
-    tokens = request.user.api_tokens.select_related("revoked_by").order_by("-created_at")[:200]  # type: ignore[union-attr]
-    return render(request, "account/tokens.html", {"tokens": tokens, "now": timezone.now()})
+    tokens = request.user.api_tokens.select_related("revoked_by").order_by("-created_at")[:200]
+    context = {
+        "table": MY_TOKENS.of(tokens),
+        "now": timezone.now(),
+        "revoke_url": "account_token_revoke",
+    }
+    return render(request, "account/tokens.html", context)
 
 
 @login_required
 @require_POST
-def my_token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def my_token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """Revoke one of the user's own tokens (another user's is a 404)."""
-    token = get_object_or_404(request.user.api_tokens, pk=pk)  # type: ignore[union-attr]
+    token = get_object_or_404(request.user.api_tokens, pk=pk)
     if revoke_token(token=token, by=request.user, request=request):
         messages.success(request, _("Token %(prefix)s… revoked.") % {"prefix": token.prefix})
     return redirect("account_tokens")
 
 
-def _security_admin(request: HttpRequest) -> None:
+def _security_admin(request: AuthedRequest) -> None:
     if not has_action(request.user, "core.view_apitoken"):
         raise PermissionDenied
 
 
 @login_required
-def token_admin(request: HttpRequest) -> HttpResponse:
+def token_admin(request: AuthedRequest) -> HttpResponse:
     """Security administrator: every API token of the users in their region."""
     _security_admin(request)
     tokens = tokens_managed_by(request.user)
     if q := request.GET.get("q", "").strip():
         tokens = tokens.filter(user__username__icontains=q)
-    page = paginate(
-        tokens, order=("-created_at", "-id"), cursor=request.GET.get("cursor"), page_size=50
-    )
     return render(
         request,
         "account/token_admin.html",
         {
-            "page": page,
+            "table": REGION_TOKENS.page(request, tokens, order=("-created_at", "-id")),
             "q": q,
             "now": timezone.now(),
-            "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
+            "revoke_url": "token_admin_revoke",
         },
     )
 
 
 @login_required
 @require_POST
-def token_admin_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_admin_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     """Security administrator revokes a token of a user in their region (else 404)."""
     _security_admin(request)
     token = get_object_or_404(tokens_managed_by(request.user), pk=pk)
@@ -281,15 +310,16 @@ def token_admin_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def lockout_admin(request: HttpRequest) -> HttpResponse:
+def lockout_admin(request: AuthedRequest) -> HttpResponse:
     """Security administrator: accounts of the region locked after failed sign-ins."""
     _security_admin(request)
-    return render(request, "account/lockouts.html", {"users": locked_users(request.user)})
+    table = LOCKED.of(locked_users(request.user))
+    return render(request, "account/lockouts.html", {"table": table})
 
 
 @login_required
 @require_POST
-def lockout_admin_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def lockout_admin_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     """Security administrator unlocks a locked account of their region (else 404)."""
     _security_admin(request)
     user = get_object_or_404(locked_users(request.user), pk=pk)

@@ -19,26 +19,53 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from jinmu.core import tables
 from jinmu.core.audit import record_event
 from jinmu.core.choices import AuditAction
 from jinmu.core.excel import TEXT, Column, write_export
 from jinmu.core.models import AuditLog
-from jinmu.core.pagination import page_url, paginate
+from jinmu.core.pagination import page_url
 from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, can_read_audit, scope_for
+from jinmu.core.types import AuthedRequest
 from jinmu.core.views_excel import xlsx_response
 
 # Rows read per database round trip while an export is written.
 EXPORT_CHUNK = 2000
+
+ENTRIES = tables.Table(
+    columns=(
+        tables.Column(gettext_lazy("Time"), "time", date="Y-m-d H:i:s", css="text-nowrap"),
+        tables.Column(gettext_lazy("User"), "actor_name"),
+        tables.Column(
+            gettext_lazy("Action"),
+            "get_action_display",
+            css="text-nowrap",
+            attrs=lambda entry: {"data-action": entry.action},
+        ),
+        tables.Column(gettext_lazy("Object"), template="core/_audit_object.html"),
+        tables.Column(gettext_lazy("Changes"), template="core/_audit_changes.html", css="small"),
+        tables.Column(gettext_lazy("Client address"), "remote_addr", css="small text-nowrap"),
+        tables.Column(
+            gettext_lazy("Request id"),
+            lambda entry: Truncator(entry.request_id).chars(10),
+            css="small text-secondary",
+        ),
+    ),
+    empty=gettext_lazy("No entries."),
+    total=gettext_lazy("%(n)s entries"),
+)
 
 
 class AuditFilterError(ValueError):
     """A filter value the page cannot use (shown above the list, with a 400)."""
 
 
-def scoped_entries(request: HttpRequest) -> QuerySet[AuditLog]:
+def scoped_entries(request: AuthedRequest) -> QuerySet[AuditLog]:
     """The audit rows the user may read (403 for everyone else)."""
     if not can_read_audit(request.user):
         raise PermissionDenied
@@ -73,7 +100,7 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def filtered(request: HttpRequest, entries: QuerySet[AuditLog]) -> QuerySet[AuditLog]:
+def filtered(request: AuthedRequest, entries: QuerySet[AuditLog]) -> QuerySet[AuditLog]:
     """`entries` narrowed by the request's filters; a bad value is an AuditFilterError."""
     if q := request.GET.get("q", "").strip():
         entries = entries.filter(Q(object_repr__icontains=q) | Q(actor_name=q))
@@ -93,7 +120,7 @@ def filtered(request: HttpRequest, entries: QuerySet[AuditLog]) -> QuerySet[Audi
 
 
 @login_required
-def audit_log(request: HttpRequest) -> HttpResponse:
+def audit_log(request: AuthedRequest) -> HttpResponse:
     """The audit log, for the audit admin and county leaders, newest first."""
     entries = scoped_entries(request)
     error = ""
@@ -102,24 +129,22 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     except AuditFilterError as exc:
         error = str(exc)
         entries = entries.none()
-    page = paginate(entries, order=("-time", "-id"), cursor=request.GET.get("cursor"), page_size=50)
+    table = ENTRIES.page(request, entries, order=("-time", "-id"), page_size=50)
     filters = {key: request.GET.get(key, "").strip() for key in ("q", "action", "from", "to")}
     return render(
         request,
         "core/audit_log.html",
         {
-            "page": page,
+            "table": table,
             "filters": filters,
             "q": filters["q"],
             "error": error,
             "actions": AuditAction.choices,
-            "first_url": page_url(request.GET, None),
             "export_url": (
                 reverse("audit_export") + page_url(request.GET, None)
                 if has_action(request.user, "core.export_auditlog")
                 else ""
             ),
-            "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
         },
         status=400 if error else 200,
     )
@@ -174,7 +199,7 @@ def _export_rows(entries: QuerySet[AuditLog], counted: list[int]) -> Iterator[li
 
 
 @login_required
-def audit_export(request: HttpRequest) -> HttpResponse:
+def audit_export(request: AuthedRequest) -> HttpResponse:
     """The log for a period (`from`, `to`; same scope and filters as the page) as Excel."""
     entries = scoped_entries(request)
     if not has_action(request.user, "core.export_auditlog"):

@@ -13,7 +13,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,15 +22,22 @@ from urllib.parse import quote
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_protect
 
-from jinmu.core.audit import record_access
+from jinmu.core.audit import RowCounter, record_access
+from jinmu.core.background import task_url
 from jinmu.core.choices import AuditAction
 from jinmu.core.imports import ImportResult
+from jinmu.core.models import BackgroundTask
+from jinmu.core.permissions import require_action
+from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.uploads import TOO_LARGE_META_KEY, UploadTooLargeHandler, too_large_message
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -67,6 +74,31 @@ def xlsx_response(content: bytes, filename: str, fallback: str) -> HttpResponse:
     response["Content-Disposition"] = attachment(filename, fallback)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def require_export(request: HttpRequest, permission: str, *, no_access: str = "") -> None:
+    """403 ("Your role may not export.") unless the user's roles grant the export `permission`;
+    with `no_access`, first a 403 with that text for a user without a domain scope."""
+    if no_access and scope_for(request.user).kind is ScopeKind.NONE:
+        raise PermissionDenied(no_access)
+    require_action(request.user, permission, _("Your role may not export."))
+
+
+def export_response(
+    request: HttpRequest,
+    rows: Iterable[Any],
+    write: Callable[[Iterable[Any]], bytes],
+    *,
+    name: str,
+    fallback: str,
+) -> HttpResponse:
+    """A list's export: the workbook `write(rows)` makes, audited with the rows it held, named
+    `name-YYYYMMDD.xlsx` (ASCII: `fallback-YYYYMMDD.xlsx`) after today."""
+    counted = RowCounter(rows)
+    content = write(counted)
+    record_access(request, fmt="xlsx", rows=counted.count)
+    day = timezone.localdate().strftime("%Y%m%d")
+    return xlsx_response(content, f"{name}-{day}.xlsx", f"{fallback}-{day}.xlsx")
 
 
 # -- uploads -------------------------------------------------------------------------------------
@@ -113,8 +145,11 @@ def remove_stale_files() -> None:
             path.unlink(missing_ok=True)
 
 
-def store_upload(request: HttpRequest, upload: UploadedFile[bytes], kind: str) -> str:
-    """Keep the checked upload for confirmation (`kind`: what it holds); return its token."""
+def store_upload(
+    request: HttpRequest, upload: UploadedFile[bytes], kind: str, *, rows: int = 0
+) -> str:
+    """Keep the checked upload for confirmation (`kind`: what it holds, `rows`: how many rows
+    the check read); return its token."""
     remove_stale_files()
     directory = import_dir()
     directory.mkdir(parents=True, exist_ok=True)
@@ -135,6 +170,7 @@ def store_upload(request: HttpRequest, upload: UploadedFile[bytes], kind: str) -
         "name": upload.name or "",
         "sha256": digest.hexdigest(),
         "time": time.time(),
+        "rows": rows,
     }
     request.session[SESSION_KEY] = pending
     return token
@@ -173,12 +209,17 @@ def confirm_pending(
     page: str,
     run: Callable[[dict[str, Any], Path], ImportResult],
     accepts: Callable[[dict[str, Any]], bool] = lambda entry: True,
+    background: Callable[[dict[str, Any], Path], BackgroundTask] | None = None,
 ) -> HttpResponse | Confirmed:
     """The second step: import the upload behind `token` with `run`, or cancel it.
 
     Returns a redirect to `page` when the upload is gone (expired, used, another user's, or not
     one `accepts`) or the user cancelled; otherwise what the import did. The stored file is
     deleted in every case, and a successful import is announced.
+
+    A large upload (more rows than JINMU_BACKGROUND_IMPORT_ROWS) is handed to `background`
+    instead, which starts a task that imports the file (and deletes it); the user is sent to the
+    task's progress page.
     """
     taken = take_pending(request, token)
     if taken is not None and not accepts(taken[0]):
@@ -190,26 +231,38 @@ def confirm_pending(
         )
         return redirect(page)
     entry, path = taken
+    if request.POST.get("action") != "confirm":
+        path.unlink(missing_ok=True)
+        messages.info(request, _("The import was cancelled; nothing was saved."))
+        return redirect(page)
+    if background is not None and is_large(entry):
+        task = background(entry, keep_for_worker(path))
+        messages.info(request, _("The import is running in the background."))
+        return redirect(task_url(task))
     try:
-        if request.POST.get("action") != "confirm":
-            messages.info(request, _("The import was cancelled; nothing was saved."))
-            return redirect(page)
         result = run(entry, path)
     finally:
         path.unlink(missing_ok=True)
     audit_import(request, result, str(entry.get("name", "")))
     if result.ok:
-        messages.success(
-            request,
-            _(
-                "Import finished: {created} created, {updated} updated, {unchanged} unchanged."
-            ).format(
-                created=len(result.created),
-                updated=len(result.updated),
-                unchanged=len(result.unchanged),
-            ),
-        )
+        messages.success(request, result.summary())
     return Confirmed(entry, result)
+
+
+def is_large(entry: dict[str, Any]) -> bool:
+    """Whether a checked upload is large enough to be imported by the worker."""
+    limit = int(getattr(settings, "JINMU_BACKGROUND_IMPORT_ROWS", 1000))
+    return int(entry.get("rows") or 0) > limit
+
+
+def keep_for_worker(path: Path) -> Path:
+    """Move a confirmed upload where the preview cleanup does not touch it until the worker
+    has imported (and deleted) it."""
+    directory = import_dir() / "queued"
+    directory.mkdir(parents=True, exist_ok=True)
+    kept = directory / path.name
+    path.replace(kept)
+    return kept
 
 
 def result_context(result: ImportResult | None) -> dict[str, Any]:
@@ -270,3 +323,53 @@ def render_import(
         **(extra or {}),
     }
     return render(request, template_name, context, status=status)
+
+
+def import_page(
+    request: HttpRequest,
+    form_class: Callable[..., forms.Form],
+    *,
+    show: Callable[..., HttpResponse],
+    check: Callable[[forms.Form, UploadedFile[bytes]], tuple[ImportResult, str]],
+    confirm: Callable[[str], HttpResponse],
+    initial: Mapping[str, Any] | None = None,
+    keep: tuple[str, ...] = (),
+) -> HttpResponse:
+    """The first step of an import page, after the caller's permission check.
+
+    The size guard goes in before anything reads the body (so the view must be csrf_exempt:
+    CSRF is checked here, after it). GET shows `form_class` (with `initial`); a POST with a
+    token is a confirmation (`confirm(token)`); an upload is checked by `check(form, upload)`
+    (a dry run: its result and the kind the stored upload is kept under). `show(form, **page)`
+    renders the page: 413 for a file too large, 422 for an invalid form or rows with errors, the
+    result with a fresh form (keeping the fields `keep`) when nothing would change, else the
+    preview with the token that confirms it.
+    """
+    guard_upload_size(request)
+
+    @csrf_protect
+    def checked_upload(request: HttpRequest) -> HttpResponse:
+        if request.method == "GET":
+            return show(form_class(initial=dict(initial or {})))
+        posted = request.POST  # parsing the body runs the size guard first
+        too_large = upload_too_large(request)
+        if too_large:
+            return show(form_class(), upload_error=too_large, status=413)
+        token = posted.get("token", "")
+        if token:
+            return confirm(token)
+        form = form_class(request.POST, request.FILES)
+        if not form.is_valid():
+            return show(form, status=422)
+        upload: UploadedFile[bytes] = form.cleaned_data["file"]
+        result, kind = check(form, upload)
+        name = upload.name or ""
+        if not result.ok:
+            return show(form, result=result, file_name=name, status=422)
+        if not result.has_changes:
+            fresh = form_class(initial={field: form.cleaned_data[field] for field in keep})
+            return show(fresh, result=result, file_name=name)
+        token = store_upload(request, upload, kind, rows=result.row_count)
+        return show(form, result=result, token=token, file_name=name)
+
+    return checked_upload(request)

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.db.models import Q, Sum
@@ -21,8 +22,18 @@ from jinmu.core.audit import record_system
 from jinmu.core.choices import AuditAction, Role
 from jinmu.core.models import Region, User
 from jinmu.demo.enterprises import LATEST_YEAR, GenerationResult, generate_enterprises
-from jinmu.demo.ningjin import CHAINS, DEMO_PASSWORD, ROLE_NAMES_ZH, USERS, chief_title
-from jinmu.demo.projects import build_projects
+from jinmu.demo.ningjin import (
+    BANKS,
+    CHAINS,
+    DEMO_PASSWORD,
+    DEPARTMENTS,
+    PARKS,
+    ROLE_NAMES_ZH,
+    USERS,
+    chief_title,
+    town_unit_name,
+)
+from jinmu.demo.projects.builder import build_projects
 from jinmu.demo.targets import build_targets
 from jinmu.demo.world import DemoContext, build_bottlenecks, prepare_world
 from jinmu.enterprises.choices import EnterpriseStatus
@@ -179,8 +190,6 @@ def _pad(text: str, width: int) -> str:
 
 def login_rows() -> list[tuple[str, str, str, str, str]]:
     """(username, password, role in Chinese, unit, what they see) for every demo login."""
-    from jinmu.demo.ningjin import BANKS, DEPARTMENTS, PARKS, town_unit_name
-
     unit_names = {short: name for name, short in (*DEPARTMENTS, *BANKS)}
     unit_names.update({p.short_name: p.name for p in PARKS})
     rows: list[tuple[str, str, str, str, str]] = []
@@ -222,8 +231,6 @@ def format_logins() -> str:
 
 def totp_note() -> str:
     """Which demo logins must set up a TOTP app at first sign-in (JINMU_OTP_REQUIRED_ROLES)."""
-    from django.conf import settings
-
     required = set(getattr(settings, "JINMU_OTP_REQUIRED_ROLES", ()))
     names = [spec.username for spec in USERS if spec.role in required]
     if not names:

@@ -23,13 +23,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
 
 from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import EnterpriseNode
+from jinmu.demo.bulk import TableWriter, reset_sequences
 from jinmu.demo.names import CreditCoder, FirmNamer, PinyinCache, person_name, road, village
 from jinmu.demo.ningjin import CHAINS, DEMO_FIRM, FITNESS, PARKS, AnchorSpec, ChainSpec, NodeSpec
 from jinmu.demo.world import DemoContext
@@ -74,46 +73,6 @@ def _add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-class _TableWriter:
-    """INSERT … VALUES via executemany for the columns we fill; every other column of the model
-    gets its default (so a field added later with a default still works)."""
-
-    def __init__(self, model: type[models.Model], provided: Sequence[str]) -> None:
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        fields = [
-            f for f in model._meta.concrete_fields if f.attname in provided or not f.primary_key
-        ]
-        self.columns = [str(f.column) for f in fields]
-        position = {f.attname: i for i, f in enumerate(fields)}
-        self.slots = [position[name] for name in provided]
-        template: list[Any] = []
-        for f in fields:
-            if f.attname in provided:
-                template.append(None)
-            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                template.append(now)
-            else:
-                template.append(f.get_db_prep_save(f.get_default(), connection))
-        self.template = template
-        quote = connection.ops.quote_name
-        self.sql = (
-            f"INSERT INTO {quote(model._meta.db_table)} "
-            f"({', '.join(quote(c) for c in self.columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(self.columns))})"
-        )
-
-    def write(self, rows: Sequence[Sequence[Any]]) -> None:
-        full = []
-        for row in rows:
-            values = list(self.template)
-            for slot, value in zip(self.slots, row, strict=True):
-                values[slot] = value
-            full.append(values)
-        if full:
-            with connection.cursor() as cursor:
-                cursor.executemany(self.sql, full)
-
-
 @dataclass
 class GenerationResult:
     """What `generate_enterprises` wrote."""
@@ -142,6 +101,20 @@ class _Plan:
     @property
     def pk(self) -> int:
         return int(self.enterprise[0])
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Who a firm is: place, name, size, founding and status."""
+
+    town: str
+    park: str
+    name: str
+    revenue: float
+    pinyin: str
+    initials: str
+    founded: dt.date
+    status: str
 
 
 class _Chooser:
@@ -203,59 +176,89 @@ class _Generator:
         codes = [c for c in node.codes if c in self.ctx.industries]
         return self.rng.choice(codes) if codes else None
 
+    # -- who the firm is ------------------------------------------------------------------
+    def _anchor_identity(self, anchor: AnchorSpec) -> _Identity:
+        """A named firm: its given name, place and size (revenue varies a little)."""
+        rng = self.rng
+        revenue = anchor.revenue * rng.uniform(0.92, 1.08)
+        self.namer.reserve(anchor.name)
+        pinyin, initials = self.pinyin.fields((anchor.name,))
+        founded = dt.date(anchor.founded_year, rng.randint(1, 12), rng.randint(1, 28))
+        return _Identity(
+            anchor.town, anchor.park, anchor.name, revenue, pinyin, initials, founded,
+            str(EnterpriseStatus.OPERATING),
+        )  # fmt: skip
+
+    def _random_identity(self, spec: ChainSpec, node: NodeSpec) -> _Identity:
+        """A made-up firm on the node: town, park, skewed revenue, name, age and status."""
+        rng = self.rng
+        town = node.town or self.choosers[spec.key].town(rng)
+        park = self._park_for(spec, node, town)
+        revenue = rng.lognormvariate(math.log(spec.median_revenue * node.size), spec.sigma)
+        revenue = max(revenue, rng.uniform(1.5e5, 4e5))
+        parts = self.namer.make_parts(rng, node.words or spec.words, large=revenue > 1e8)
+        pinyin, initials = self.pinyin.fields(parts)
+        age_days = int(min(30.0, rng.lognormvariate(math.log(7.5), 0.75)) * 365.25)
+        founded = REFERENCE_DATE - dt.timedelta(days=max(age_days, 60))
+        u = rng.random()
+        status = str(
+            EnterpriseStatus.SUSPENDED if u < 0.025
+            else EnterpriseStatus.DEREGISTERED if u < 0.035
+            else EnterpriseStatus.OPERATING
+        )  # fmt: skip
+        return _Identity(town, park, "".join(parts), revenue, pinyin, initials, founded, status)
+
+    def _address(self, town: str, park: str) -> str:
+        rng = self.rng
+        if park:
+            return f"山东省德州市宁津县{park}{road(rng)}{rng.randint(1, 199)}号"
+        if town.endswith("街道"):
+            return f"山东省德州市宁津县{road(rng)}{rng.randint(1, 999)}号"
+        return f"山东省德州市宁津县{town}{village(rng)}"
+
+    def _links(
+        self, pk: int, spec: ChainSpec, node: NodeSpec, role: str, anchor: AnchorSpec | None
+    ) -> list[tuple[Any, ...]]:
+        """The firm on its node; about one made-up firm in eight on a second node as well."""
+        rng, chooser = self.rng, self.choosers[spec.key]
+        county = self.ctx.county.code
+        links: list[tuple[Any, ...]] = [(pk, self.node_ids[(spec.key, node.name)], county, role)]
+        if anchor is None and rng.random() < 0.12 and len(chooser.leaves) > 1:
+            second = chooser.node(rng)
+            if second.name != node.name:
+                links.append((pk, self.node_ids[(spec.key, second.name)], county, role))
+        return links
+
     # -- one firm ------------------------------------------------------------------------
     def plan(
         self, spec: ChainSpec, node: NodeSpec, anchor: AnchorSpec | None = None,
         *, demo_firm: bool = False,
     ) -> _Plan:  # fmt: skip
         rng = self.rng
-        chooser = self.choosers[spec.key]
-        if anchor is not None:
-            town, park, name = anchor.town, anchor.park, anchor.name
-            revenue = anchor.revenue * rng.uniform(0.92, 1.08)
-            self.namer.reserve(name)
-            pinyin, initials = self.pinyin.fields((name,))
-            founded = dt.date(anchor.founded_year, rng.randint(1, 12), rng.randint(1, 28))
-            status = str(EnterpriseStatus.OPERATING)
-        else:
-            town = node.town or chooser.town(rng)
-            park = self._park_for(spec, node, town)
-            revenue = rng.lognormvariate(math.log(spec.median_revenue * node.size), spec.sigma)
-            revenue = max(revenue, rng.uniform(1.5e5, 4e5))
-            parts = self.namer.make_parts(rng, node.words or spec.words, large=revenue > 1e8)
-            name = "".join(parts)
-            pinyin, initials = self.pinyin.fields(parts)
-            age_days = int(min(30.0, rng.lognormvariate(math.log(7.5), 0.75)) * 365.25)
-            founded = REFERENCE_DATE - dt.timedelta(days=max(age_days, 60))
-            u = rng.random()
-            status = str(
-                EnterpriseStatus.SUSPENDED if u < 0.025
-                else EnterpriseStatus.DEREGISTERED if u < 0.035
-                else EnterpriseStatus.OPERATING
-            )  # fmt: skip
+        who = (
+            self._anchor_identity(anchor)
+            if anchor is not None
+            else self._random_identity(spec, node)
+        )
+        town, park, name, revenue, status = who.town, who.park, who.name, who.revenue, who.status
         industry = self._industry(node)
         industrial = bool(industry and industry.startswith("C"))
         region = self.ctx.towns[town].code
         lat, lon = self.ctx.town_coords[town]
         has_coords = anchor is not None or rng.random() < 0.65
-        if park:
-            address = f"山东省德州市宁津县{park}{road(rng)}{rng.randint(1, 199)}号"
-        elif town.endswith("街道"):
-            address = f"山东省德州市宁津县{road(rng)}{rng.randint(1, 999)}号"
-        else:
-            address = f"山东省德州市宁津县{town}{village(rng)}"
+        address = self._address(town, park)
         legal = person_name(rng)
         contact = legal if rng.random() < 0.6 else person_name(rng)
         above = status == EnterpriseStatus.OPERATING and revenue >= ABOVE_SCALE_REVENUE
         pk = self.next_id
         self.next_id += 1
         enterprise = (
-            pk, region, self.coder.make(rng), name, legal, founded,
+            pk, region, self.coder.make(rng), name, legal, who.founded,
             self.park_ids[park] if park else None, address,
             Decimal(f"{lat + rng.gauss(0, 0.012):.6f}") if has_coords else None,
             Decimal(f"{lon + rng.gauss(0, 0.015):.6f}") if has_coords else None,
             industry, str(EnterpriseScale.ABOVE if above else EnterpriseScale.BELOW), status,
-            contact, pinyin, initials, trade_name_initials(name, initials),
+            contact, who.pinyin, who.initials, trade_name_initials(name, who.initials),
         )  # fmt: skip
         profile = self._profile(spec, node, revenue, industrial, anchor)
         held = self._held(status, spec, revenue, industrial, profile, anchor, above)
@@ -263,18 +266,13 @@ class _Generator:
             # Those titles require R&D ≥ 3 % of revenue and S&T staff ≥ 10 % (criteria.md §1–2).
             profile["rd_ratio"] = max(profile["rd_ratio"], rng.uniform(0.036, 0.06))
             profile["st_ratio"] = max(profile["st_ratio"], rng.uniform(0.12, 0.22))
-        figures = self._figures(pk, region, status, founded, revenue, industrial, profile)
-        quals = self._qualifications(pk, region, founded, held, anchor, demo_firm=demo_firm)
+        figures = self._figures(pk, region, status, who.founded, revenue, industrial, profile)
+        quals = self._qualifications(pk, region, who.founded, held, anchor, demo_firm=demo_firm)
         leader = anchor is not None and anchor.leader
         role = str(
             ChainRole.LEADER if leader else ChainRole.BACKBONE if above else ChainRole.SUPPORTING
         )
-        county = self.ctx.county.code
-        links = [(pk, self.node_ids[(spec.key, node.name)], county, role)]
-        if anchor is None and rng.random() < 0.12 and len(chooser.leaves) > 1:
-            second = chooser.node(rng)
-            if second.name != node.name:
-                links.append((pk, self.node_ids[(spec.key, second.name)], county, role))
+        links = self._links(pk, spec, node, role, anchor)
         return _Plan(enterprise, figures, quals, links, above, demo_firm, leader)
 
     def _profile(
@@ -461,10 +459,10 @@ class _Writer:
     """The four table writers, prepared once."""
 
     def __init__(self) -> None:
-        self.enterprises = _TableWriter(Enterprise, ENTERPRISE_COLUMNS)
-        self.figures = _TableWriter(AnnualFigures, FIGURES_COLUMNS)
-        self.qualifications = _TableWriter(Qualification, QUALIFICATION_COLUMNS)
-        self.links = _TableWriter(EnterpriseNode, LINK_COLUMNS)
+        self.enterprises = TableWriter(Enterprise, ENTERPRISE_COLUMNS)
+        self.figures = TableWriter(AnnualFigures, FIGURES_COLUMNS)
+        self.qualifications = TableWriter(Qualification, QUALIFICATION_COLUMNS)
+        self.links = TableWriter(EnterpriseNode, LINK_COLUMNS)
 
     def write(self, plans: list[_Plan], result: GenerationResult) -> None:
         """Insert one batch: enterprises first, then what refers to them."""
@@ -486,15 +484,6 @@ class _Writer:
                 result.demo_firm_id = p.pk
             if p.is_leader:
                 result.leader_ids.append(p.pk)
-
-
-def _reset_sequences() -> None:
-    """PostgreSQL: move the id sequence past the ids assigned here (SQLite needs nothing)."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [Enterprise])
-    if statements:
-        with connection.cursor() as cursor:
-            for sql in statements:
-                cursor.execute(sql)
 
 
 def generate_enterprises(
@@ -539,5 +528,5 @@ def generate_enterprises(
                 batch = []
         if batch:
             writer.write(batch, result)
-        _reset_sequences()
+        reset_sequences([Enterprise])
     return result

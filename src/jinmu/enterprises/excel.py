@@ -64,17 +64,31 @@ FIGURES_SHEET = "年度数据"
 _LAST_ROW = 10000  # the template's dropdowns and checks reach this row
 
 
+def _coordinate(header: str, field: str, limit: int, help_text: Promise) -> Column:
+    """A longitude or latitude in decimal degrees, between -limit and limit."""
+    return Column(
+        header,
+        field,
+        DECIMAL,
+        places=6,
+        strict_places=False,
+        min_value=Decimal(-limit),
+        max_value=Decimal(limit),
+        help=help_text,
+    )
+
+
+def _uscc(help_text: Promise) -> Column:
+    """The credit code, which matches a row to its enterprise."""
+    return Column("统一社会信用代码", "uscc", USCC, required=True, width=22, help=help_text)
+
+
 ENTERPRISE_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "统一社会信用代码",
-        "uscc",
-        USCC,
-        required=True,
-        width=22,
-        help=gettext_lazy(
+    _uscc(
+        gettext_lazy(
             "18 characters (GB 32100-2015). Existing enterprises are matched by "
             "this code and updated; new codes create enterprises."
-        ),
+        )
     ),
     Column(
         "企业名称", "name", TEXT, required=True, width=32, help=gettext_lazy("The registered name.")
@@ -111,25 +125,17 @@ ENTERPRISE_COLUMNS: tuple[Column, ...] = (
         help=gettext_lazy("Park name, as in the dropdown; leave empty if not in a park."),
     ),
     Column("地址", "address", TEXT, width=30, help=gettext_lazy("Street address.")),
-    Column(
+    _coordinate(
         "经度",
         "longitude",
-        DECIMAL,
-        places=6,
-        strict_places=False,
-        min_value=Decimal(-180),
-        max_value=Decimal(180),
-        help=gettext_lazy("Longitude in decimal degrees (WGS 84), e.g. 116.800000."),
+        180,
+        gettext_lazy("Longitude in decimal degrees (WGS 84), e.g. 116.800000."),
     ),
-    Column(
+    _coordinate(
         "纬度",
         "latitude",
-        DECIMAL,
-        places=6,
-        strict_places=False,
-        min_value=Decimal(-90),
-        max_value=Decimal(90),
-        help=gettext_lazy("Latitude in decimal degrees (WGS 84), e.g. 37.650000."),
+        90,
+        gettext_lazy("Latitude in decimal degrees (WGS 84), e.g. 37.650000."),
     ),
     Column(
         "行业代码",
@@ -173,15 +179,10 @@ def _money(header: str, field: str, help_text: Promise, *, non_negative: bool = 
 
 
 FIGURE_COLUMNS: tuple[Column, ...] = (
-    Column(
-        "统一社会信用代码",
-        "uscc",
-        USCC,
-        required=True,
-        width=22,
-        help=gettext_lazy(
+    _uscc(
+        gettext_lazy(
             "Credit code of an enterprise already in the register (import the enterprise first)."
-        ),
+        )
     ),
     Column(
         "年度",

@@ -2,26 +2,24 @@
 
 An export is always "the current filtered list", so the page, `/api/v1/enterprises/` and
 `export.xlsx` build their rows with `EnterpriseFilterSet(request.GET, queryset=…, request=…)`.
-The choices offered for town, park, chain and node come from the user's scope.
+The choices offered for town and park come from the user's scope. Apps above the register add
+their own filters with `EnterpriseFilterSet.add_filters` from their `AppConfig.ready()` (the
+chains app: chain, node and chain role; see `jinmu.enterprises.extensions`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
-from jinmu.chains.choices import ChainRole
-from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
-from jinmu.chains.querysets import chains_for_request, nodes_for_request
-from jinmu.core.filtersets import IdFilter, WholeNumberFilter
+from jinmu.core.filtersets import IdFilter, WholeNumberFilter, search_box, search_filter
+from jinmu.core.forms import bootstrap
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
 from jinmu.core.places import (
@@ -43,8 +41,6 @@ from jinmu.enterprises.models import (
 _user = request_user
 _towns = towns_for_request
 _parks = parks_for_request
-_chains = chains_for_request
-_nodes = nodes_for_request
 
 
 def industry_choices() -> list[tuple[str, str]]:
@@ -133,24 +129,14 @@ class EnterpriseFilterForm(forms.Form):
                 field.widget = FastSelect(choices=_OnceChoices(industry_choices))
             elif isinstance(field.widget, forms.Select):
                 field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
-        if "q" in self.fields:
-            widget = self.fields["q"].widget
-            widget.input_type = "search"
-            widget.attrs.update(
-                {"placeholder": _("Name, credit code or pinyin initials"), "autocomplete": "off"}
-            )
+        bootstrap(self)
+        search_box(self, _("Name, credit code or pinyin initials"))
 
 
 class EnterpriseFilterSet(django_filters.FilterSet):
     """Filters of the enterprise register (page, API and export share it)."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_q",
-        help_text=_("Name, credit code, pinyin initials (njjs) or a former name."),
-    )
+    q = search_filter(_("Name, credit code, pinyin initials (njjs) or a former name."))
     town = django_filters.ModelChoiceFilter(
         label=_("Town"),
         queryset=_towns,
@@ -158,15 +144,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         to_field_name="code",
     )
     park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
-    chain = django_filters.ModelChoiceFilter(
-        label=_("Chain"), queryset=_chains, method="filter_chain"
-    )
-    node = django_filters.ModelChoiceFilter(
-        label=_("Chain node"), queryset=_nodes, method="filter_node"
-    )
-    role = django_filters.ChoiceFilter(
-        label=_("Chain role"), choices=ChainRole.choices, method="filter_role"
-    )
     scale = django_filters.ChoiceFilter(label=_("Scale"), choices=EnterpriseScale.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
     qualification = django_filters.ModelChoiceFilter(
@@ -188,8 +165,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "q",
             "town",
             "park",
-            "chain",
-            "node",
             "scale",
             "status",
             "qualification",
@@ -201,25 +176,22 @@ class EnterpriseFilterSet(django_filters.FilterSet):
         """Free-text search."""
         return search_enterprises(queryset, value)
 
-    @extend_schema_field(OpenApiTypes.INT)
-    def filter_chain(self, queryset: QuerySet[Enterprise], name: str, value: Chain) -> Any:
-        """Enterprises on any node of the chain."""
-        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), node__chain=value)
-        return queryset.filter(Exists(links))
-
-    def filter_role(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
-        """Enterprises in this role on some node (of the chosen chain, if one is chosen)."""
-        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), role=value)
-        chain = self.form.cleaned_data.get("chain")
-        if chain is not None:
-            links = links.filter(node__chain=chain)
-        return queryset.filter(Exists(links))
-
-    @extend_schema_field(OpenApiTypes.INT)
-    def filter_node(self, queryset: QuerySet[Enterprise], name: str, value: ChainNode) -> Any:
-        """Enterprises on the node."""
-        links = EnterpriseNode.objects.filter(enterprise_id=OuterRef("pk"), node=value)
-        return queryset.filter(Exists(links))
+    @classmethod
+    def add_filters(
+        cls, filters: Mapping[str, django_filters.Filter], *, after: str | None = None
+    ) -> None:
+        """Extension point: add filters of an app above the register (from its
+        `AppConfig.ready()`), after the filter named `after` or at the end. The form, the API
+        and its schema, and the export all read them from `base_filters`. Adding a filter of
+        the same name again replaces it."""
+        for name, new in filters.items():
+            new.field_name = new.field_name or name
+        current = {name: f for name, f in cls.base_filters.items() if name not in filters}
+        names = list(current)
+        at = names.index(after) + 1 if after is not None else len(names)
+        order = [*names[:at], *filters, *names[at:]]
+        merged = {**current, **filters}
+        cls.base_filters = {name: merged[name] for name in order}
 
     def filter_qualification(
         self, queryset: QuerySet[Enterprise], name: str, value: QualificationKind

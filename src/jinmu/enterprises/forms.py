@@ -5,13 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.forms import add_version_field, mark_invalid
+from jinmu.core.forms import add_version_field, bootstrap, mark_invalid
 from jinmu.core.models import Region
-from jinmu.core.places import parks_in_scope
+from jinmu.core.places import in_scope, parks_in_scope
 from jinmu.core.scoping import Scope, ScopeKind
 from jinmu.core.validators import normalize_uscc
+from jinmu.core.views_excel import workbook_field
+from jinmu.enterprises import excel
 from jinmu.enterprises.models import Enterprise, IndustryCode
 from jinmu.enterprises.services import ENTERPRISE_FIELDS
 
@@ -41,17 +45,29 @@ class FormerNamesField(forms.CharField):
         return names
 
 
+def enterprise_named(enterprises: QuerySet[Enterprise], text: str) -> Enterprise:
+    """The one enterprise among `enterprises` whose credit code or full registered name is
+    `text`; a ValidationError when there is none or the name is ambiguous."""
+    matches = list(enterprises.filter(Q(uscc=normalize_uscc(text)) | Q(name=text))[:2])
+    if not matches:
+        raise ValidationError(
+            _("No enterprise with this credit code or name in your area."), code="unknown"
+        )
+    if len(matches) > 1:
+        raise ValidationError(
+            _("Several enterprises have this name: enter the credit code."), code="ambiguous"
+        )
+    return matches[0]
+
+
 def regions_in_write_scope(scope: Scope) -> Any:
     """Places a user may record an enterprise in: the county and its towns for region-wide
-    editors, the own town for a town, the park's town for a park."""
+    editors, the own town for a town, the park's town for a park (a chain office records
+    none)."""
     regions = Region.objects.all()
-    if scope.kind is ScopeKind.REGION:
-        return regions.filter(code__startswith=scope.region_prefix)
-    if scope.kind is ScopeKind.TOWN:
-        return regions.filter(code=scope.region_code)
-    if scope.kind is ScopeKind.PARK and scope.unit_id is not None:
-        return regions.filter(units__pk=scope.unit_id)
-    return regions.none()
+    if scope.kind is ScopeKind.CHAIN:
+        return regions.none()
+    return in_scope(regions, scope, wide="code__startswith", town="code", park="units__pk")
 
 
 class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
@@ -61,6 +77,8 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
         label=_("former names"), required=False, help_text=_("One per line.")
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # Long texts keep a whole line in the shared form layout.
+    wide_fields = ("name", "address", "former_names")
 
     class Meta:
         model = Enterprise
@@ -91,13 +109,7 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
                 self.fields["region"].initial = towns[0].pk
             if scope.kind is ScopeKind.PARK:
                 parks.initial = scope.unit_id
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            widget.attrs["class"] = (
-                "form-select" if isinstance(widget, forms.Select) else "form-control"
-            )
+        bootstrap(self)
 
     def clean_uscc(self) -> str:
         """Accept a pasted code with spaces or lower case."""
@@ -117,3 +129,21 @@ class EnterpriseForm(forms.ModelForm):  # type: ignore[type-arg]
         """The version the form was opened on (None on create)."""
         value = self.cleaned_data.get("version")
         return int(value) if value is not None else None
+
+
+KIND_LABELS = {
+    excel.ENTERPRISES: _("Enterprises (register data)"),
+    excel.FIGURES: _("Annual figures of enterprises"),
+}
+
+
+class ImportForm(forms.Form):
+    """Choose what the workbook holds, and the workbook."""
+
+    kind = forms.ChoiceField(
+        label=_("The workbook holds"),
+        choices=tuple(KIND_LABELS.items()),
+        initial=excel.ENTERPRISES,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+    )
+    file = workbook_field()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.fields import latitude_field, longitude_field
+from jinmu.core.fields import latitude_field, longitude_field, optional_fk, unique_rule, unit_fk
 from jinmu.core.models import DomainModel
 from jinmu.core.permissions import ENTERPRISE_ACTIONS
 from jinmu.core.validators import (
@@ -75,26 +77,11 @@ class Enterprise(DomainModel):
     founded_on = models.DateField(
         _("founding date"), null=True, blank=True, validators=[validate_past_date]
     )
-    park = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("park"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="park_enterprises",
-        limit_choices_to={"kind": "park"},
-    )
+    park = unit_fk(_("park"), related_name="park_enterprises", limit_choices_to={"kind": "park"})
     address = models.CharField(_("address"), max_length=200, blank=True)
     latitude = latitude_field()
     longitude = longitude_field()
-    industry = models.ForeignKey(
-        IndustryCode,
-        verbose_name=_("industry"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="enterprises",
-    )
+    industry = optional_fk(IndustryCode, _("industry"), related_name="enterprises")
     scale = models.CharField(
         _("scale"), max_length=10, choices=EnterpriseScale.choices, default=EnterpriseScale.BELOW
     )
@@ -167,9 +154,20 @@ class Enterprise(DomainModel):
 
     def get_absolute_url(self) -> str:
         """The detail page."""
-        from django.urls import reverse
-
         return reverse("enterprises:detail", args=[self.pk])
+
+
+def _figure(label: Any, *, max_digits: int = 18, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]
+    """An optional figure of a year, to two decimal places; never negative unless `signed`
+    (value added, profit, assets and liabilities may be)."""
+    return models.DecimalField(
+        label,
+        max_digits=max_digits,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[] if signed else [MinValueValidator(0)],
+    )
 
 
 class AnnualFigures(DomainModel):
@@ -179,84 +177,20 @@ class AnnualFigures(DomainModel):
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures"
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
-    operating_revenue = models.DecimalField(
-        _("operating revenue (yuan)"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    industrial_output = models.DecimalField(
-        _("industrial output value (yuan)"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    value_added = models.DecimalField(
-        _("value added (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    total_profit = models.DecimalField(
-        _("total profit (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    tax_paid = models.DecimalField(
-        _("tax paid (yuan)"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    rd_expense = models.DecimalField(
-        _("R&D expense (yuan)"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    export_value = models.DecimalField(
-        _("export value (yuan)"),
-        max_digits=18,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
+    operating_revenue = _figure(_("operating revenue (yuan)"))
+    industrial_output = _figure(_("industrial output value (yuan)"))
+    value_added = _figure(_("value added (yuan)"), signed=True)
+    total_profit = _figure(_("total profit (yuan)"), signed=True)
+    tax_paid = _figure(_("tax paid (yuan)"))
+    rd_expense = _figure(_("R&D expense (yuan)"))
+    export_value = _figure(_("export value (yuan)"))
     employees = models.PositiveIntegerField(_("employees"), null=True, blank=True)
     st_staff = models.PositiveIntegerField(_("S&T staff"), null=True, blank=True)
-    land_area_mu = models.DecimalField(
-        _("land area (mu)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    energy_tce = models.DecimalField(
-        _("energy use (tce)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    emissions = models.DecimalField(
-        _("emissions (t)"),
-        max_digits=14,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
-    assets = models.DecimalField(
-        _("total assets (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
-    liabilities = models.DecimalField(
-        _("total liabilities (yuan)"), max_digits=18, decimal_places=2, null=True, blank=True
-    )
+    land_area_mu = _figure(_("land area (mu)"), max_digits=12)
+    energy_tce = _figure(_("energy use (tce)"), max_digits=14)
+    emissions = _figure(_("emissions (t)"), max_digits=14)
+    assets = _figure(_("total assets (yuan)"), signed=True)
+    liabilities = _figure(_("total liabilities (yuan)"), signed=True)
 
     objects = AnnualFiguresQuerySet.as_manager()
 
@@ -283,10 +217,10 @@ class AnnualFigures(DomainModel):
         verbose_name = _("annual figures")
         verbose_name_plural = _("annual figures")
         constraints = (
-            models.UniqueConstraint(
-                fields=("enterprise", "year"),
-                name="%(app_label)s_%(class)s_unique_year",
-                violation_error_message=_("Figures for this enterprise and year already exist."),
+            unique_rule(
+                ("enterprise", "year"),
+                "%(app_label)s_%(class)s_unique_year",
+                _("Figures for this enterprise and year already exist."),
             ),
         )
 
@@ -295,8 +229,6 @@ class AnnualFigures(DomainModel):
 
     def clean(self) -> None:
         """A year in the future has no figures yet; S&T staff cannot exceed employees."""
-        from django.core.exceptions import ValidationError
-
         super().clean()
         errors: dict[str, Any] = {}
         if self.year and self.year > timezone.localdate().year:
@@ -377,10 +309,10 @@ class Qualification(DomainModel):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = (
-            models.UniqueConstraint(
-                fields=("enterprise", "kind", "granted_on"),
-                name="%(app_label)s_%(class)s_unique_grant",
-                violation_error_message=_("This qualification is already recorded."),
+            unique_rule(
+                ("enterprise", "kind", "granted_on"),
+                "%(app_label)s_%(class)s_unique_grant",
+                _("This qualification is already recorded."),
             ),
         )
         indexes = (models.Index(fields=("kind", "valid_until"), name="ent_qual_kind_valid_idx"),)
@@ -390,8 +322,6 @@ class Qualification(DomainModel):
 
     def clean(self) -> None:
         """Validity cannot end before the grant."""
-        from django.core.exceptions import ValidationError
-
         super().clean()
         if self.valid_until and self.granted_on and self.valid_until < self.granted_on:
             raise ValidationError(

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
 
 from jinmu.core.querysets import ScopedQuerySet
 from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.enterprises import extensions
 
 
 class EnterpriseQuerySet(ScopedQuerySet[Any]):
@@ -17,31 +20,27 @@ class EnterpriseQuerySet(ScopedQuerySet[Any]):
     def for_scope(self, scope: Scope) -> EnterpriseQuerySet:
         """Region-wide roles see the region; a chain office its chains; a town or park what lies
         in it; an enterprise user only their own enterprise."""
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.TOWN:
-            return self.filter(region_id=scope.region_code)
+        area = self.in_area(scope)
+        if area is not None:
+            return area
         if scope.kind is ScopeKind.PARK:
             return self.filter(park_id=scope.unit_id)
         if scope.kind is ScopeKind.ENTERPRISE:
             return self.filter(pk=scope.enterprise_id)
-        if scope.kind is ScopeKind.CHAIN:
-            from jinmu.chains.models import EnterpriseNode
-
-            on_chain = EnterpriseNode.objects.filter(
-                enterprise_id=OuterRef("pk"), node__chain__office_id=scope.unit_id
-            )
-            return self.in_region(scope.region_prefix).filter(Exists(on_chain))
+        # Scope kinds of the apps above (a chain office: the firms on its chains).
+        condition = extensions.visible_to(scope)
+        if condition is not None:
+            return self.in_region(scope.region_prefix).filter(condition)
         return self.none()
 
     def with_latest_revenue(self) -> EnterpriseQuerySet:
         """Annotate each row with its latest year that has a revenue figure, and that revenue
         (correlated subqueries inside the list's one SQL query: no query per row)."""
-        from jinmu.enterprises.models import AnnualFigures
-
-        latest = AnnualFigures.objects.filter(
-            enterprise_id=OuterRef("pk"), operating_revenue__isnull=False
-        ).order_by("-year")
+        latest = (
+            apps.get_model("enterprises", "AnnualFigures")
+            .objects.filter(enterprise_id=OuterRef("pk"), operating_revenue__isnull=False)
+            .order_by("-year")
+        )
         annotated: EnterpriseQuerySet = self.annotate(
             latest_revenue=Subquery(latest.values("operating_revenue")[:1]),
             latest_year=Subquery(latest.values("year")[:1]),
@@ -60,15 +59,14 @@ class _ByEnterpriseQuerySet(ScopedQuerySet[Any]):
 
     def for_scope(self, scope: Scope) -> Any:
         """Scope through the parent enterprise."""
-        from jinmu.enterprises.models import Enterprise
-
         if scope.kind is ScopeKind.REGION:
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.ENTERPRISE:
             return self.filter(enterprise_id=scope.enterprise_id)
         if scope.kind is ScopeKind.NONE:
             return self.none()
-        return self.filter(enterprise__in=Enterprise.objects.for_scope(scope).values("pk"))
+        enterprises = apps.get_model("enterprises", "Enterprise").objects.for_scope(scope)
+        return self.filter(enterprise__in=enterprises.values("pk"))
 
 
 class AnnualFiguresQuerySet(_ByEnterpriseQuerySet):
@@ -80,8 +78,6 @@ class QualificationQuerySet(_ByEnterpriseQuerySet):
 
     def current(self, on: Any = None) -> models.QuerySet[Any]:
         """Qualifications valid on a date (default today)."""
-        from django.utils import timezone
-
         day = on or timezone.localdate()
         return self.filter(granted_on__lte=day).filter(
             models.Q(valid_until__isnull=True) | models.Q(valid_until__gte=day)

@@ -4,8 +4,10 @@ Who may write: `jinmu.core.scoping.can_edit_enterprises` (system admin, industry
 and parks), and only inside their scope: a town records and edits enterprises located in the
 town, a park those in the park, a region-wide editor anything in the region.
 
-Writes that change what the chain gap analysis counts (an enterprise's status or place, its
-figures) refresh the statistics of its chain nodes in the same transaction (`jinmu.chains.stats`).
+Every write tells the apps above what changed, in the same transaction
+(`jinmu.enterprises.extensions`): whether it may change what the enterprise counts as (its
+status, place or figures), and which enterprises moved to another region. The chains app keeps
+its node statistics and the region of its links in step that way.
 """
 
 from __future__ import annotations
@@ -17,13 +19,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from jinmu.chains import stats
-from jinmu.chains.models import EnterpriseNode
-from jinmu.core.audit import record_change, snapshot
-from jinmu.core.choices import AuditAction
+from jinmu.core.audit import record_save, snapshot
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.services import apply_fields, check_version, delete_object
+from jinmu.core.services import apply_fields, check_version, delete_object, save_object
+from jinmu.core.types import User
 from jinmu.core.validators import normalize_uscc
+from jinmu.enterprises import extensions
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
 
 # Fields of an enterprise that forms, the API and imports may set.
@@ -57,7 +58,7 @@ QUALIFICATION_FIELDS: tuple[str, ...] = (
 _WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
 
 
-def _editor_scope(actor: Any) -> Scope:
+def _editor_scope(actor: User) -> Scope:
     """The actor's scope if they may write enterprise records; PermissionDenied otherwise."""
     scope = scope_for(actor)
     if not can_edit_enterprises(actor) or scope.kind not in _WRITING_SCOPES:
@@ -93,7 +94,7 @@ def _place(enterprise: Enterprise, scope: Scope) -> None:
         raise ValidationError({"region": _("Choose a place inside your area.")})
 
 
-def _locked_enterprise(actor: Any, pk: int) -> Enterprise:
+def _locked_enterprise(actor: User, pk: int) -> Enterprise:
     """The enterprise row, locked, if the actor can see it; PermissionDenied otherwise."""
     try:
         enterprise: Enterprise = Enterprise.objects.for_user(actor).select_for_update().get(pk=pk)
@@ -103,16 +104,14 @@ def _locked_enterprise(actor: Any, pk: int) -> Enterprise:
 
 
 @transaction.atomic
-def create_enterprise(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
+def create_enterprise(*, actor: User, data: Mapping[str, Any]) -> Enterprise:
     """Record a new enterprise. `data` maps ENTERPRISE_FIELDS to values (model instances for
     region, park and industry), as a ModelForm's or serializer's cleaned data does."""
     scope = _editor_scope(actor)
     enterprise = Enterprise()
     apply_fields(enterprise, data, ENTERPRISE_FIELDS)
     _place(enterprise, scope)
-    enterprise.full_clean()
-    enterprise.save()
-    record_change(obj=enterprise, action=AuditAction.CREATE, actor=actor, before=None)
+    save_object(enterprise, actor=actor)
     # A new enterprise is on no node yet, so there is nothing to refresh; linking it does that.
     return enterprise
 
@@ -120,7 +119,7 @@ def create_enterprise(*, actor: Any, data: Mapping[str, Any]) -> Enterprise:
 @transaction.atomic
 def update_enterprise(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -142,26 +141,28 @@ def update_enterprise(
     current.save()
     if current.region_id != old_region_id:
         move_children([current])
-    if current.region_id != old_region_id or current.status != old_status:
-        # Whether it counts as an operating local firm on its nodes may have changed.
-        stats.refresh_for_enterprises([current.pk])
-    else:
-        stats.bump_enterprises_updated([current.pk], current.updated_at)
-    record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
+    # Whether it counts as an operating local firm (on chain nodes, say) may have changed.
+    extensions.enterprises_changed(
+        [current.pk],
+        counts_changed=current.region_id != old_region_id or current.status != old_status,
+        updated_at=current.updated_at,
+    )
+    record_save(obj=current, actor=actor, before=before)
     return current
 
 
 _Child = TypeVar("_Child", AnnualFigures, Qualification)
 
 
-def _editable_enterprise(actor: Any, enterprise: Enterprise) -> Enterprise:
+def _editable_enterprise(actor: User, enterprise: Enterprise) -> Enterprise:
     """The enterprise, if the actor may change its figures and qualifications."""
     _editor_scope(actor)
     return _locked_enterprise(actor, enterprise.pk)
 
 
 def move_children(enterprises: Iterable[Enterprise]) -> None:
-    """Give the figures, qualifications and chain links of moved enterprises their new region.
+    """Give the figures, qualifications (and, through the extensions, the chain links) of moved
+    enterprises their new region.
 
     These are derived scope keys, not edits of their own: no version bump or audit row per child
     (the enterprise's own audit row records the move). Called inside the writer's transaction.
@@ -170,8 +171,9 @@ def move_children(enterprises: Iterable[Enterprise]) -> None:
     for enterprise in enterprises:
         by_region.setdefault(enterprise.region_id, []).append(enterprise.pk)
     for region_id, ids in by_region.items():
-        for model in (AnnualFigures, Qualification, EnterpriseNode):
+        for model in (AnnualFigures, Qualification):
             model.objects.filter(enterprise_id__in=ids).update(region_id=region_id)
+    extensions.enterprises_moved(by_region)
 
 
 def _child_row(
@@ -195,23 +197,18 @@ def _child_row(
     return row, before
 
 
-def _store_child(row: Any, owner: Enterprise, actor: Any, before: dict[str, Any] | None) -> None:
+def _store_child(row: Any, owner: Enterprise, actor: User, before: dict[str, Any] | None) -> None:
     """Validate, save and audit a child row, in the owner's region."""
     row.region_id = owner.region_id
     row.full_clean()
     row.save()
-    record_change(
-        obj=row,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        actor=actor,
-        before=before,
-    )
+    record_save(obj=row, actor=actor, before=before)
 
 
 @transaction.atomic
 def save_annual_figures(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     data: Mapping[str, Any],
     figures: AnnualFigures | None = None,
@@ -233,14 +230,14 @@ def save_annual_figures(
     )
     if moves_output:
         # The enterprise's latest industrial output, summed on its nodes, may have changed.
-        stats.refresh_for_enterprises([owner.pk])
+        extensions.enterprises_changed([owner.pk], counts_changed=True)
     return row
 
 
 @transaction.atomic
 def save_qualification(
     *,
-    actor: Any,
+    actor: User,
     enterprise: Enterprise,
     data: Mapping[str, Any],
     qualification: Qualification | None = None,
@@ -261,7 +258,7 @@ def save_qualification(
 
 @transaction.atomic
 def delete_qualification(
-    *, actor: Any, qualification: Qualification, expected_version: int | None = None
+    *, actor: User, qualification: Qualification, expected_version: int | None = None
 ) -> None:
     """Remove a qualification recorded in error (the audit row keeps its last state)."""
     _editable_enterprise(actor, qualification.enterprise)

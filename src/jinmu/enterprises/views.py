@@ -3,29 +3,27 @@
 from __future__ import annotations
 
 import copy
-from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
+from django.http import HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jinmu.chains.models import EnterpriseNode
-from jinmu.core.forms import show_conflict
-from jinmu.core.pagination import COUNT_CAP, page_url, paginate
+from jinmu.core.forms import add_service_errors
+from jinmu.core.money import in_wan
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.services import StaleObjectError
-from jinmu.core.templatetags.jinmu import TEN_THOUSAND
+from jinmu.core.types import AuthedRequest
+from jinmu.enterprises import extensions
 from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.forms import EnterpriseForm
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
 from jinmu.enterprises.services import create_enterprise, update_enterprise
+from jinmu.enterprises.tables import ENTERPRISES
 
 PAGE_SIZE = 25
 LIST_ORDER = ("name_pinyin", "id")
@@ -57,7 +55,7 @@ CHART_SERIES: tuple[tuple[str, str], ...] = (
 _LABELS = {field: label for field, label, _kind in FIGURE_COLUMNS}
 
 
-def _module_scope(request: HttpRequest) -> Scope:
+def _module_scope(request: AuthedRequest) -> Scope:
     """The user's scope; roles that have no enterprises to see (security admin, auditor, bank,
     judge, an enterprise user not linked to an enterprise) get 403 on every page."""
     scope = scope_for(request.user)
@@ -66,11 +64,11 @@ def _module_scope(request: HttpRequest) -> Scope:
     return scope
 
 
-def _may_write(request: HttpRequest, scope: Scope) -> bool:
+def _may_write(request: AuthedRequest, scope: Scope) -> bool:
     return can_edit_enterprises(request.user) and scope.kind in _WRITING_SCOPES
 
 
-def _is_htmx_partial(request: HttpRequest) -> bool:
+def _is_htmx_partial(request: AuthedRequest) -> bool:
     """An HTMX request for a fragment (a back-button history restore wants the whole page)."""
     return (
         request.headers.get("HX-Request") == "true"
@@ -78,9 +76,18 @@ def _is_htmx_partial(request: HttpRequest) -> bool:
     )
 
 
+def _filters_on_screen(params: QueryDict) -> QueryDict:
+    """`params` without the cursor and without empty values."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key != "cursor" and any(values):
+            query.setlist(key, [v for v in values if v])
+    return query
+
+
 @login_required
 @require_GET
-def enterprise_list(request: HttpRequest) -> HttpResponse:
+def enterprise_list(request: AuthedRequest) -> HttpResponse:
     """The register, filtered, searched and paged by cursor; the table alone for HTMX."""
     scope = _module_scope(request)
     filterset = EnterpriseFilterSet(
@@ -88,26 +95,18 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
     )
     filtered = filterset.qs
     rows = filtered.select_related("region", "park", "industry").with_latest_revenue()
-    page = paginate(
-        rows,
-        order=LIST_ORDER,
-        cursor=request.GET.get("cursor"),
-        page_size=PAGE_SIZE,
-        count=False,
-    )
-    # Count the plain filtered rows (no subqueries, no joins), capped.
-    page.total_capped = filtered.order_by()[: COUNT_CAP + 1].count()
     # The filters on screen, without the cursor or empty fields (the export link and page 1).
-    query = QueryDict(mutable=True)
-    for key, values in request.GET.lists():
-        if key != "cursor" and any(values):
-            query.setlist(key, [v for v in values if v])
+    query = _filters_on_screen(request.GET)
+    # The total counts the plain filtered rows (no subqueries, no joins), capped.
+    table = ENTERPRISES.page(
+        request, rows, order=LIST_ORDER, page_size=PAGE_SIZE, count_from=filtered, first_query=query
+    )
     context = {
         "filterset": filterset,
         "form": filterset.form,
-        "page": page,
-        "next_url": page_url(request.GET, page.next_cursor) if page.next_cursor else None,
-        "first_url": page_url(query, None),
+        "table": table,
+        "page": table.page,
+        "next_url": table.next_url,
         "query_string": query.urlencode(),
         "can_edit": _may_write(request, scope),
         "is_partial": _is_htmx_partial(request),
@@ -120,8 +119,9 @@ def chart_data(figures: list[AnnualFigures]) -> dict[str, Any]:
     """Years and money series (万元) for the ECharts figures chart."""
     rows = sorted(figures, key=lambda row: row.year)
 
-    def wan(value: Decimal | None) -> float | None:
-        return None if value is None else float(round(value / TEN_THOUSAND, 2))
+    def wan(value: Any) -> float | None:
+        amount = in_wan(value)
+        return None if amount is None else float(amount)
 
     return {
         "years": [str(row.year) for row in rows],
@@ -137,7 +137,7 @@ def chart_data(figures: list[AnnualFigures]) -> dict[str, Any]:
     }
 
 
-def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
+def _visible_enterprise(request: AuthedRequest, pk: int) -> Enterprise:
     """The enterprise if it is in the user's scope; 404 otherwise."""
     enterprise: Enterprise = get_object_or_404(
         Enterprise.objects.for_user(request.user).select_related("region", "park", "industry"),
@@ -148,7 +148,7 @@ def _visible_enterprise(request: HttpRequest, pk: int) -> Enterprise:
 
 @login_required
 @require_GET
-def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """An enterprise's record: master data, chains, figures over the years, qualifications."""
     scope = _module_scope(request)
     enterprise = _visible_enterprise(request, pk)
@@ -161,12 +161,6 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("kind")
         .order_by("kind__ladder_rank", "kind__name", "-granted_on")
     )
-    if scope.kind is ScopeKind.ENTERPRISE:
-        # Its own chain links are part of an enterprise's profile.
-        links_qs = EnterpriseNode.objects.filter(enterprise=enterprise)
-    else:
-        links_qs = EnterpriseNode.objects.for_user(request.user).filter(enterprise=enterprise)
-    links = list(links_qs.select_related("node__chain").order_by("node__chain__name", "node"))
     context = {
         "enterprise": enterprise,
         "figures": figures,
@@ -177,7 +171,8 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "chart": chart_data(figures),
         "qualifications": [(q, q.expiry_state()) for q in qualifications],
-        "links": links,
+        # Cards of the apps above the register (the chains the enterprise is on).
+        "panels": extensions.panels(request, enterprise, scope),
         "can_edit": _may_write(request, scope),
     }
     return render(request, "enterprises/detail.html", context)
@@ -185,7 +180,7 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def figures_chart_data(request: HttpRequest, pk: int) -> JsonResponse:
+def figures_chart_data(request: AuthedRequest, pk: int) -> JsonResponse:
     """The figures chart's data as JSON (same scope as the record)."""
     _module_scope(request)
     enterprise = _visible_enterprise(request, pk)
@@ -193,21 +188,9 @@ def figures_chart_data(request: HttpRequest, pk: int) -> JsonResponse:
     return JsonResponse(chart_data(figures))
 
 
-def _add_service_errors(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's validation error next to its field (or above the form); a stale edit
-    shows the other person's change."""
-    if isinstance(error, StaleObjectError):
-        show_conflict(form, error)
-    elif hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_create(request: HttpRequest) -> HttpResponse:
+def enterprise_create(request: AuthedRequest) -> HttpResponse:
     """Record a new enterprise (editors, inside their town, park or region)."""
     scope = _module_scope(request)
     if not _may_write(request, scope):
@@ -217,7 +200,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
         try:
             enterprise = create_enterprise(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Enterprise {name} recorded.").format(name=enterprise))
             return redirect(enterprise)
@@ -226,7 +209,7 @@ def enterprise_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Edit an enterprise's master data; a form opened on an older version is refused."""
     scope = _module_scope(request)
     enterprise = _visible_enterprise(request, pk)
@@ -243,7 +226,7 @@ def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected_version=form.expected_version,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes to {name} saved.").format(name=enterprise))
             return redirect(enterprise)

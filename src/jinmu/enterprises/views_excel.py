@@ -10,36 +10,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from jinmu.core.audit import RowCounter, record_access
 from jinmu.core.excel import PARK, TOWN, write_export
 from jinmu.core.imports import ImportResult
-from jinmu.core.permissions import require_action
 from jinmu.core.places import parks_in_scope, towns_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
+from jinmu.core.types import AuthedRequest
 from jinmu.core.views_excel import (
     SHOWN_ERRORS,
     SHOWN_ROWS,
     confirm_pending,
-    guard_upload_size,
+    export_response,
+    import_page,
     render_import,
-    store_upload,
-    upload_too_large,
-    workbook_field,
+    require_export,
     xlsx_response,
 )
 from jinmu.enterprises import excel
+from jinmu.enterprises.filtersets import EnterpriseFilterSet
+from jinmu.enterprises.forms import KIND_LABELS, ImportForm
 from jinmu.enterprises.imports import import_annual_figures, import_enterprises
 from jinmu.enterprises.models import Enterprise
 
@@ -50,25 +47,7 @@ TEMPLATE_NAMES = {excel.ENTERPRISES: "企业导入模板", excel.FIGURES: "年�
 _WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
 
 
-KIND_LABELS = {
-    excel.ENTERPRISES: gettext_lazy("Enterprises (register data)"),
-    excel.FIGURES: gettext_lazy("Annual figures of enterprises"),
-}
-
-
-class ImportForm(forms.Form):
-    """Choose what the workbook holds, and the workbook."""
-
-    kind = forms.ChoiceField(
-        label=gettext_lazy("The workbook holds"),
-        choices=tuple(KIND_LABELS.items()),
-        initial=excel.ENTERPRISES,
-        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
-    )
-    file = workbook_field()
-
-
-def _editor_scope(request: HttpRequest) -> Scope:
+def _editor_scope(request: AuthedRequest) -> Scope:
     """The user's scope if they may import; 403 otherwise."""
     scope = scope_for(request.user)
     if not can_edit_enterprises(request.user) or scope.kind not in _WRITING_SCOPES:
@@ -81,13 +60,13 @@ def _editor_scope(request: HttpRequest) -> Scope:
 
 @login_required
 @require_GET
-def export_enterprises(request: HttpRequest) -> HttpResponse:
+def export_enterprises(request: AuthedRequest) -> HttpResponse:
     """The current filtered list as an .xlsx (same filters as the list page)."""
-    from jinmu.enterprises.filtersets import EnterpriseFilterSet
-
-    if scope_for(request.user).kind is ScopeKind.NONE:
-        raise PermissionDenied(_("Your role has no access to the enterprise register."))
-    require_action(request.user, "enterprises.export_enterprise", _("Your role may not export."))
+    require_export(
+        request,
+        "enterprises.export_enterprise",
+        no_access=_("Your role has no access to the enterprise register."),
+    )
     filterset = EnterpriseFilterSet(
         request.GET or None, queryset=Enterprise.objects.for_user(request.user), request=request
     )
@@ -103,13 +82,15 @@ def export_enterprises(request: HttpRequest) -> HttpResponse:
                 names[PARK][enterprise.park.pk] = enterprise.park.name
             yield excel.enterprise_row(enterprise, names=names)
 
-    counted = RowCounter(rows())
-    content = write_export(
-        counted, columns=excel.ENTERPRISE_COLUMNS, sheet_name=excel.ENTERPRISE_SHEET
+    return export_response(
+        request,
+        rows(),
+        lambda counted: write_export(
+            counted, columns=excel.ENTERPRISE_COLUMNS, sheet_name=excel.ENTERPRISE_SHEET
+        ),
+        name="企业名录",
+        fallback="enterprises",
     )
-    record_access(request, fmt="xlsx", rows=counted.count)
-    day = timezone.localdate().strftime("%Y%m%d")
-    return xlsx_response(content, f"企业名录-{day}.xlsx", f"enterprises-{day}.xlsx")
 
 
 # -- templates -----------------------------------------------------------------------------------
@@ -117,7 +98,7 @@ def export_enterprises(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def download_template(request: HttpRequest, kind: str) -> HttpResponse:
+def download_template(request: AuthedRequest, kind: str) -> HttpResponse:
     """The empty import workbook of a kind, with dropdowns of the user's towns and parks."""
     if kind not in excel.KINDS:
         raise Http404
@@ -134,7 +115,7 @@ def download_template(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _render(
-    request: HttpRequest, *, form: ImportForm, result: ImportResult | None = None, **page: Any
+    request: AuthedRequest, *, form: ImportForm, result: ImportResult | None = None, **page: Any
 ) -> HttpResponse:
     extra: dict[str, Any] = {
         "kinds": [
@@ -151,47 +132,28 @@ def _render(
     )
 
 
-@csrf_exempt  # checked by _import_upload, after the size guard is installed
+@csrf_exempt  # checked by import_page, after the size guard is installed
 @login_required
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: AuthedRequest) -> HttpResponse:
     """Upload → check every row (dry run) → errors or preview → confirm → import."""
     _editor_scope(request)
-    guard_upload_size(request)
-    return _import_upload(request)
+
+    def check(form: Any, upload: UploadedFile[bytes]) -> tuple[ImportResult, str]:
+        kind = form.cleaned_data["kind"]
+        return IMPORTERS[kind](actor=request.user, rows_or_file=upload, dry_run=True), kind
+
+    return import_page(
+        request,
+        ImportForm,
+        show=lambda form, **page: _render(request, form=form, **page),
+        check=check,
+        confirm=lambda token: _confirm_or_cancel(request, token),
+        keep=("kind",),
+    )
 
 
-@csrf_protect
-def _import_upload(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _render(request, form=ImportForm())
-    posted = request.POST  # parsing the body runs the size guard first
-    too_large = upload_too_large(request)
-    if too_large:
-        return _render(request, form=ImportForm(), upload_error=too_large, status=413)
-    token = posted.get("token", "")
-    if token:
-        return _confirm_or_cancel(request, token)
-    form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render(request, form=form, status=422)
-    kind = form.cleaned_data["kind"]
-    upload: UploadedFile[bytes] = form.cleaned_data["file"]
-    result = IMPORTERS[kind](actor=request.user, rows_or_file=upload, dry_run=True)
-    if not result.ok:
-        return _render(request, form=form, result=result, file_name=upload.name or "", status=422)
-    if not result.has_changes:
-        return _render(
-            request,
-            form=ImportForm(initial={"kind": kind}),
-            result=result,
-            file_name=upload.name or "",
-        )
-    token = store_upload(request, upload, kind)
-    return _render(request, form=form, result=result, token=token, file_name=upload.name or "")
-
-
-def _confirm_or_cancel(request: HttpRequest, token: str) -> HttpResponse:
+def _confirm_or_cancel(request: AuthedRequest, token: str) -> HttpResponse:
     def run(entry: dict[str, Any], path: Path) -> ImportResult:
         return IMPORTERS[entry["kind"]](actor=request.user, rows_or_file=path, dry_run=False)
 

@@ -16,10 +16,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import openpyxl
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from jinmu.core.choices import RegionLevel
+from jinmu.core.excel import parse_text
+from jinmu.core.regions import county_code
+from jinmu.core.uploads import UploadError, check_xlsx
 
 # First two digits of every province-level division (GB/T 2260: 11 北京 … 65 新疆, 71 台湾,
 # 81 香港, 82 澳门).
@@ -102,7 +106,7 @@ def parent_candidates(code: str) -> list[str]:
     city or else its province (counties directly under a province), a city's province."""
     level = level_of(code)
     if level == RegionLevel.TOWN:
-        return [code[:6]]
+        return [county_code(code)]
     if level == RegionLevel.COUNTY:
         return [code[:4] + "00", code[:2] + "0000"]
     if level == RegionLevel.CITY:
@@ -188,11 +192,6 @@ def _decode(content: bytes) -> str:
 
 def _read_workbook(content: bytes) -> Iterator[ListLine]:
     """The first sheet: the first two filled cells of each row are the code and the name."""
-    import openpyxl
-
-    from jinmu.core.excel import parse_text
-    from jinmu.core.uploads import UploadError, check_xlsx
-
     try:
         check_xlsx(content)  # zip bombs, XML entities, sizes: the checks of every upload
         workbook = openpyxl.load_workbook(

@@ -9,11 +9,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.choices import RegionLevel, Role
-from jinmu.core.forms import add_version_field, bootstrap, mark_invalid
+from jinmu.core.forms import add_version_field, bootstrap, mark_invalid, optional_choice
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.validators import normalize_uscc
+from jinmu.core.views_excel import workbook_field
+from jinmu.enterprises.models import Enterprise
 from jinmu.organisation import imports
-from jinmu.organisation.services import UNIT_FIELDS
+from jinmu.organisation.services import UNIT_FIELDS, fingerprint
 
 
 class OrgForm(forms.Form):
@@ -55,9 +57,7 @@ class ListFileForm(OrgForm):
 
     file = forms.FileField(
         label=_("List of divisions (.txt, .csv or .xlsx)"),
-        widget=forms.ClearableFileInput(
-            attrs={"accept": ".txt,.csv,.xlsx", "class": "form-control"}
-        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".txt,.csv,.xlsx"}),
     )
 
 
@@ -100,6 +100,22 @@ class UnitForm(forms.ModelForm):  # type: ignore[type-arg]
         return {name: self.cleaned_data.get(name) for name in UNIT_FIELDS}
 
 
+def _new_password(label: Any, help_text: Any = "") -> forms.CharField:
+    """A password typed for someone else's account (the browser offers no saved one)."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=help_text,
+    )
+
+
+def _check_same_password(form: forms.Form, data: dict[str, Any]) -> None:
+    """Mark the second password when it is not the first one typed again."""
+    if data.get("password1") != data.get("password2"):
+        form.add_error("password2", _("The two passwords differ."))
+
+
 class EnterpriseCodeField(forms.CharField):
     """An enterprise named by its credit code (the security administrator does not browse the
     register: they type the code the enterprise gave them)."""
@@ -115,12 +131,9 @@ class UserForm(OrgForm):
 
     username = forms.CharField(label=_("username"), max_length=150)
     display_name = forms.CharField(label=_("display name"), max_length=50, required=False)
-    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
-    region = forms.ModelChoiceField(
-        label=_("region"),
-        queryset=Region.objects.none(),
-        required=False,
-        help_text=_("Empty: the unit's region (a town unit: its town)."),
+    unit = optional_choice(Unit, _("unit"))
+    region = optional_choice(
+        Region, _("region"), help_text=_("Empty: the unit's region (a town unit: its town).")
     )
     roles = forms.MultipleChoiceField(
         label=_("roles"),
@@ -139,17 +152,10 @@ class UserForm(OrgForm):
     )
     phone = forms.CharField(label=_("phone"), max_length=30, required=False)
     email = forms.EmailField(label=_("email address"), required=False)
-    password1 = forms.CharField(
-        label=_("initial password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("The user must change it at first sign-in."),
+    password1 = _new_password(
+        _("initial password"), help_text=_("The user must change it at first sign-in.")
     )
-    password2 = forms.CharField(
-        label=_("initial password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password2 = _new_password(_("initial password again"))
     fingerprint = forms.CharField(
         widget=forms.HiddenInput,
         required=False,
@@ -187,15 +193,11 @@ class UserForm(OrgForm):
             for name in ("username", "password1", "password2"):
                 del self.fields[name]
             self.fields["fingerprint"].required = True
-            from jinmu.organisation.services import fingerprint
-
             self.initial["fingerprint"] = fingerprint(instance)
         bootstrap(self)
 
     def clean_enterprise(self) -> Any:
         """The enterprise of the code, inside the administrator's region."""
-        from jinmu.enterprises.models import Enterprise
-
         code = self.cleaned_data.get("enterprise") or ""
         if not code:
             return None
@@ -209,8 +211,8 @@ class UserForm(OrgForm):
     def clean(self) -> dict[str, Any]:
         """The two passwords must match."""
         data = super().clean() or {}
-        if "password1" in self.fields and data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
+        if "password1" in self.fields:
+            _check_same_password(self, data)
         return data
 
     def service_data(self) -> dict[str, Any]:
@@ -222,17 +224,11 @@ class UserForm(OrgForm):
 class PasswordResetForm(OrgForm):
     """A new initial password for someone else's account."""
 
-    password1 = forms.CharField(
-        label=_("new initial password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    password1 = _new_password(
+        _("new initial password"),
         help_text=_("The user must change it at next sign-in; their API tokens are revoked."),
     )
-    password2 = forms.CharField(
-        label=_("new initial password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password2 = _new_password(_("new initial password again"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -241,8 +237,7 @@ class PasswordResetForm(OrgForm):
     def clean(self) -> dict[str, Any]:
         """The two passwords must match."""
         data = super().clean() or {}
-        if data.get("password1") != data.get("password2"):
-            self.add_error("password2", _("The two passwords differ."))
+        _check_same_password(self, data)
         return data
 
 
@@ -257,7 +252,5 @@ class OrgImportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from jinmu.core.views_excel import workbook_field
-
         super().__init__(*args, **kwargs)
         self.fields["file"] = workbook_field()

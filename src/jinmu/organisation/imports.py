@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -48,7 +49,9 @@ from jinmu.core.imports import (
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.uploads import normalise_header
 from jinmu.core.validators import normalize_uscc
+from jinmu.enterprises.models import Enterprise
 from jinmu.organisation import services
+from jinmu.organisation.querysets import admin_region, units_for, users_for
 
 UNITS = "units"
 USERS = "users"
@@ -161,55 +164,91 @@ def _index(items: Sequence[Any], *keys: str) -> dict[str, list[Any]]:
 # -- units ---------------------------------------------------------------------------------------
 
 
-def import_units(
-    *, actor: Any, prefix: str, rows_or_file: RowsOrFile, dry_run: bool = True
-) -> ImportResult:
-    """Create or change the units of the sheet “单位” in the administrator's region."""
-    result = ImportResult(kind=UNITS, dry_run=dry_run)
-    sheet = load_sheet(rows_or_file, UNIT_COLUMNS, SHEETS[UNITS])
+def _read_sheet(kind: str, rows_or_file: RowsOrFile, dry_run: bool) -> tuple[ImportResult, Any]:
+    """The result of an import of `kind` with the sheet's own errors (or no rows), and the
+    sheet's rows."""
+    result = ImportResult(kind=kind, dry_run=dry_run)
+    sheet = load_sheet(rows_or_file, COLUMNS[kind], SHEETS[kind])
     result.ignored_columns = sheet.ignored
     result.errors = sheet.errors or no_rows_errors(sheet.rows)
+    return result, sheet
+
+
+def _cell_errors(number: int, column: Column, error: ValidationError) -> list[RowError]:
+    """A cell's refusal as row errors."""
+    return [RowError(number, column.header, m, "invalid") for m in error.messages]
+
+
+def _unit_kind(text: str, kinds: dict[str, str]) -> str:
+    """The unit kind a cell names, by value or label."""
+    value = kinds.get(normalise_header(text))
+    if value is None:
+        raise ValidationError(
+            _("“{value}” is not one of: {allowed}.").format(
+                value=text, allowed="、".join(str(k.label) for k in UnitKind)
+            )
+        )
+    return value
+
+
+def _unit_cell(
+    column: Column, text: str, kinds: dict[str, str], towns: dict[str, list[Any]]
+) -> Any:
+    """The value of one cell of the units sheet (the parent's name as written)."""
+    if column.required and not text:
+        raise required_error(column)
+    if column.field == "kind":
+        return _unit_kind(text, kinds)
+    if column.field == "town_region":
+        return _named(towns, text, _("town")) if text else None
+    return text
+
+
+def _unit_row(
+    number: int,
+    cells: dict[str, Any],
+    region: Region,
+    lookups: tuple[dict[str, str], dict[str, list[Any]]],
+    errors: list[RowError],
+) -> tuple[dict[str, Any], str]:
+    """The unit data of one row and the name of its parent; bad cells go to `errors`."""
+    kinds, towns = lookups
+    data: dict[str, Any] = {"region": region}
+    parent_name = ""
+    for column in UNIT_COLUMNS:
+        try:
+            value = _unit_cell(column, parse_text(cells.get(column.header)), kinds, towns)
+        except ValidationError as error:
+            errors += _cell_errors(number, column, error)
+            continue
+        if column.field == "parent":
+            parent_name = value
+        else:
+            data[column.field] = value
+    return data, parent_name
+
+
+def import_units(
+    *, actor: User, prefix: str, rows_or_file: RowsOrFile, dry_run: bool = True
+) -> ImportResult:
+    """Create or change the units of the sheet “单位” in the administrator's region."""
+    result, sheet = _read_sheet(UNITS, rows_or_file, dry_run)
     if result.errors:
         return result
     region = Region.objects.filter(code=_home_code(actor)).first()
     if region is None:
         result.errors.append(RowError(None, "", _("Your account has no region."), "region"))
         return result
-    kinds = _labels(UnitKind)
     towns = _index(
         list(Region.objects.filter(code__startswith=region.scope_prefix, level="town")),
         "code",
         "name",
     )
+    lookups = (_labels(UnitKind), towns)
     keys: dict[tuple[str, str], list[int]] = defaultdict(list)
     parsed: list[tuple[int, dict[str, Any], str]] = []
     for number, cells in sheet.rows:
-        data: dict[str, Any] = {"region": region}
-        parent_name = ""
-        for column in UNIT_COLUMNS:
-            text = parse_text(cells.get(column.header))
-            try:
-                if column.required and not text:
-                    raise required_error(column)
-                if column.field == "kind":
-                    value = kinds.get(normalise_header(text))
-                    if value is None:
-                        raise ValidationError(
-                            _("“{value}” is not one of: {allowed}.").format(
-                                value=text, allowed="、".join(str(k.label) for k in UnitKind)
-                            )
-                        )
-                    data["kind"] = value
-                elif column.field == "town_region":
-                    data["town_region"] = _named(towns, text, _("town")) if text else None
-                elif column.field == "parent":
-                    parent_name = text
-                else:
-                    data[column.field] = text
-            except ValidationError as error:
-                result.errors += [
-                    RowError(number, column.header, m, "invalid") for m in error.messages
-                ]
+        data, parent_name = _unit_row(number, cells, region, lookups, result.errors)
         if "kind" in data and data.get("name"):
             keys[(data["kind"], normalise_header(data["name"]))].append(number)
         parsed.append((number, data, parent_name))
@@ -229,15 +268,43 @@ def import_units(
     return result
 
 
-def _home_code(actor: Any) -> str | None:
-    from jinmu.organisation.querysets import admin_region
-
+def _home_code(actor: User) -> str | None:
     region = admin_region(actor)
     return region.code if region is not None else None
 
 
+def _write_unit(
+    actor: User,
+    prefix: str,
+    unit: Unit | None,
+    data: dict[str, Any],
+    outcome: RowOutcome,
+    result: ImportResult,
+) -> Unit:
+    """Create the unit of a row or change it; the outcome goes to `result`."""
+    if unit is None:
+        unit = services.create_unit(actor=actor, prefix=prefix, data=data)
+        outcome.changes = [
+            FieldChange(UNIT_HEADERS[k], "", str(v or ""))
+            for k, v in data.items()
+            if k in UNIT_HEADERS and v
+        ]
+        result.created.append(outcome)
+        return unit
+    changes = _unit_changes(unit, data)
+    if not changes:
+        result.unchanged.append(outcome)
+        return unit
+    unit = services.update_unit(
+        actor=actor, unit=unit, prefix=prefix, data=data, expected_version=unit.version
+    )
+    outcome.changes = changes
+    result.updated.append(outcome)
+    return unit
+
+
 def _write_units(
-    actor: Any,
+    actor: User,
     prefix: str,
     region: Region,
     parsed: list[tuple[int, dict[str, Any], str]],
@@ -250,35 +317,24 @@ def _write_units(
         outcome = RowOutcome(number, str(UnitKind(data["kind"]).label), data["name"])
         try:
             with transaction.atomic():
-                if unit is None:
-                    unit = services.create_unit(actor=actor, prefix=prefix, data=data)
-                    outcome.changes = [
-                        FieldChange(UNIT_HEADERS[k], "", str(v or ""))
-                        for k, v in data.items()
-                        if k in UNIT_HEADERS and v
-                    ]
-                    result.created.append(outcome)
-                else:
-                    changes = _unit_changes(unit, data)
-                    if changes:
-                        unit = services.update_unit(
-                            actor=actor,
-                            unit=unit,
-                            prefix=prefix,
-                            data=data,
-                            expected_version=unit.version,
-                        )
-                        outcome.changes = changes
-                        result.updated.append(outcome)
-                    else:
-                        result.unchanged.append(outcome)
+                unit = _write_unit(actor, prefix, unit, data, outcome, result)
         except ValidationError as error:
             result.errors += field_errors(number, error, UNIT_HEADERS, fallback="单位名称")
             continue
         existing[(unit.kind, normalise_header(unit.name))] = unit
         written.append((number, unit, parent_name))
-    units = list(Unit.objects.filter(region=region))
-    index = _index(units, "name", "short_name")
+    _write_parents(actor, prefix, region, written, result)
+
+
+def _write_parents(
+    actor: User,
+    prefix: str,
+    region: Region,
+    written: list[tuple[int, Unit, str]],
+    result: ImportResult,
+) -> None:
+    """Set the parents the rows name, once every unit of the sheet exists."""
+    index = _index(list(Unit.objects.filter(region=region)), "name", "short_name")
     for number, unit, parent_name in written:
         try:
             parent = _named(index, parent_name, _("unit")) if parent_name else None
@@ -321,51 +377,72 @@ def _unit_changes(unit: Unit, data: dict[str, Any]) -> list[FieldChange]:
 # -- users ---------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class _UserLookups:
+    """What the cells of the users sheet are read against."""
+
+    prefix: str
+    roles: dict[str, str]
+    units: dict[str, list[Any]]
+    regions: dict[str, list[Any]]
+
+
+def _user_cell(column: Column, text: str, lookups: _UserLookups) -> Any:
+    """The value of one cell of the users sheet."""
+    if column.required and not text:
+        raise required_error(column)
+    if column.field == "roles":
+        return _roles(parse_names(text), lookups.roles)
+    if not text:
+        return None if column.field in ("unit", "region", "enterprise") else text
+    if column.field == "unit":
+        return _named(lookups.units, text, _("unit"))
+    if column.field == "region":
+        return _named(lookups.regions, text, _("region"))
+    if column.field == "enterprise":
+        return _enterprise(text, lookups.prefix)
+    return text
+
+
+def _user_row(
+    number: int, cells: dict[str, Any], lookups: _UserLookups, errors: list[RowError]
+) -> tuple[str, str, dict[str, Any]]:
+    """The username, initial password and user data of one row; bad cells go to `errors`."""
+    data: dict[str, Any] = {}
+    username = password = ""
+    for column in USER_COLUMNS:
+        try:
+            value = _user_cell(column, parse_text(cells.get(column.header)), lookups)
+        except ValidationError as error:
+            errors += _cell_errors(number, column, error)
+            continue
+        if column.field == "username":
+            username = value
+        elif column.field == "password":
+            password = value
+        else:
+            data[column.field] = value
+    return username, password, data
+
+
 def import_users(
-    *, actor: Any, prefix: str, rows_or_file: RowsOrFile, dry_run: bool = True
+    *, actor: User, prefix: str, rows_or_file: RowsOrFile, dry_run: bool = True
 ) -> ImportResult:
     """Create or change the accounts of the sheet “用户” in the administrator's region."""
-    from jinmu.enterprises.models import Enterprise
-    from jinmu.organisation.querysets import units_for, users_for
-
-    result = ImportResult(kind=USERS, dry_run=dry_run)
-    sheet = load_sheet(rows_or_file, USER_COLUMNS, SHEETS[USERS])
-    result.ignored_columns = sheet.ignored
-    result.errors = sheet.errors or no_rows_errors(sheet.rows)
+    result, sheet = _read_sheet(USERS, rows_or_file, dry_run)
     if result.errors:
         return result
-    roles = _labels(Role)
-    units = _index(list(units_for(actor).filter(is_active=True)), "name", "short_name")
-    regions = _index(list(Region.objects.filter(code__startswith=prefix)), "code", "name")
+    lookups = _UserLookups(
+        prefix=prefix,
+        roles=_labels(Role),
+        units=_index(list(units_for(actor).filter(is_active=True)), "name", "short_name"),
+        regions=_index(list(Region.objects.filter(code__startswith=prefix)), "code", "name"),
+    )
     mine = {u.username.casefold(): u for u in users_for(actor)}
     names: dict[str, list[int]] = defaultdict(list)
     parsed: list[tuple[int, str, str, dict[str, Any]]] = []
     for number, cells in sheet.rows:
-        data: dict[str, Any] = {}
-        username = password = ""
-        for column in USER_COLUMNS:
-            text = parse_text(cells.get(column.header))
-            try:
-                if column.required and not text:
-                    raise required_error(column)
-                if column.field == "username":
-                    username = text
-                elif column.field == "password":
-                    password = text
-                elif column.field == "roles":
-                    data["roles"] = _roles(parse_names(text), roles)
-                elif column.field == "unit":
-                    data["unit"] = _named(units, text, _("unit")) if text else None
-                elif column.field == "region":
-                    data["region"] = _named(regions, text, _("region")) if text else None
-                elif column.field == "enterprise":
-                    data["enterprise"] = _enterprise(Enterprise, text, prefix) if text else None
-                else:
-                    data[column.field] = text
-            except ValidationError as error:
-                result.errors += [
-                    RowError(number, column.header, m, "invalid") for m in error.messages
-                ]
+        username, password, data = _user_row(number, cells, lookups, result.errors)
         if username:
             names[username.casefold()].append(number)
         parsed.append((number, username, password, data))
@@ -398,8 +475,10 @@ def _roles(words: list[str], lookup: dict[str, str]) -> list[str]:
     return values
 
 
-def _enterprise(model: Any, text: str, prefix: str) -> Any:
-    found = model.objects.filter(uscc=normalize_uscc(text), region__code__startswith=prefix).first()
+def _enterprise(text: str, prefix: str) -> Enterprise:
+    found: Enterprise | None = Enterprise.objects.filter(
+        uscc=normalize_uscc(text), region__code__startswith=prefix
+    ).first()
     if found is None:
         raise ValidationError(
             _("No enterprise with the credit code {code} in your region.").format(code=text)
@@ -408,7 +487,7 @@ def _enterprise(model: Any, text: str, prefix: str) -> Any:
 
 
 def _write_user(
-    actor: Any,
+    actor: User,
     prefix: str,
     number: int,
     username: str,

@@ -7,17 +7,16 @@ region is absent (a 404 on its page).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from jinmu.core.choices import Role
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.permissions import has_action
 
 
-def admin_region(user: Any) -> Region | None:
+def admin_region(user: User) -> Region | None:
     """The region a security administrator administers (their own, or their unit's)."""
     if not has_action(user, "core.change_user"):
         return None
@@ -27,7 +26,7 @@ def admin_region(user: Any) -> Region | None:
     return region
 
 
-def admin_prefix(user: Any) -> str:
+def admin_prefix(user: User) -> str:
     """The code prefix of what the user administers; 403 for anyone but a security
     administrator with a region (三员分立: nobody else manages accounts and roles)."""
     region = admin_region(user)
@@ -41,17 +40,17 @@ def in_prefix(code: str | None, prefix: str) -> bool:
     return bool(code) and str(code).startswith(prefix)
 
 
-def regions_for(user: Any) -> QuerySet[Region]:
+def regions_for(user: User) -> QuerySet[Region]:
     """Regions inside the administrator's region (their own included)."""
     return Region.objects.filter(code__startswith=admin_prefix(user))
 
 
-def units_for(user: Any) -> QuerySet[Unit]:
+def units_for(user: User) -> QuerySet[Unit]:
     """Units that belong to a region inside the administrator's region."""
     return Unit.objects.filter(region__code__startswith=admin_prefix(user))
 
 
-def users_for(user: Any) -> QuerySet[User]:
+def users_for(user: User) -> QuerySet[User]:
     """Accounts whose region (or, without one, whose unit's region) lies inside the
     administrator's region."""
     prefix = admin_prefix(user)
@@ -59,3 +58,32 @@ def users_for(user: Any) -> QuerySet[User]:
         Q(region__code__startswith=prefix)
         | Q(region__isnull=True, unit__region__code__startswith=prefix)
     )
+
+
+def search_users(user: User, q: str, role: str) -> QuerySet[User]:
+    """The administrator's accounts matching `q` (username or name) and holding `role` (any
+    role when it is not one)."""
+    users = users_for(user).select_related("unit", "region")
+    if q:
+        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
+    if role in Role.values:
+        # Roles are a JSON list, and SQLite has no JSON containment: filter the ids in Python
+        # (a region has hundreds of accounts, not millions).
+        users = users.filter(pk__in=[u.pk for u in users.only("pk", "roles") if role in u.roles])
+    return users
+
+
+def search_units(user: User, q: str) -> QuerySet[Unit]:
+    """The administrator's units whose name or short name contains `q`."""
+    units = units_for(user).select_related("parent", "town_region", "region")
+    if q:
+        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
+    return units
+
+
+def search_regions(user: User, q: str) -> QuerySet[Region]:
+    """The administrator's regions whose code starts with `q` or whose name contains it."""
+    regions = regions_for(user).select_related("parent")
+    if q:
+        regions = regions.filter(Q(code__startswith=q) | Q(name__icontains=q))
+    return regions

@@ -9,8 +9,8 @@ names it otherwise, and loses its "made-up demo code" mark.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction
 from jinmu.core.imports import FieldChange, ImportResult, RowError, RowOutcome, run_atomically
 from jinmu.core.models import Region
+from jinmu.core.types import User
 from jinmu.organisation import codes
 
 KIND = "regions"
@@ -43,6 +44,22 @@ class RegionImportResult(ImportResult):
     outside: int = 0
 
 
+# The error code of a column's check when the check names none.
+_COLUMN_ERROR = {CODE_COLUMN: "code", NAME_COLUMN: "name"}
+
+
+def _cleaned(
+    clean: Callable[[str], str], text: str, number: int, column: str, errors: list[RowError]
+) -> str | None:
+    """`text` after `clean`, or None with its errors added (in `column` of line `number`)."""
+    try:
+        return clean(text)
+    except ValidationError as error:
+        code = error.code or _COLUMN_ERROR[column]
+        errors += [RowError(number, column, m, code) for m in error.messages]
+        return None
+
+
 def parse_divisions(content: bytes) -> tuple[list[Division], list[RowError]]:
     """Every line of the list, checked on its own (shape of the code, the name), and the
     errors of the lines that fail and of codes listed twice."""
@@ -53,19 +70,11 @@ def parse_divisions(content: bytes) -> tuple[list[Division], list[RowError]]:
     except ValidationError as error:
         return [], [RowError(None, "", m, "file") for m in error.messages]
     for line in lines:
-        try:
-            code = codes.normalise_code(line.code)
-        except ValidationError as error:
-            errors += [
-                RowError(line.number, CODE_COLUMN, m, error.code or "code") for m in error.messages
-            ]
+        code = _cleaned(codes.normalise_code, line.code, line.number, CODE_COLUMN, errors)
+        if code is None:
             continue
-        try:
-            name = codes.clean_name(line.name)
-        except ValidationError as error:
-            errors += [
-                RowError(line.number, NAME_COLUMN, m, error.code or "name") for m in error.messages
-            ]
+        name = _cleaned(codes.clean_name, line.name, line.number, NAME_COLUMN, errors)
+        if name is None:
             continue
         divisions.append(Division(line.number, code, name, codes.level_of(code)))
     by_code: dict[str, list[int]] = defaultdict(list)
@@ -91,7 +100,7 @@ def parse_divisions(content: bytes) -> tuple[list[Division], list[RowError]]:
 
 
 def import_regions(
-    *, actor: Any, content: bytes, prefix: str | None, dry_run: bool = True
+    *, actor: User, content: bytes, prefix: str | None, dry_run: bool = True
 ) -> RegionImportResult:
     """Create and rename the regions of a list inside `prefix` (None: every line); nothing is
     saved when any line inside it is wrong, or on a dry run."""
@@ -131,7 +140,7 @@ def _outside_lines(divisions: list[Division], prefix: str) -> set[int]:
     return {d.line for d in divisions if not d.code.startswith(prefix)}
 
 
-def _apply(actor: Any, divisions: list[Division], result: ImportResult) -> None:
+def _apply(actor: User, divisions: list[Division], result: ImportResult) -> None:
     """Parents before children (shorter codes first), each nested in a region that exists or
     comes earlier in the list."""
     known = {r.code: r for r in Region.objects.filter(code__in=_codes_and_parents(divisions))}

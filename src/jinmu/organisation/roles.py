@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from jinmu.core.audit import record_event
 from jinmu.core.choices import AuditAction, Role
 from jinmu.core.permissions import ROLE_PERMISSIONS, ensure_role_groups, has_action
 from jinmu.core.services import StaleObjectError
+from jinmu.core.types import User
 
 # Roles whose permissions are fixed (三员分立).
 FIXED_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
@@ -123,7 +125,11 @@ def role_grid() -> Grid:
 
 @transaction.atomic
 def set_role_permissions(
-    *, actor: object, wanted: dict[str, set[str]], expected_digest: str, request: object = None
+    *,
+    actor: User,
+    wanted: dict[str, set[str]],
+    expected_digest: str,
+    request: HttpRequest | None = None,
 ) -> dict[str, dict[str, list[str]]]:
     """Give each business role exactly the business permissions in `wanted` (role → names);
     fixed roles and non-business permissions are refused. Returns what changed per role."""
@@ -169,7 +175,7 @@ def set_role_permissions(
         record_event(
             action=AuditAction.PERMISSION_CHANGE,
             actor=actor,
-            request=request,  # type: ignore[arg-type]
+            request=request,
             obj=group,
             detail={"role": str(role), "added": added, "removed": removed},
         )

@@ -21,10 +21,11 @@ from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.utils.translation import gettext as _
 
-from jinmu.core.audit import record_change, record_event, snapshot
+from jinmu.core.audit import record_change, record_event, record_save, snapshot
 from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
 from jinmu.core.models import Region, Unit, User
 from jinmu.core.services import StaleObjectError, apply_fields, check_version, save_object
+from jinmu.core.tokens import revoke_all_tokens
 from jinmu.organisation import codes
 from jinmu.organisation.querysets import in_prefix
 
@@ -68,7 +69,7 @@ def check_region_code(code: str, *, prefix: str | None) -> tuple[str, str, Regio
 
 
 @transaction.atomic
-def create_region(*, actor: Any, code: str, name: str, prefix: str | None) -> Region:
+def create_region(*, actor: User, code: str, name: str, prefix: str | None) -> Region:
     """A new region; its level and parent follow from its code."""
     code, level, parent = check_region_code(code, prefix=prefix)
     if Region.objects.filter(code=code).exists():
@@ -85,7 +86,7 @@ def create_region(*, actor: Any, code: str, name: str, prefix: str | None) -> Re
 
 
 @transaction.atomic
-def rename_region(*, actor: Any, region: Region, name: str) -> Region:
+def rename_region(*, actor: User, region: Region, name: str) -> Region:
     """Change a region's name (its code, level and parent follow from the code and stay)."""
     try:
         name = codes.clean_name(name)
@@ -100,7 +101,7 @@ def rename_region(*, actor: Any, region: Region, name: str) -> Region:
 
 
 @transaction.atomic
-def delete_region(*, actor: Any, region: Region) -> None:
+def delete_region(*, actor: User, region: Region) -> None:
     """Delete a region nothing uses; refused (with what uses it) otherwise."""
     current = Region.objects.select_for_update().get(pk=region.pk)
     before = snapshot(current)
@@ -172,7 +173,7 @@ def _check_unit(unit: Unit, prefix: str | None) -> None:
 
 
 @transaction.atomic
-def create_unit(*, actor: Any, prefix: str | None, data: Mapping[str, Any]) -> Unit:
+def create_unit(*, actor: User | None, prefix: str | None, data: Mapping[str, Any]) -> Unit:
     """A new unit (department, town, park, chain office, bank, court …)."""
     unit = apply_fields(Unit(), data, UNIT_FIELDS)
     _check_unit(unit, prefix)
@@ -181,7 +182,7 @@ def create_unit(*, actor: Any, prefix: str | None, data: Mapping[str, Any]) -> U
 
 @transaction.atomic
 def update_unit(
-    *, actor: Any, unit: Unit, prefix: str | None, data: Mapping[str, Any], expected_version: int
+    *, actor: User, unit: Unit, prefix: str | None, data: Mapping[str, Any], expected_version: int
 ) -> Unit:
     """Change a unit; refused if someone saved it after the form was opened."""
     apply_fields(unit, data, UNIT_FIELDS)
@@ -190,7 +191,7 @@ def update_unit(
 
 
 @transaction.atomic
-def remove_unit(*, actor: Any, unit: Unit, expected_version: int) -> bool:
+def remove_unit(*, actor: User, unit: Unit, expected_version: int) -> bool:
     """Delete a unit nothing uses; a unit in use (users, projects, chains …) is deactivated
     instead, so that its history stays readable. Returns True when it was deleted."""
     current = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -213,7 +214,7 @@ def remove_unit(*, actor: Any, unit: Unit, expected_version: int) -> bool:
 
 
 @transaction.atomic
-def reactivate_unit(*, actor: Any, unit: Unit, expected_version: int) -> Unit:
+def reactivate_unit(*, actor: User, unit: Unit, expected_version: int) -> Unit:
     """Make a deactivated unit active again (checked as a change: a town keeps one unit)."""
     unit.is_active = True
     _check_unit(unit, None)
@@ -328,7 +329,7 @@ def _merge(errors: dict[str, list[str]], more: dict[str, list[str]]) -> dict[str
     return errors
 
 
-def _permission_event(*, actor: Any, user: User, before: dict[str, Any] | None) -> None:
+def _permission_event(*, actor: User | None, user: User, before: dict[str, Any] | None) -> None:
     """A PERMISSION_CHANGE event when roles or scope changed (creation included)."""
     after = snapshot(user)
     keys = ("roles", "unit_id", "region_id", "enterprise_id", "is_active")
@@ -340,20 +341,14 @@ def _permission_event(*, actor: Any, user: User, before: dict[str, Any] | None) 
         action=AuditAction.PERMISSION_CHANGE,
         actor=actor,
         obj=user,
-        region_id=user.region_id,
         detail={"username": user.username, "before": old, "after": new},
     )
 
 
-def _save_user(*, actor: Any, user: User, before: dict[str, Any] | None) -> User:
+def _save_user(*, actor: User | None, user: User, before: dict[str, Any] | None) -> User:
     user.full_clean(exclude=["password"])
     user.save()
-    record_change(
-        obj=user,
-        action=AuditAction.CREATE if before is None else AuditAction.UPDATE,
-        actor=actor,
-        before=before,
-    )
+    record_save(obj=user, actor=actor, before=before)
     _permission_event(actor=actor, user=user, before=before)
     return user
 
@@ -369,7 +364,7 @@ def check_password(password: str, user: User) -> None:
 @transaction.atomic
 def create_user(
     *,
-    actor: Any,
+    actor: User | None,
     prefix: str | None,
     username: str,
     password: str,
@@ -401,7 +396,7 @@ def create_user(
 @transaction.atomic
 def update_user(
     *,
-    actor: Any,
+    actor: User,
     user: User,
     prefix: str | None,
     data: Mapping[str, Any],
@@ -429,15 +424,13 @@ def update_user(
     return _save_user(actor=actor, user=current, before=before)
 
 
-def revoke_tokens(*, actor: Any, user: User, reason: str) -> int:
+def revoke_tokens(*, actor: User, user: User, reason: str) -> int:
     """Revoke every live API token of the user (after deactivation or a password reset)."""
-    from jinmu.core.tokens import revoke_all_tokens
-
     return revoke_all_tokens(user=user, by=actor, reason=reason)
 
 
 @transaction.atomic
-def set_user_active(*, actor: Any, user: User, active: bool) -> User:
+def set_user_active(*, actor: User, user: User, active: bool) -> User:
     """Deactivate (sign-in refused, API tokens revoked) or reactivate an account."""
     if user.pk == actor.pk:
         raise ValidationError(_("You cannot deactivate or reactivate your own account."))
@@ -451,7 +444,7 @@ def set_user_active(*, actor: Any, user: User, active: bool) -> User:
 
 
 @transaction.atomic
-def reset_password(*, actor: Any, user: User, password: str) -> User:
+def reset_password(*, actor: User, user: User, password: str) -> User:
     """Set a new initial password (the user must change it at next sign-in); their API tokens
     are revoked and their sessions end (Django ties a session to the password hash)."""
     if user.pk == actor.pk:

@@ -130,6 +130,22 @@ def set_up_county(
     except ValidationError as error:
         raise SetupError(" ".join(error.messages)) from error
     regions: list[Region] = []
+    county = _create_ancestors(county_code, names, regions)
+    towns = _create_towns(county, names, regions)
+    summary = SetupSummary(county=county, regions=regions)
+    summary.units = _create_units(county, towns)
+    summary.admin = _create_admin(
+        county,
+        username=admin_username,
+        password=admin_password,
+        display_name=admin_display_name,
+    )
+    return summary
+
+
+def _create_ancestors(county_code: str, names: dict[str, str], regions: list[Region]) -> Region:
+    """The province, city and county that do not exist yet (added to `regions`); the county."""
+    province_code, city_code = county_code[:2] + "0000", county_code[:4] + "00"
     parent: Region | None = None
     for code in _ancestors(county_code):
         region = Region.objects.filter(code=code).first()
@@ -145,8 +161,12 @@ def set_up_county(
             region = _create_region(code, names[code], parent)
             regions.append(region)
         parent = region
-    county = parent
-    assert county is not None
+    assert parent is not None
+    return parent
+
+
+def _create_towns(county: Region, names: dict[str, str], regions: list[Region]) -> list[Region]:
+    """The towns of the list (those that do not exist yet are created and added to `regions`)."""
     towns = []
     for code in sorted(c for c in names if len(c) == 9):
         town = Region.objects.filter(code=code).first()
@@ -154,23 +174,32 @@ def set_up_county(
             town = _create_region(code, names[code], county)
             regions.append(town)
         towns.append(town)
-    summary = SetupSummary(county=county, regions=regions)
+    return towns
+
+
+def _create_units(county: Region, towns: list[Region]) -> list[Unit]:
+    """The minimum units: the county's leadership, its industry office and each town's unit."""
     leadership = _create_unit(county, leadership_name(county.name), "", UnitKind.LEADERSHIP)
     office = _create_unit(
         county, f"{county.name}产业办", "产业办", UnitKind.INDUSTRY_OFFICE, parent=leadership
     )
-    summary.units += [leadership, office]
+    units = [leadership, office]
     for town in towns:
         unit = _create_unit(county, town_unit_name(town.name), town.name, UnitKind.TOWN, town=town)
-        summary.units.append(unit)
+        units.append(unit)
+    return units
+
+
+def _create_admin(county: Region, *, username: str, password: str, display_name: str) -> User:
+    """The county's first security administrator."""
     try:
         admin = services.create_user(
             actor=None,
             prefix=county.scope_prefix,
-            username=admin_username,
-            password=admin_password,
+            username=username,
+            password=password,
             data={
-                "display_name": admin_display_name or "安全管理员",
+                "display_name": display_name or "安全管理员",
                 "region": county,
                 "roles": [Role.SECURITY_ADMIN.value],
             },
@@ -183,8 +212,7 @@ def set_up_county(
     # The administrator chose this password themselves (it was typed at the console).
     admin.password_changed_at = timezone.now()
     admin.save(update_fields=["password_changed_at"])
-    summary.admin = admin
-    return summary
+    return admin
 
 
 def _create_region(code: str, name: str, parent: Region | None) -> Region:

@@ -7,20 +7,22 @@ through `jinmu.organisation.services`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from jinmu.core.choices import Role
-from jinmu.core.forms import expected_version, run_write, try_write
-from jinmu.core.pagination import page_url, paginate
+from jinmu.core.forms import expected_version, try_write
+from jinmu.core.models import Region
+from jinmu.core.tables import Table
+from jinmu.core.types import AuthedRequest
 from jinmu.organisation import services
 from jinmu.organisation.forms import (
     PasswordResetForm,
@@ -29,104 +31,112 @@ from jinmu.organisation.forms import (
     UnitForm,
     UserForm,
 )
-from jinmu.organisation.querysets import admin_prefix, regions_for, units_for, users_for
+from jinmu.organisation.querysets import (
+    admin_prefix,
+    regions_for,
+    search_regions,
+    search_units,
+    search_users,
+    units_for,
+    users_for,
+)
+from jinmu.organisation.tables import REGIONS, UNITS, USERS
 
 PAGE_SIZE = 50
 
 
-def _page(request: HttpRequest, queryset: Any, order: tuple[str, ...]) -> dict[str, Any]:
-    page = paginate(queryset, order=order, cursor=request.GET.get("cursor"), page_size=PAGE_SIZE)
-    next_url = page_url(request.GET, page.next_cursor) if page.next_cursor else None
-    return {"page": page, "next_url": next_url}
+def _search_text(request: AuthedRequest) -> str:
+    """The search box's text (at most 100 characters)."""
+    return request.GET.get("q", "").strip()[:100]
 
 
 def _form_page(
-    request: HttpRequest,
+    request: AuthedRequest,
     form: Any,
-    write: Any,
-    success: str,
+    write: Callable[[], Any],
+    success: str | Callable[[Any], str],
     *,
     done: str,
     template: str,
     context: dict[str, Any] | None = None,
     aliases: dict[str, str] | None = None,
 ) -> HttpResponse:
-    """GET shows the form; a valid POST runs `write` and returns to `done`; an invalid POST
-    or a refused write shows the form again with its errors (400, or the write's status)."""
+    """GET shows the form; a valid POST runs `write` and returns to `done` with `success` (or
+    `success(what write returned)`) as a message; an invalid POST or a refused write shows the
+    form again with its errors (400, or the write's status)."""
     status = 200
     if request.method == "POST":
         status = 400
         if form.is_valid():
-            saved, status = run_write(request, form, write, success, aliases)
-            if saved:
+            written, status = try_write(request, form, lambda: [write()], aliases)
+            if written is not None:
+                messages.success(request, success(written[0]) if callable(success) else success)
                 return redirect(done)
             status = 400 if status == 200 else status
     return render(request, template, {"form": form, **(context or {})}, status=status)
+
+
+def _list_page(
+    request: AuthedRequest,
+    template: str,
+    table: Table,
+    search: Callable[[str], Any],
+    order: tuple[str, ...],
+    **filters: Any,
+) -> HttpResponse:
+    """A searchable list of the region (`search(text)`), a page of `table` at a time."""
+    q = _search_text(request)
+    table_page = table.page(request, search(q), order=order, page_size=PAGE_SIZE)
+    return render(request, template, {"q": q, **filters, "table": table_page})
 
 
 # -- users ---------------------------------------------------------------------------------------
 
 
 @login_required
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: AuthedRequest) -> HttpResponse:
     """Accounts of the region, searchable by username or name, filterable by role."""
-    users = users_for(request.user).select_related("unit", "region")
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        users = users.filter(Q(username__icontains=q) | Q(display_name__icontains=q))
     role = request.GET.get("role", "")
-    if role in Role.values:
-        # Roles are a JSON list, and SQLite has no JSON containment: filter the ids in Python
-        # (a region has hundreds of accounts, not millions).
-        users = users.filter(pk__in=[u.pk for u in users.only("pk", "roles") if role in u.roles])
-    context = {
-        "q": q,
-        "role": role,
-        "roles": Role.choices,
-        **_page(request, users, ("username", "id")),
-    }
-    return render(request, "organisation/users.html", context)
+    return _list_page(
+        request,
+        "organisation/users.html",
+        USERS,
+        lambda q: search_users(request.user, q, role),
+        ("username", "id"),
+        role=role,
+        roles=Role.choices,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     """A new account with an initial password."""
     prefix = admin_prefix(request.user)
     form = UserForm(request.POST or None, prefix=prefix)
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            created, status = try_write(
-                request,
-                form,
-                lambda: services.create_user(
-                    actor=request.user,
-                    prefix=prefix,
-                    username=data["username"],
-                    password=data["password1"],
-                    data=form.service_data(),
-                ),
-                aliases={"password": "password1"},
-            )
-            if created is not None:
-                messages.success(
-                    request,
-                    _(
-                        "{name} was created. Hand over the initial password; it must be changed "
-                        "at first sign-in."
-                    ).format(name=created.username),
-                )
-                return redirect("organisation:users")
-            status = 400 if status == 200 else status
-    return render(request, "organisation/user_form.html", {"form": form}, status=status)
+    return _form_page(
+        request,
+        form,
+        lambda: services.create_user(
+            actor=request.user,
+            prefix=prefix,
+            username=form.cleaned_data["username"],
+            password=form.cleaned_data["password1"],
+            data=form.service_data(),
+        ),
+        lambda created: _(
+            "{name} was created. Hand over the initial password; it must be changed "
+            "at first sign-in."
+        ).format(name=created.username),
+        done="organisation:users",
+        template="organisation/user_form.html",
+        aliases={"password": "password1"},
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change an account's unit, region, roles, enterprise or contact details."""
     prefix = admin_prefix(request.user)
     account = get_object_or_404(users_for(request.user).select_related("enterprise"), pk=pk)
@@ -150,7 +160,7 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     """Set a new initial password for an account (not one's own)."""
     admin_prefix(request.user)
     account = get_object_or_404(users_for(request.user), pk=pk)
@@ -171,7 +181,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_active(request: HttpRequest, pk: int) -> HttpResponse:
+def user_active(request: AuthedRequest, pk: int) -> HttpResponse:
     """Deactivate (tokens revoked) or reactivate an account."""
     admin_prefix(request.user)
     account = get_object_or_404(users_for(request.user), pk=pk)
@@ -197,19 +207,20 @@ def user_active(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def unit_list(request: HttpRequest) -> HttpResponse:
+def unit_list(request: AuthedRequest) -> HttpResponse:
     """Units of the region, searchable by name."""
-    units = units_for(request.user).select_related("parent", "town_region", "region")
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        units = units.filter(Q(name__icontains=q) | Q(short_name__icontains=q))
-    context = {"q": q, **_page(request, units, ("kind", "name", "id"))}
-    return render(request, "organisation/units.html", context)
+    return _list_page(
+        request,
+        "organisation/units.html",
+        UNITS,
+        lambda q: search_units(request.user, q),
+        ("kind", "name", "id"),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_create(request: HttpRequest) -> HttpResponse:
+def unit_create(request: AuthedRequest) -> HttpResponse:
     """A new unit."""
     prefix = admin_prefix(request.user)
     form = UnitForm(request.POST or None, prefix=prefix)
@@ -225,7 +236,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change a unit (the form carries the version it was opened on)."""
     prefix = admin_prefix(request.user)
     unit = get_object_or_404(units_for(request.user), pk=pk)
@@ -249,7 +260,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def unit_remove(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_remove(request: AuthedRequest, pk: int) -> HttpResponse:
     """Delete a unit nothing uses, or deactivate it when in use; `reactivate=1` undoes that."""
     admin_prefix(request.user)
     unit = get_object_or_404(units_for(request.user), pk=pk)
@@ -280,19 +291,20 @@ def unit_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def region_list(request: HttpRequest) -> HttpResponse:
+def region_list(request: AuthedRequest) -> HttpResponse:
     """Regions inside the administrator's region, in code order."""
-    regions = regions_for(request.user).select_related("parent")
-    q = request.GET.get("q", "").strip()[:100]
-    if q:
-        regions = regions.filter(Q(code__startswith=q) | Q(name__icontains=q))
-    context = {"q": q, **_page(request, regions, ("code",))}
-    return render(request, "organisation/regions.html", context)
+    return _list_page(
+        request,
+        "organisation/regions.html",
+        REGIONS,
+        lambda q: search_regions(request.user, q),
+        ("code",),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_create(request: HttpRequest) -> HttpResponse:
+def region_create(request: AuthedRequest) -> HttpResponse:
     """A new region (e.g. a town the official list does not have yet)."""
     prefix = admin_prefix(request.user)
     form = RegionForm(request.POST or None)
@@ -313,35 +325,34 @@ def region_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_edit(request: HttpRequest, code: str) -> HttpResponse:
+def region_edit(request: AuthedRequest, code: str) -> HttpResponse:
     """Rename a region, or delete it when nothing uses it."""
     admin_prefix(request.user)
     region = get_object_or_404(regions_for(request.user), code=code)
-    form = RegionNameForm(request.POST or None, initial={"name": region.name})
-    status = 200
     if request.method == "POST" and request.POST.get("action") == "delete":
-        try:
-            services.delete_region(actor=request.user, region=region)
-        except ValidationError as error:  # still in use: say so, keep the page
-            form = RegionNameForm(initial={"name": region.name})
-            messages.error(request, " ".join(error.messages))
-            status = 409
-        else:
-            messages.success(request, _("{name} was deleted.").format(name=region.name))
-            return redirect("organisation:regions")
-    elif request.method == "POST":
-        status = 400
-        if form.is_valid():
-            saved, status = run_write(
-                request,
-                form,
-                lambda: services.rename_region(
-                    actor=request.user, region=region, name=form.cleaned_data["name"]
-                ),
-                _("The region was renamed."),
-            )
-            if saved:
-                return redirect("organisation:regions")
-            status = 400 if status == 200 else status
-    context = {"form": form, "region": region}
-    return render(request, "organisation/region_form.html", context, status=status)
+        return _region_delete(request, region)
+    form = RegionNameForm(request.POST or None, initial={"name": region.name})
+    return _form_page(
+        request,
+        form,
+        lambda: services.rename_region(
+            actor=request.user, region=region, name=form.cleaned_data["name"]
+        ),
+        _("The region was renamed."),
+        done="organisation:regions",
+        template="organisation/region_form.html",
+        context={"region": region},
+    )
+
+
+def _region_delete(request: AuthedRequest, region: Region) -> HttpResponse:
+    """Delete a region nothing uses; one still in use stays, its page says why (409)."""
+    try:
+        services.delete_region(actor=request.user, region=region)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        form = RegionNameForm(initial={"name": region.name})
+        context = {"form": form, "region": region}
+        return render(request, "organisation/region_form.html", context, status=409)
+    messages.success(request, _("{name} was deleted.").format(name=region.name))
+    return redirect("organisation:regions")

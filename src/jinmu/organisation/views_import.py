@@ -10,20 +10,19 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.core.choices import RegionLevel
 from jinmu.core.imports import ImportResult
+from jinmu.core.types import AuthedRequest
 from jinmu.core.views_excel import (
     confirm_pending,
-    guard_upload_size,
+    import_page,
     render_import,
-    store_upload,
-    upload_too_large,
     xlsx_response,
 )
 from jinmu.organisation import imports
@@ -35,7 +34,7 @@ from jinmu.organisation.region_import import import_regions
 TEMPLATE_NAMES = {imports.UNITS: "单位导入模板", imports.USERS: "用户导入模板"}
 
 
-def _run(request: HttpRequest, kind: str, source: Any, *, dry_run: bool) -> ImportResult:
+def _run(request: AuthedRequest, kind: str, source: Any, *, dry_run: bool) -> ImportResult:
     prefix = admin_prefix(request.user)
     if kind == REGIONS:
         content = Path(source).read_bytes() if isinstance(source, Path) else _read(source)
@@ -54,7 +53,7 @@ def _read(upload: UploadedFile[bytes]) -> bytes:
 
 @login_required
 @require_GET
-def download_template(request: HttpRequest, kind: str) -> HttpResponse:
+def download_template(request: AuthedRequest, kind: str) -> HttpResponse:
     """The empty workbook of units or users, with dropdowns of the region's towns and units."""
     if kind not in imports.KINDS:
         raise Http404
@@ -69,49 +68,35 @@ def download_template(request: HttpRequest, kind: str) -> HttpResponse:
     return xlsx_response(content, f"{TEMPLATE_NAMES[kind]}.xlsx", f"{kind}-template.xlsx")
 
 
-@csrf_exempt  # checked by _org_import, after the size guard is installed
-@login_required
-@require_http_methods(["GET", "POST"])
-def org_import(request: HttpRequest) -> HttpResponse:
-    """Upload → check every row (dry run) → errors or preview → confirm → import."""
-    admin_prefix(request.user)
-    guard_upload_size(request)
-    return _org_import(request)
-
-
-def _render_org(request: HttpRequest, form: OrgImportForm, **page: Any) -> HttpResponse:
+def _render_org(request: AuthedRequest, form: OrgImportForm, **page: Any) -> HttpResponse:
     extra = {"kinds": [(imports.UNITS, _("Units template")), (imports.USERS, _("Users template"))]}
     return render_import(request, "organisation/import.html", form=form, extra=extra, **page)
 
 
-@csrf_protect
-def _org_import(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _render_org(request, OrgImportForm())
-    posted = request.POST  # parsing the body runs the size guard first
-    too_large = upload_too_large(request)
-    if too_large:
-        return _render_org(request, OrgImportForm(), upload_error=too_large, status=413)
-    token = posted.get("token", "")
-    if token:
-        return _confirm(request, token, "organisation:import", accepted=imports.KINDS)
-    form = OrgImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_org(request, form, status=422)
-    kind = form.cleaned_data["kind"]
-    upload: UploadedFile[bytes] = form.cleaned_data["file"]
-    result = _run(request, kind, upload, dry_run=True)
-    name = upload.name or ""
-    if not result.ok:
-        return _render_org(request, form, result=result, file_name=name, status=422)
-    if not result.has_changes:
-        form = OrgImportForm(initial={"kind": kind})
-        return _render_org(request, form, result=result, file_name=name)
-    token = store_upload(request, upload, kind)
-    return _render_org(request, form, result=result, token=token, file_name=name)
+@csrf_exempt  # checked by import_page, after the size guard is installed
+@login_required
+@require_http_methods(["GET", "POST"])
+def org_import(request: AuthedRequest) -> HttpResponse:
+    """Upload → check every row (dry run) → errors or preview → confirm → import."""
+    admin_prefix(request.user)
+
+    def check(form: Any, upload: UploadedFile[bytes]) -> tuple[ImportResult, str]:
+        kind = form.cleaned_data["kind"]
+        return _run(request, kind, upload, dry_run=True), kind
+
+    return import_page(
+        request,
+        OrgImportForm,
+        show=lambda form, **page: _render_org(request, form, **page),
+        check=check,
+        confirm=lambda token: _confirm(
+            request, token, "organisation:import", accepted=imports.KINDS
+        ),
+        keep=("kind",),
+    )
 
 
-def _confirm(request: HttpRequest, token: str, page: str, *, accepted: Any) -> HttpResponse:
+def _confirm(request: AuthedRequest, token: str, page: str, *, accepted: Any) -> HttpResponse:
     def run(entry: dict[str, Any], path: Path) -> ImportResult:
         return _run(request, entry["kind"], path, dry_run=False)
 
@@ -139,42 +124,24 @@ def _confirm(request: HttpRequest, token: str, page: str, *, accepted: Any) -> H
 # -- the official list of divisions --------------------------------------------------------------
 
 
-def _render_regions(request: HttpRequest, form: ListFileForm, **page: Any) -> HttpResponse:
+def _render_regions(request: AuthedRequest, form: ListFileForm, **page: Any) -> HttpResponse:
     result = page.get("result")
     extra = {"outside": getattr(result, "outside", 0)}
     return render_import(request, "organisation/region_import.html", form=form, extra=extra, **page)
 
 
-@csrf_exempt  # checked by _region_import, after the size guard is installed
+@csrf_exempt  # checked by import_page, after the size guard is installed
 @login_required
 @require_http_methods(["GET", "POST"])
-def region_import(request: HttpRequest) -> HttpResponse:
+def region_import(request: AuthedRequest) -> HttpResponse:
     """Import a province's official list: only the divisions inside the region are kept."""
     admin_prefix(request.user)
-    guard_upload_size(request)
-    return _region_import(request)
-
-
-@csrf_protect
-def _region_import(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
-        return _render_regions(request, ListFileForm())
-    posted = request.POST
-    too_large = upload_too_large(request)
-    if too_large:
-        return _render_regions(request, ListFileForm(), upload_error=too_large, status=413)
-    token = posted.get("token", "")
-    if token:
-        return _confirm(request, token, "organisation:region_import", accepted=(REGIONS,))
-    form = ListFileForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return _render_regions(request, form, status=422)
-    upload: UploadedFile[bytes] = form.cleaned_data["file"]
-    result = _run(request, REGIONS, upload, dry_run=True)
-    name = upload.name or ""
-    if not result.ok:
-        return _render_regions(request, form, result=result, file_name=name, status=422)
-    if not result.has_changes:
-        return _render_regions(request, ListFileForm(), result=result, file_name=name)
-    token = store_upload(request, upload, REGIONS)
-    return _render_regions(request, form, result=result, token=token, file_name=name)
+    return import_page(
+        request,
+        ListFileForm,
+        show=lambda form, **page: _render_regions(request, form, **page),
+        check=lambda form, upload: (_run(request, REGIONS, upload, dry_run=True), REGIONS),
+        confirm=lambda token: _confirm(
+            request, token, "organisation:region_import", accepted=(REGIONS,)
+        ),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,12 +13,13 @@ from django.views.decorators.http import require_http_methods
 from jinmu.core.choices import Role
 from jinmu.core.permissions import has_action
 from jinmu.core.services import StaleObjectError
+from jinmu.core.types import AuthedRequest
 from jinmu.organisation import roles
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def role_permissions(request: HttpRequest) -> HttpResponse:
+def role_permissions(request: AuthedRequest) -> HttpResponse:
     """The role × permission grid; business roles' business permissions can be changed."""
     if not has_action(request.user, "auth.view_group"):
         raise PermissionDenied(_("Only the security administrator changes what roles may do."))

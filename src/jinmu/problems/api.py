@@ -6,6 +6,7 @@ by `jinmu.api.urls` with `path("", include("jinmu.problems.api"))`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import django_filters
@@ -19,7 +20,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from jinmu.api.actors import actor_of
 from jinmu.api.exceptions import version_conflict
+from jinmu.api.versions import expected_version_field
 from jinmu.core.filtersets import IdFilter
 from jinmu.core.models import Unit
 from jinmu.core.scoping import ScopeKind, scope_for
@@ -91,18 +94,14 @@ class ProblemSerializer(serializers.ModelSerializer[Problem]):
 class ClaimSerializer(serializers.Serializer[Any]):
     """Input of `claim`: the version read."""
 
-    expected_version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
+    expected_version = expected_version_field(help_text=_EXPECTED_VERSION_HELP)
 
 
 class ResolveSerializer(serializers.Serializer[Any]):
     """Input of `resolve`: how it was solved (required) and the version read."""
 
     resolution = serializers.CharField(allow_blank=True)
-    expected_version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
+    expected_version = expected_version_field(help_text=_EXPECTED_VERSION_HELP)
 
 
 class ProblemFilterSet(django_filters.FilterSet):
@@ -164,44 +163,45 @@ class ProblemViewSet(
         context["today"] = timezone.localdate()
         return context
 
-    def _answer(self, problem: Problem) -> Response:
-        fresh = self.get_queryset().get(pk=problem.pk)
+    def _write(
+        self,
+        request: Request,
+        input_class: type[serializers.Serializer[Any]],
+        write: Callable[..., Problem],
+        **fields: str,
+    ) -> Response:
+        """Check the input, run `write` (a service) on the problem with the actor, the version
+        read and the input named in `fields` (service argument: input field), answer with the
+        problem as it now is."""
+        problem = self.get_object()
+        serializer = input_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            written = write(
+                actor=actor_of(request),
+                problem=problem,
+                expected_version=data.get("expected_version"),
+                **{argument: data[name] for argument, name in fields.items()},
+            )
+        except StaleObjectError as error:
+            raise _stale_as_400(error) from error
+        fresh = self.get_queryset().get(pk=written.pk)
         return Response(ProblemSerializer(fresh, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ClaimSerializer, responses=ProblemSerializer, summary="Claim (认领)")
     @action(detail=True, methods=["post"])
     def claim(self, request: Request, pk: str | None = None) -> Response:
         """Take an open problem on for your unit."""
-        problem = self.get_object()
-        serializer = ClaimSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            claimed = services.claim_problem(
-                actor=request.user,
-                problem=problem,
-                expected_version=serializer.validated_data.get("expected_version"),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-        return self._answer(claimed)
+        return self._write(request, ClaimSerializer, services.claim_problem)
 
     @extend_schema(request=ResolveSerializer, responses=ProblemSerializer, summary="Resolve")
     @action(detail=True, methods=["post"])
     def resolve(self, request: Request, pk: str | None = None) -> Response:
         """Record how the problem was solved."""
-        problem = self.get_object()
-        serializer = ResolveSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        try:
-            resolved = services.resolve_problem(
-                actor=request.user,
-                problem=problem,
-                resolution=serializer.validated_data["resolution"],
-                expected_version=serializer.validated_data.get("expected_version"),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_400(error) from error
-        return self._answer(resolved)
+        return self._write(
+            request, ResolveSerializer, services.resolve_problem, resolution="resolution"
+        )
 
 
 router = SimpleRouter()

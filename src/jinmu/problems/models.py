@@ -3,12 +3,13 @@ date. Weekly reports raise them now; the enterprise request channel will feed th
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.fields import optional_fk, unit_fk, user_fk
 from jinmu.core.models import DomainModel
 from jinmu.core.permissions import PROBLEM_ACTIONS
+from jinmu.enterprises.models import Enterprise
 from jinmu.problems.choices import ProblemCategory, ProblemSource, ProblemStatus
 from jinmu.problems.querysets import ProblemQuerySet
 
@@ -38,42 +39,17 @@ class Problem(DomainModel):
         on_delete=models.SET_NULL,
         related_name="problems",
     )
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="problems",
+    enterprise = optional_fk(
+        Enterprise, _("enterprise"), related_name="problems", on_delete=models.SET_NULL
     )
-    owner_unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("owner unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="owned_problems",
-    )
+    owner_unit = unit_fk(_("owner unit"), related_name="owned_problems")
     due_on = models.DateField(_("due on"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=ProblemStatus.choices, default=ProblemStatus.OPEN
     )
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("raised by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    raised_by = user_fk(_("raised by"), blank=False)
     raised_on = models.DateField(_("raised on"))
-    claimed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("claimed by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    claimed_by = user_fk(_("claimed by"))
     resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
     resolution = models.TextField(_("resolution"), blank=True)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from jinmu.core.querysets import ScopedQuerySet
 from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.core.types import User
 from jinmu.problems.choices import UNRESOLVED
 
 
@@ -18,18 +19,16 @@ class ProblemQuerySet(ScopedQuerySet[Any]):
 
     def for_scope(self, scope: Scope) -> ProblemQuerySet:
         """Scope problems."""
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.TOWN:
-            return self.filter(region_id=scope.region_code)
+        area = self.in_area(scope)
+        if area is not None:
+            return area
         if scope.kind is ScopeKind.PARK:
-            from jinmu.projects.models import Project
-
-            # A park sees the problems of the projects it sees; an enterprise of the park may
-            # also run projects elsewhere, and those (and their problems) are not the park's.
-            # Problems about no project are the park's when their enterprise lies in it.
+            # A park sees the problems of the projects it sees (those sited in the park); an
+            # enterprise of the park may also run projects elsewhere, and those (and their
+            # problems) are not the park's. Problems about no project are the park's when
+            # their enterprise lies in it.
             return self.filter(
-                Q(project__in=Project.objects.for_scope(scope).values("pk"))
+                Q(project__park_id=scope.unit_id)
                 | Q(project__isnull=True, enterprise__park_id=scope.unit_id)
             )
         if scope.kind is ScopeKind.CHAIN:
@@ -39,6 +38,14 @@ class ProblemQuerySet(ScopedQuerySet[Any]):
         if scope.kind is ScopeKind.ENTERPRISE:
             return self.filter(enterprise_id=scope.enterprise_id)
         return self.none()
+
+    def subjects_for(self, user: User, relation: str) -> ScopedQuerySet[Any]:
+        """What `user` sees of the model a problem is about by `relation` ("project",
+        "enterprise"). Reached through the relation itself: the apps above this one (projects)
+        are never imported here."""
+        model = cast("type[Model]", self.model._meta.get_field(relation).related_model)
+        rows = cast("ScopedQuerySet[Any]", model._default_manager.all())
+        return rows.for_user(user)
 
     def unresolved(self) -> ProblemQuerySet:
         """Problems still open or claimed."""

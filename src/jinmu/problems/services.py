@@ -23,9 +23,12 @@ from django.utils.translation import gettext as _
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Unit
 from jinmu.core.permissions import has_action
-from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.regions import county_code
+from jinmu.core.scoping import ScopeKind, scope_for, working_region_code
 from jinmu.core.services import check_version, save_object
+from jinmu.core.types import User
 from jinmu.core.workdays import WorkCalendar
+from jinmu.enterprises.models import Enterprise
 from jinmu.problems.choices import UNRESOLVED, ProblemCategory, ProblemSource, ProblemStatus
 from jinmu.problems.models import Problem
 
@@ -77,31 +80,32 @@ def is_overdue(problem: Problem, today: dt.date | None = None) -> bool:
     )
 
 
-def _visible(user: Any, problem: Problem) -> bool:
+def _visible(user: User, problem: Problem) -> bool:
     return bool(Problem.objects.for_user(user).filter(pk=problem.pk).exists())
 
 
-def _is_staff(user: Any) -> bool:
+def _is_staff(user: User) -> bool:
     return has_action(user, _CLAIM)
 
 
-def can_raise(user: Any, *, project: Any = None, enterprise: Any = None) -> bool:
+def can_raise(user: User, *, project: Any = None, enterprise: Enterprise | None = None) -> bool:
     """Whoever sees the project (or the enterprise) may raise a problem about it; a problem
     about nothing in particular is for staff with a working scope."""
     if not has_action(user, "problems.add_problem"):
         return False
     if project is not None:
-        from jinmu.projects.models import Project
-
-        return bool(Project.objects.for_user(user).filter(pk=project.pk).exists())
+        return _sees(user, "project", project)
     if enterprise is not None:
-        from jinmu.enterprises.models import Enterprise
-
-        return bool(Enterprise.objects.for_user(user).filter(pk=enterprise.pk).exists())
+        return _sees(user, "enterprise", enterprise)
     return _is_staff(user) and scope_for(user).kind in _STAFF_SCOPES
 
 
-def can_claim(user: Any, problem: Problem) -> bool:
+def _sees(user: User, relation: str, subject: Any) -> bool:
+    """True when `user` sees what a problem would be about by `relation`."""
+    return bool(Problem.objects.subjects_for(user, relation).filter(pk=subject.pk).exists())
+
+
+def can_claim(user: User, problem: Problem) -> bool:
     """Staff of the owner unit (or of any unit, while no owner is set) take an open problem on."""
     return bool(
         _is_staff(user)
@@ -112,7 +116,7 @@ def can_claim(user: Any, problem: Problem) -> bool:
     )
 
 
-def can_resolve(user: Any, problem: Problem) -> bool:
+def can_resolve(user: User, problem: Problem) -> bool:
     """The owner unit's staff, or a coordinator, record how an unresolved problem was solved."""
     if not _is_staff(user) or problem.status not in UNRESOLVED:
         return False
@@ -120,26 +124,16 @@ def can_resolve(user: Any, problem: Problem) -> bool:
     return bool((own_unit or has_action(user, _COORDINATE)) and _visible(user, problem))
 
 
-def _region_of(actor: Any, project: Any, enterprise: Any) -> str:
+def _region_of(actor: User, project: Any, enterprise: Enterprise | None) -> str:
     """A problem lies where its project (or enterprise) lies, else where the actor works."""
     if project is not None:
         return str(project.region_id)
     if enterprise is not None:
         return str(enterprise.region_id)
-    scope = scope_for(actor)
-    if scope.kind is ScopeKind.TOWN:
-        return scope.region_code
-    region_id = getattr(actor, "region_id", None)
-    if region_id is None and getattr(actor, "unit", None) is not None:
-        region_id = actor.unit.region_id
+    region_id = working_region_code(actor)
     if region_id is None:
         raise ValidationError(_("Your account has no region: ask the administrator."))
     return str(region_id)
-
-
-def county_code(region_code: str) -> str:
-    """The county a region code lies in (its first six digits, GB/T 2260)."""
-    return str(region_code)[:6]
 
 
 def assignable_units(region_code: str) -> QuerySet[Unit]:
@@ -187,7 +181,9 @@ def resolve_unit(value: Any, *, region_code: str | None = None) -> Unit | None:
     return unit
 
 
-def problem_region(actor: Any, *, project: Any = None, enterprise: Any = None) -> str | None:
+def problem_region(
+    actor: User, *, project: Any = None, enterprise: Enterprise | None = None
+) -> str | None:
     """Where a problem raised by `actor` would lie (None when the actor has no region)."""
     try:
         return _region_of(actor, project, enterprise)
@@ -218,13 +214,13 @@ def validate_problem(
 @transaction.atomic
 def raise_problem(
     *,
-    actor: Any,
+    actor: User,
     title: str,
     description: str = "",
     category: str = ProblemCategory.OTHER,
     project: Any = None,
     report: Any = None,
-    enterprise: Any = None,
+    enterprise: Enterprise | None = None,
     owner_unit: Unit | int | None = None,
     due_on: dt.date | None = None,
     source: str = ProblemSource.MANUAL,
@@ -264,7 +260,7 @@ def raise_problem(
         owner_unit=unit,
         due_on=due_on,
         status=ProblemStatus.OPEN,
-        raised_by=actor if getattr(actor, "is_authenticated", False) else None,
+        raised_by=actor if actor.is_authenticated else None,
         raised_on=raised_on,
     )
     return save_object(problem, actor=actor)
@@ -277,7 +273,7 @@ def _locked(problem: Problem, expected_version: int | None) -> Problem:
 
 
 @transaction.atomic
-def claim_problem(*, actor: Any, problem: Problem, expected_version: int | None = None) -> Problem:
+def claim_problem(*, actor: User, problem: Problem, expected_version: int | None = None) -> Problem:
     """Take an open problem on for the actor's unit (认领); it becomes the owner unit."""
     current = _locked(problem, expected_version)
     if current.status != ProblemStatus.OPEN:
@@ -301,7 +297,7 @@ def claim_problem(*, actor: Any, problem: Problem, expected_version: int | None 
 @transaction.atomic
 def resolve_problem(
     *,
-    actor: Any,
+    actor: User,
     problem: Problem,
     resolution: str,
     expected_version: int | None = None,

@@ -15,6 +15,7 @@ from typing import Any
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.types import User
 from jinmu.projects.choices import ApprovalKind
 from jinmu.projects.models import ApprovalItem, Project
 
@@ -188,6 +189,6 @@ def summary(projects: Any) -> ApprovalSummary:
     )
 
 
-def summary_for_user(user: Any) -> ApprovalSummary:
+def summary_for_user(user: User) -> ApprovalSummary:
     """The summary over every project the user sees."""
     return summary(Project.objects.for_user(user))

@@ -26,6 +26,7 @@ from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from jinmu.core.money import wan_text_exact
 from jinmu.projects.choices import (
     LIFECYCLES,
     STARTED_STATES,
@@ -34,7 +35,7 @@ from jinmu.projects.choices import (
     ProjectStatus,
 )
 from jinmu.projects.leads import filter_per_settings
-from jinmu.projects.models import WAN, LedgerSettings, Project, settings_for
+from jinmu.projects.models import LedgerSettings, Project, settings_for
 
 _QS = TypeVar("_QS", bound=models.QuerySet[Any])
 
@@ -82,14 +83,6 @@ class Eligibility:
         return [*self.amount_reasons, *self.exclusion_reasons, *self.stage_reasons]
 
 
-def _wan(amount: Decimal) -> str:
-    """Yuan as 万元 (10k yuan) text for a sentence, exact: rounding to two places could show an
-    amount a few yuan short of the line as equal to it."""
-    text = f"{amount / WAN:,.6f}".rstrip("0")
-    whole, _dot, places = text.partition(".")
-    return f"{whole}.{places.ljust(2, '0')}"
-
-
 def _at_least(value: Decimal | None, threshold: Decimal | None) -> bool:
     """A missing threshold is no threshold; a missing amount never reaches a real one."""
     if threshold is None:
@@ -103,33 +96,42 @@ def excluded_categories(project: Project, rules: LedgerSettings) -> list[str]:
     return [code for code in (project.exclusions or []) if code in excluded]
 
 
+def _shortfall(
+    amount: Decimal | None, minimum: Decimal | None, missing: str, below: str
+) -> str | None:
+    """Why an amount misses its minimum (`missing` when not given, `below` formatted with
+    both in 10k yuan), or None when there is no minimum or the amount reaches it."""
+    if minimum is None:
+        return None
+    if amount is None:
+        return missing
+    if amount < minimum:
+        return below % {"amount": wan_text_exact(amount), "minimum": wan_text_exact(minimum)}
+    return None
+
+
 def _amount_reasons(project: Project, rules: LedgerSettings) -> list[str]:
-    reasons: list[str] = []
-    total, minimum = project.total_investment, rules.attraction_min_total
-    if minimum is not None:
-        if total is None:
-            reasons.append(_("The total investment is not given."))
-        elif total < minimum:
-            reasons.append(
-                _(
-                    "Total investment of %(amount)s (10k yuan) is below the minimum of "
-                    "%(minimum)s (10k yuan)."
-                )
-                % {"amount": _wan(total), "minimum": _wan(minimum)}
-            )
-    fixed, min_fixed = project.fixed_asset_investment, rules.attraction_min_fixed_assets
-    if min_fixed is not None:
-        if fixed is None:
-            reasons.append(_("The fixed-asset investment is not given."))
-        elif fixed < min_fixed:
-            reasons.append(
-                _(
-                    "Fixed-asset investment of %(amount)s (10k yuan) is below the minimum of "
-                    "%(minimum)s (10k yuan)."
-                )
-                % {"amount": _wan(fixed), "minimum": _wan(min_fixed)}
-            )
-    return reasons
+    reasons = (
+        _shortfall(
+            project.total_investment,
+            rules.attraction_min_total,
+            _("The total investment is not given."),
+            _(
+                "Total investment of %(amount)s (10k yuan) is below the minimum of "
+                "%(minimum)s (10k yuan)."
+            ),
+        ),
+        _shortfall(
+            project.fixed_asset_investment,
+            rules.attraction_min_fixed_assets,
+            _("The fixed-asset investment is not given."),
+            _(
+                "Fixed-asset investment of %(amount)s (10k yuan) is below the minimum of "
+                "%(minimum)s (10k yuan)."
+            ),
+        ),
+    )
+    return [reason for reason in reasons if reason is not None]
 
 
 def _stage_reasons(project: Project) -> list[str]:

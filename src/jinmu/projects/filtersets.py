@@ -9,7 +9,6 @@ OFFSET, so a deep page of 50k projects costs what page 1 costs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -32,8 +31,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
-from jinmu.core.filtersets import WholeNumberFilter
+from jinmu.core.filtersets import WholeNumberFilter, search_box, search_filter
+from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
+from jinmu.core.money import YI
 from jinmu.core.places import (
     parks_for_request,
     request_user,
@@ -49,7 +50,7 @@ from jinmu.projects.choices import (
     ProjectStatus,
     statuses_of,
 )
-from jinmu.projects.models import YI, Project, ProjectTag, ProjectYearPlan
+from jinmu.projects.models import Project, ProjectTag, ProjectYearPlan
 
 # `?light=none`: projects not under weekly scheduling (they carry no light).
 NOT_MONITORED = "none"
@@ -115,19 +116,6 @@ def status_choices(kind: str | None) -> list[Any]:
     return groups
 
 
-class _OnceChoices:
-    """Choices loaded on first use and then kept (a Select iterates its choices twice)."""
-
-    def __init__(self, load: Callable[[], list[tuple[Any, str]]]) -> None:
-        self._load = load
-        self._rows: list[tuple[Any, str]] | None = None
-
-    def __iter__(self) -> Iterator[tuple[Any, str]]:
-        if self._rows is None:
-            self._rows = self._load()
-        return iter(self._rows)
-
-
 class ProjectFilterForm(forms.Form):
     """Tabler classes on the filter widgets; the status select lists the chosen kind's states."""
 
@@ -138,28 +126,18 @@ class ProjectFilterForm(forms.Form):
             # NullBooleanSelect maps its own option values; every other select renders fast.
             if isinstance(widget, forms.Select) and not isinstance(widget, forms.NullBooleanSelect):
                 field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        bootstrap(self)
         if "status" in self.fields:
             kind = self.data.get("kind") if self.data else None
             # Only the offer narrows: `?status=lead&kind=key` is valid (and simply finds nothing).
             self.fields["status"].widget.choices = status_choices(kind)
-        if "q" in self.fields:
-            widget = self.fields["q"].widget
-            widget.input_type = "search"
-            widget.attrs.update(
-                {"placeholder": _("Name, number or investor"), "autocomplete": "off"}
-            )
+        search_box(self, _("Name, number or investor"))
 
 
 class ProjectFilterSet(django_filters.FilterSet):
     """Filters of the project ledger (the page, the API and the export share them)."""
 
-    q = django_filters.CharFilter(
-        label=_("Search"),
-        method="filter_q",
-        help_text=_("Part of the name, the project number or the investor."),
-    )
+    q = search_filter(_("Part of the name, the project number or the investor."))
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ProjectKind.choices)
     level = django_filters.ChoiceFilter(label=_("Level"), choices=ProjectLevel.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=ProjectStatus.choices)

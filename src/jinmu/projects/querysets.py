@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
+from django.db.models import Q, QuerySet
+
+from jinmu.core.models import DomainModel, Region, User
 from jinmu.core.permissions import has_action
+from jinmu.core.places import in_scope
 from jinmu.core.querysets import ScopedQuerySet
+from jinmu.core.regions import county_code
 from jinmu.core.scoping import Scope, ScopeKind, scope_for
+from jinmu.core.types import Visitor
 
 # What a unit answering for some projects (`keep_responsible_project`) may do with them.
 _KEEPING_ACTIONS = ("change", "report")
@@ -16,7 +23,7 @@ class ProjectQuerySet(ScopedQuerySet[Any]):
     """Projects: region-wide roles see the region; a chain office the projects on its chains;
     a town or park what lies in it; an enterprise user the projects of its own enterprise."""
 
-    def for_user(self, user: Any, action: str = "view") -> ProjectQuerySet:
+    def for_user(self, user: Visitor | None, action: str = "view") -> ProjectQuerySet:
         """As for any scoped rows; a unit that keeps only the projects it answers for (a
         department) changes and reports just those."""
         if (
@@ -32,10 +39,9 @@ class ProjectQuerySet(ScopedQuerySet[Any]):
 
     def for_scope(self, scope: Scope) -> ProjectQuerySet:
         """Scope projects."""
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.TOWN:
-            return self.filter(region_id=scope.region_code)
+        area = self.in_area(scope)
+        if area is not None:
+            return area
         if scope.kind is ScopeKind.PARK:
             return self.filter(park_id=scope.unit_id)
         if scope.kind is ScopeKind.CHAIN:
@@ -56,21 +62,24 @@ class ProjectChildQuerySet(ScopedQuerySet[Any]):
     permission_model = "projects.project"
 
     def for_scope(self, scope: Scope) -> Any:
-        """Scope through the project."""
-        from jinmu.projects.models import Project
-
-        if scope.kind is ScopeKind.REGION:
-            if self.model.__name__ == "StatusChange":
-                return self.filter(project__region__code__startswith=scope.region_prefix)
-            return self.in_region(scope.region_prefix)
+        """Scope through the project; rows that carry a region (all but the status history)
+        are placed by it for region-wide and town users."""
         if scope.kind is ScopeKind.NONE:
             return self.none()
-        if scope.kind is ScopeKind.TOWN and self.model.__name__ != "StatusChange":
-            return self.filter(region_id=scope.region_code)
-        visible = Project.objects.for_scope(scope).values("pk")
-        if self.model.__name__ == "ReportPhoto":
-            return self.filter(report__project__in=visible)
-        return self.filter(project__in=visible)
+        path = self._project_path()
+        if issubclass(self.model, DomainModel):
+            area = self.in_area(scope)
+            if area is not None:
+                return area
+        elif scope.kind is ScopeKind.REGION:
+            return self.filter(**{f"{path}__region__code__startswith": scope.region_prefix})
+        visible = apps.get_model("projects", "Project").objects.for_scope(scope).values("pk")
+        return self.filter(**{f"{path}__in": visible})
+
+    def _project_path(self) -> str:
+        """The lookup from a row to its project: its own `project`, or its report's."""
+        names = {field.name for field in self.model._meta.get_fields()}
+        return "project" if "project" in names else "report__project"
 
 
 class TagQuerySet(ScopedQuerySet[Any]):
@@ -85,5 +94,34 @@ class TagQuerySet(ScopedQuerySet[Any]):
         if scope.kind in (ScopeKind.CHAIN, ScopeKind.PARK):
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.TOWN:
-            return self.in_region(scope.region_code[:6])
+            return self.in_region(county_code(scope.region_code))
         return self.none()
+
+
+def regions_for_projects(scope: Scope) -> QuerySet[Region]:
+    """Where a user may place a project: the county and its towns for region-wide and chain
+    staff, the own town for a town, the park's town for a park."""
+    return in_scope(
+        Region.objects.all(), scope, wide="code__startswith", town="code", park="units__pk"
+    )
+
+
+def _county_prefix(user: Visitor | None, scope: Scope) -> str:
+    if scope.region_prefix:
+        return scope.region_prefix
+    if scope.region_code:
+        return county_code(scope.region_code)
+    region = getattr(user, "region", None)
+    return region.scope_prefix if region is not None else ""
+
+
+def staff_users(user: Visitor | None, scope: Scope, *roles: str) -> QuerySet[User]:
+    """Active users of the user's county holding one of `roles` (for leader/owner choices)."""
+    prefix = _county_prefix(user, scope)
+    candidates = User.objects.filter(is_active=True).filter(
+        Q(region__code__startswith=prefix) | Q(unit__region__code__startswith=prefix)
+    )
+    # Roles live in a JSON list: a few hundred staff are filtered here rather than with a
+    # JSON lookup that SQLite and PostgreSQL spell differently.
+    pks = [u.pk for u in candidates.only("pk", "roles") if set(u.roles or []) & set(roles)]
+    return User.objects.filter(pk__in=pks).order_by("display_name", "username")

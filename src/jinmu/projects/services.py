@@ -23,6 +23,9 @@ from django.utils.translation import gettext as _
 from jinmu.core.audit import record_change, snapshot
 from jinmu.core.choices import AuditAction
 from jinmu.core.services import apply_fields, check_version, delete_object, save_object
+from jinmu.core.types import User
+from jinmu.problems.models import Problem
+from jinmu.problems.services import is_assignable, unassignable_message
 from jinmu.projects import lights
 from jinmu.projects.choices import (
     INITIAL_STATUS,
@@ -32,14 +35,18 @@ from jinmu.projects.choices import (
     ProjectKind,
     ProjectStatus,
     allowed_next,
+    statuses_of,
 )
 from jinmu.projects.models import (
+    LIGHT_FIELDS,
+    REPORT_FIGURES,
     ApprovalItem,
     Attachment,
     ChallengeReview,
     Project,
     ProjectTag,
     ProjectYearPlan,
+    ReportPhoto,
     StatusChange,
 )
 from jinmu.projects.permissions import (
@@ -108,15 +115,8 @@ _DERIVED_FIELDS = (
     "plan_state",
     "replan_reason",
     "replan_requested_by",
-    "invested_total",
-    "invested_year",
-    "invested_year_of",
-    "percent_complete",
-    "last_report_week",
-    "computed_light",
-    "light",
-    "light_reasons",
-    "light_computed_on",
+    *REPORT_FIGURES,
+    *LIGHT_FIELDS,
     "light_override",
     "light_override_reason",
     "light_override_by",
@@ -141,7 +141,7 @@ def fields_for(kind: str) -> tuple[str, ...]:
     return COMMON_FIELDS + KIND_FIELDS.get(kind, ())
 
 
-def require_editor(actor: Any, project: Project) -> None:
+def require_editor(actor: User, project: Project) -> None:
     """Refuse unless the actor may change this project."""
     if not can_edit_project(actor, project):
         raise PermissionDenied(_("You may not change this project."))
@@ -158,7 +158,7 @@ def _today() -> dt.date:
     return timezone.localdate()
 
 
-def _check_tags(actor: Any, project: Project | None, tags: Iterable[ProjectTag] | None) -> None:
+def _check_tags(actor: User, project: Project | None, tags: Iterable[ProjectTag] | None) -> None:
     """Only the list keepers change which curated lists a project is on."""
     if tags is None:
         return
@@ -171,8 +171,6 @@ def _check_tags(actor: Any, project: Project | None, tags: Iterable[ProjectTag] 
 def _check_responsible_unit(project: Project, previous_unit_id: int | None = None) -> None:
     """The responsible unit is a working unit of the project's county (a changed one only: a
     unit stored before this rule stays acceptable while untouched)."""
-    from jinmu.problems.services import is_assignable, unassignable_message
-
     unit = project.responsible_unit if project.responsible_unit_id else None
     if unit is None or project.responsible_unit_id == previous_unit_id:
         return
@@ -180,7 +178,7 @@ def _check_responsible_unit(project: Project, previous_unit_id: int | None = Non
         raise ValidationError({"responsible_unit": unassignable_message()})
 
 
-def _require_visible(actor: Any, project: Project, message: str) -> None:
+def _require_visible(actor: User, project: Project, message: str) -> None:
     """Refuse (rolling the write back) when the actor would no longer see the project."""
     if not Project.objects.for_user(actor).filter(pk=project.pk).exists():
         raise PermissionDenied(message)
@@ -189,7 +187,7 @@ def _require_visible(actor: Any, project: Project, message: str) -> None:
 @transaction.atomic
 def create_project(
     *,
-    actor: Any,
+    actor: User,
     data: Mapping[str, Any],
     tags: Iterable[ProjectTag] = (),
     status: str | None = None,
@@ -204,7 +202,7 @@ def create_project(
     project = apply_fields(Project(), data, fields_for(kind))
     _check_exclusions(project.exclusions)
     project.status = status or INITIAL_STATUS[kind]
-    if project.status not in dict(_lifecycle_states(kind)):
+    if project.status not in dict(statuses_of(kind)):
         raise ValidationError({"status": _("This status does not belong to the project's kind.")})
     if kind == ProjectKind.ATTRACTION and project.lead_registered_on is None:
         project.lead_registered_on = _today()
@@ -224,7 +222,7 @@ def create_project(
         from_status="",
         to_status=project.status,
         changed_on=_today(),
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_by=actor if actor.is_authenticated else None,
         reason=_("Entered in the ledger"),
     )
     record_change(obj=project, action=AuditAction.CREATE, actor=actor, before=None)
@@ -235,7 +233,7 @@ def create_project(
 @transaction.atomic
 def update_project(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     data: Mapping[str, Any],
     expected_version: int | None = None,
@@ -275,59 +273,37 @@ def update_project(
 def _follow_region(project: Project) -> None:
     """Every row of the project (and its report photos and problems) moves with it, so that
     the new town sees them and the old one no longer does."""
-    from jinmu.problems.models import Problem
-    from jinmu.projects.models import ReportPhoto
-
     for relation in _CHILD_RELATIONS:
         getattr(project, relation).update(region_id=project.region_id)
     ReportPhoto.objects.filter(report__project=project).update(region_id=project.region_id)
     Problem.objects.filter(project=project).update(region_id=project.region_id)
 
 
-def _lifecycle_states(kind: str) -> list[tuple[str, str]]:
-    from jinmu.projects.choices import statuses_of
-
-    return statuses_of(kind)
-
-
-@transaction.atomic
-def transition(
-    *,
-    actor: Any,
-    project: Project,
-    to_status: str,
-    reason: str = "",
-    on: dt.date | None = None,
-    expected_version: int | None = None,
-) -> Project:
-    """Move a project along its lifecycle; the date it happened (default today), who and why
-    are kept. Entering 开工 sets the actual start, 竣工 the completion, 签约 the signing date."""
-    require_editor(actor, project)
-    current: Project = Project.objects.select_for_update().get(pk=project.pk)
-    check_version(current, expected_version)
-    if to_status not in allowed_next(current.kind, current.status):
-        allowed = [str(ProjectStatus(s).label) for s in allowed_next(current.kind, current.status)]
-        raise ValidationError(
-            {
-                "status": _(
-                    "A project in “%(current)s” cannot move to “%(target)s”. Allowed: %(allowed)s."
-                )
-                % {
-                    "current": ProjectStatus(current.status).label,
-                    "target": ProjectStatus(to_status).label
-                    if to_status in ProjectStatus.values
-                    else to_status,
-                    "allowed": "、".join(allowed) or _("none (final state)"),
-                }
+def _check_allowed(current: Project, to_status: str) -> None:
+    """Refuse a move the project's lifecycle does not allow from where it stands."""
+    if to_status in allowed_next(current.kind, current.status):
+        return
+    allowed = [str(ProjectStatus(s).label) for s in allowed_next(current.kind, current.status)]
+    raise ValidationError(
+        {
+            "status": _(
+                "A project in “%(current)s” cannot move to “%(target)s”. Allowed: %(allowed)s."
+            )
+            % {
+                "current": ProjectStatus(current.status).label,
+                "target": ProjectStatus(to_status).label
+                if to_status in ProjectStatus.values
+                else to_status,
+                "allowed": "、".join(allowed) or _("none (final state)"),
             }
-        )
-    day = on or _today()
-    if day > _today():
-        raise ValidationError({"on": _("A transition cannot be dated in the future.")})
-    if to_status == ProjectStatus.TERMINATED and not reason.strip():
-        raise ValidationError({"reason": _("Say why the project is terminated.")})
-    # History stays in order; the registration entry does not count, since a project already
-    # under way is often entered after the fact and its earlier steps dated back.
+        }
+    )
+
+
+def _check_in_order(current: Project, day: dt.date) -> None:
+    """Not before the previous status change. History stays in order; the registration entry
+    does not count, since a project already under way is often entered after the fact and its
+    earlier steps dated back."""
     last = (
         current.history.exclude(from_status="")
         .order_by("-changed_on", "-id")
@@ -341,34 +317,69 @@ def transition(
                 % {"day": last.isoformat()}
             }
         )
-    if (
+
+
+def _check_objections_closed(current: Project, to_status: str, day: dt.date) -> None:
+    """揭榜挂帅: the result is established only after the objection window has closed."""
+    if not (
         current.kind == ProjectKind.CHALLENGE
         and current.status == ProjectStatus.PUBLICITY
         and to_status == ProjectStatus.ESTABLISHED
     ):
-        # 揭榜挂帅: the result is established only after the objection window has closed.
-        if current.objection_until is None:
-            raise ValidationError(
-                {"status": _("Enter the end of the objection window before establishing.")}
-            )
-        if day <= current.objection_until:
-            raise ValidationError(
-                {
-                    "status": _("Objections are open until %(day)s.")
-                    % {"day": current.objection_until.isoformat()}
-                }
-            )
+        return
+    if current.objection_until is None:
+        raise ValidationError(
+            {"status": _("Enter the end of the objection window before establishing.")}
+        )
+    if day <= current.objection_until:
+        raise ValidationError(
+            {
+                "status": _("Objections are open until %(day)s.")
+                % {"day": current.objection_until.isoformat()}
+            }
+        )
+
+
+def _record_dates(project: Project, to_status: str, day: dt.date) -> None:
+    """Entering 开工 sets the actual start, 竣工 the completion, 签约 the signing date and
+    研判 the assessment date, unless already recorded."""
+    if to_status in STARTED_STATES and project.actual_start is None:
+        project.actual_start = day
+    if to_status == ProjectStatus.COMPLETED and project.actual_completion is None:
+        project.actual_completion = day
+    if to_status == ProjectStatus.SIGNED and project.signed_on is None:
+        project.signed_on = day
+    if to_status == ProjectStatus.ASSESSING and project.lead_assessed_on is None:
+        project.lead_assessed_on = day
+
+
+@transaction.atomic
+def transition(
+    *,
+    actor: User,
+    project: Project,
+    to_status: str,
+    reason: str = "",
+    on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> Project:
+    """Move a project along its lifecycle; the date it happened (default today), who and why
+    are kept. Entering 开工 sets the actual start, 竣工 the completion, 签约 the signing date."""
+    require_editor(actor, project)
+    current: Project = Project.objects.select_for_update().get(pk=project.pk)
+    check_version(current, expected_version)
+    _check_allowed(current, to_status)
+    day = on or _today()
+    if day > _today():
+        raise ValidationError({"on": _("A transition cannot be dated in the future.")})
+    if to_status == ProjectStatus.TERMINATED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the project is terminated.")})
+    _check_in_order(current, day)
+    _check_objections_closed(current, to_status, day)
     before = snapshot(current)
     from_status = current.status
     current.status = to_status
-    if to_status in STARTED_STATES and current.actual_start is None:
-        current.actual_start = day
-    if to_status == ProjectStatus.COMPLETED and current.actual_completion is None:
-        current.actual_completion = day
-    if to_status == ProjectStatus.SIGNED and current.signed_on is None:
-        current.signed_on = day
-    if to_status == ProjectStatus.ASSESSING and current.lead_assessed_on is None:
-        current.lead_assessed_on = day
+    _record_dates(current, to_status, day)
     current.version += 1
     current.full_clean()
     current.save()
@@ -377,7 +388,7 @@ def transition(
         from_status=from_status,
         to_status=to_status,
         changed_on=day,
-        changed_by=actor if getattr(actor, "is_authenticated", False) else None,
+        changed_by=actor if actor.is_authenticated else None,
         reason=reason,
     )
     record_change(obj=current, action=AuditAction.UPDATE, actor=actor, before=before)
@@ -389,7 +400,7 @@ def transition(
 @transaction.atomic
 def set_year_plan(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     year: int,
     planned_investment: Decimal,
@@ -412,7 +423,7 @@ def set_year_plan(
 @transaction.atomic
 def save_approval(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     data: Mapping[str, Any],
     item: ApprovalItem | None = None,
@@ -433,14 +444,18 @@ def save_approval(
 
 
 @transaction.atomic
-def delete_approval(*, actor: Any, item: ApprovalItem, expected_version: int | None = None) -> None:
+def delete_approval(
+    *, actor: User, item: ApprovalItem, expected_version: int | None = None
+) -> None:
     """Remove an approval item."""
     require_editor(actor, item.project)
     delete_object(item, actor=actor, expected_version=expected_version)
 
 
 @transaction.atomic
-def add_attachment(*, actor: Any, project: Project, kind: str, title: str, file: Any) -> Attachment:
+def add_attachment(
+    *, actor: User, project: Project, kind: str, title: str, file: Any
+) -> Attachment:
     """Attach a document to a project."""
     require_editor(actor, project)
     attachment = Attachment(
@@ -449,14 +464,14 @@ def add_attachment(*, actor: Any, project: Project, kind: str, title: str, file:
         kind=kind,
         title=title or getattr(file, "name", ""),
         file=file,
-        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        uploaded_by=actor if actor.is_authenticated else None,
     )
     return save_object(attachment, actor=actor)
 
 
 @transaction.atomic
 def add_review(
-    *, actor: Any, project: Project, reviewer: str, score: Decimal, comment: str = ""
+    *, actor: User, project: Project, reviewer: str, score: Decimal, comment: str = ""
 ) -> ChallengeReview:
     """Record one reviewer's score of a challenge; the project's score is their average."""
     require_editor(actor, project)
@@ -479,7 +494,7 @@ def add_review(
 @transaction.atomic
 def override_light(
     *,
-    actor: Any,
+    actor: User,
     project: Project,
     light: str,
     reason: str,
@@ -512,7 +527,7 @@ def override_light(
 @transaction.atomic
 def save_tag(
     *,
-    actor: Any,
+    actor: User,
     region_id: str,
     name: str,
     description: str = "",

@@ -1,10 +1,21 @@
-"""Periodic jobs of the project ledger."""
+"""Periodic and background jobs of the project ledger."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from jinmu.core.audit import record_event
+from jinmu.core.background import Progress, background, start
+from jinmu.core.choices import AuditAction
 from jinmu.core.jobs import Cadence, job
+from jinmu.core.models import BackgroundTask, Region, User
+from jinmu.projects import excel
+from jinmu.projects.imports import import_projects, import_reports
 from jinmu.projects.lights import refresh_lights_stats
 from jinmu.projects.models import Project
 
@@ -19,3 +30,103 @@ def refresh_lights(day: dt.date) -> str:
     """The nightly recomputation of every light as of the day."""
     stats = refresh_lights_stats(Project.objects.all(), today=day)
     return f"{stats.processed} projects, {stats.changed} changed colour"
+
+
+# Projects per batch when a county's lights are recomputed in the background: small enough for
+# the progress bar to move, large enough that each batch's few queries stay cheap.
+LIGHT_BATCH = 200
+
+
+def start_county_lights(*, actor: User, county: Region) -> BackgroundTask:
+    """Queue the recomputation of every light of a county; its page shows the progress."""
+    return start(
+        kind="projects.refresh_county_lights",
+        actor=actor,
+        region=county,
+        label=_("Recomputing the lights of %(county)s") % {"county": county.name},
+        arguments={"county_code": county.code},
+        next_url=reverse("projects:settings"),
+    )
+
+
+@background("projects.refresh_county_lights")
+def refresh_county_lights(*, progress: Progress, county_code: str) -> str:
+    """Recompute the light of every project of a county (after its settings changed)."""
+    ids = list(Project.objects.in_region(county_code).order_by("pk").values_list("pk", flat=True))
+    changed = 0
+    for first in range(0, len(ids), LIGHT_BATCH):
+        batch = ids[first : first + LIGHT_BATCH]
+        changed += refresh_lights_stats(Project.objects.filter(pk__in=batch)).changed
+        progress(first + len(batch), len(ids))
+    return _("%(count)s lights recomputed, %(changed)s changed colour.") % {
+        "count": len(ids),
+        "changed": changed,
+    }
+
+
+def start_import(
+    *, actor: User, mode: str, path: Path, file_name: str, week: str
+) -> BackgroundTask:
+    """Queue a confirmed ledger or report workbook (already checked) for the worker; the file
+    is deleted once imported."""
+    region = actor.region or (actor.unit.region if actor.unit else None)
+    if region is None:
+        raise PermissionDenied
+    ledger = mode == excel.PROJECTS
+    done_page = reverse("projects:list" if ledger else "projects:report_status")
+    return start(
+        kind="projects.import_workbook",
+        actor=actor,
+        region=region,
+        label=_("Importing %(file)s") % {"file": file_name},
+        arguments={
+            "actor_id": actor.pk,
+            "mode": mode,
+            "path": str(path),
+            "file_name": file_name,
+            "week": week,
+        },
+        next_url=f"{done_page}?week={week}" if week and not ledger else done_page,
+    )
+
+
+@background("projects.import_workbook")
+def import_workbook(
+    *, progress: Progress, actor_id: int, mode: str, path: str, file_name: str, week: str
+) -> str:
+    """Import a confirmed workbook as its uploader; data changed since the check fails the
+    task with the rows that no longer hold, and nothing is stored."""
+    actor = User.objects.get(pk=actor_id)
+    try:
+        if mode == excel.PROJECTS:
+            result = import_projects(actor=actor, file=Path(path), dry_run=False)
+        else:
+            result = import_reports(actor=actor, file=Path(path), dry_run=False, week=week or None)
+    finally:
+        Path(path).unlink(missing_ok=True)
+    record_event(
+        action=AuditAction.IMPORT,
+        actor=actor,
+        detail={
+            "kind": result.kind,
+            "file": file_name,
+            "format": "xlsx",
+            "dry_run": False,
+            "background": True,
+            "rows": result.row_count,
+            "created": len(result.created),
+            "updated": len(result.updated),
+            "errors": len(result.errors),
+        },
+    )
+    progress(result.row_count, result.row_count)
+    if not result.ok:
+        raise ImportRefused(
+            _("The data changed since the check; nothing was imported: %(errors)s")
+            % {"errors": result.error_lines()}
+        )
+    return result.summary()
+
+
+class ImportRefused(Exception):
+    """A confirmed import that no longer passes its checks."""

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from jinmu.projects.views import board, bulletin, excel, ledger, lists, plans, reports, settings
+from jinmu.projects.views import (
+    approvals,
+    board,
+    bulletin,
+    excel,
+    ledger,
+    lists,
+    plans,
+    reports,
+    settings,
+)
 
 app_name = "projects"
 
@@ -10,6 +20,7 @@ urlpatterns = [
     *ledger.urlpatterns,
     *board.urlpatterns,
     *plans.urlpatterns,
+    *approvals.urlpatterns,
     *reports.urlpatterns,
     *bulletin.urlpatterns,
     *excel.urlpatterns,

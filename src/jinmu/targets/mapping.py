@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from jinmu.core.money import WAN, YI
 from jinmu.targets.models import Indicator
 
 # Units that measure the same kind of quantity, with each one's size in the family's base unit.
@@ -12,7 +13,7 @@ from jinmu.targets.models import Indicator
 # enterprises and 个 or 项 for projects without a difference in meaning).
 UNIT_FAMILIES: dict[str, dict[str, Decimal]] = {
     "count": {"家": Decimal(1), "个": Decimal(1), "项": Decimal(1)},
-    "money": {"元": Decimal(1), "万元": Decimal(10_000), "亿元": Decimal(100_000_000)},
+    "money": {"元": Decimal(1), "万元": WAN, "亿元": YI},
     "percent": {"%": Decimal(1)},
 }
 

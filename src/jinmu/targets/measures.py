@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from jinmu.chains.models import EnterpriseNode
 from jinmu.core.choices import UnitKind
+from jinmu.core.money import WAN, YI
 from jinmu.enterprises.models import Qualification
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import Project, WeeklyReport
@@ -29,8 +30,8 @@ from jinmu.targets.models import Indicator, ReportedValue, Target
 # Yuan in one of each money unit an indicator may be expressed in.
 MONEY_UNITS: dict[str, Decimal] = {
     "元": Decimal(1),
-    "万元": Decimal(10_000),
-    "亿元": Decimal(100_000_000),
+    "万元": WAN,
+    "亿元": YI,
 }
 
 
@@ -168,6 +169,27 @@ def _qualification_rows(
     ]
 
 
+def _project_row(
+    key: int,
+    project_id: int,
+    name: str,
+    day: dt.date,
+    place: tuple[str, int | None, int | None],
+    amount: Decimal,
+) -> Row:
+    """A row of a project's amount on a day; `place` is its region, park and chain."""
+    region_id, park_id, chain_id = place
+    return Row(
+        key=key,
+        date=day,
+        region_id=region_id,
+        park_id=park_id,
+        chain_ids=frozenset() if chain_id is None else frozenset({chain_id}),
+        amount=amount,
+        item=Item(project_id, name, day, "projects:detail", amount),
+    )
+
+
 def _project_rows(projects: Any, date_field: str) -> list[Row]:
     """Rows of projects dated by one of their date fields (a datetime by its local day)."""
     rows = []
@@ -175,18 +197,8 @@ def _project_rows(projects: Any, date_field: str) -> list[Row]:
         date_field, "pk"
     ).values_list("pk", "name", date_field, "region_id", "park_id", "chain_id", "total_investment"):
         day = timezone.localdate(when) if isinstance(when, dt.datetime) else when
-        amount = total or Decimal(0)
-        rows.append(
-            Row(
-                key=pk,
-                date=day,
-                region_id=region_id,
-                park_id=park_id,
-                chain_ids=frozenset() if chain_id is None else frozenset({chain_id}),
-                amount=amount,
-                item=Item(pk, name, day, "projects:detail", amount),
-            )
-        )
+        place = (region_id, park_id, chain_id)
+        rows.append(_project_row(pk, pk, name, day, place, total or Decimal(0)))
     return rows
 
 
@@ -275,15 +287,7 @@ def _investment_rows(
         )
     )
     return [
-        Row(
-            key=pk,
-            date=week,
-            region_id=region_id,
-            park_id=park_id,
-            chain_ids=frozenset() if chain_id is None else frozenset({chain_id}),
-            amount=amount,
-            item=Item(project_id, name, week, "projects:detail", amount),
-        )
+        _project_row(pk, project_id, name, week, (region_id, park_id, chain_id), amount)
         for pk, project_id, name, week, region_id, park_id, chain_id, amount in reports
     ]
 

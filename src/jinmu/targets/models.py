@@ -9,14 +9,14 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.models import DomainModel
+from jinmu.chains.models import Chain
+from jinmu.core.fields import optional_fk, unique_rule, unit_fk, user_fk
+from jinmu.core.models import DomainModel, RegionSettings
 from jinmu.core.permissions import TARGET_ACTIONS
-from jinmu.core.regions import nearest_rows
 from jinmu.targets.choices import (
     PERIOD_MONTHS,
     Action,
@@ -105,22 +105,8 @@ class Target(DomainModel):
     action = models.CharField(
         _("四提四增 action"), max_length=12, choices=Action.choices, blank=True
     )
-    responsible_unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("responsible unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="targets",
-    )
-    chain = models.ForeignKey(
-        "chains.Chain",
-        verbose_name=_("chain"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="targets",
-    )
+    responsible_unit = unit_fk(_("responsible unit"), related_name="targets")
+    chain = optional_fk(Chain, _("chain"), related_name="targets")
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -141,14 +127,7 @@ class Target(DomainModel):
         help_text=_("Optional monthly profile replacing the linear 序时 share."),
     )
     source_sentence = models.TextField(_("source sentence"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    created_by = user_fk(_("created by"))
 
     objects = TargetQuerySet.as_manager()
 
@@ -215,7 +194,7 @@ class Target(DomainModel):
         return dt.date(self.year, month, monthrange(self.year, month)[1])
 
 
-class TargetSettings(DomainModel):
+class TargetSettings(RegionSettings):
     """A region's status thresholds for targets (the industry office keeps them).
 
     The defaults are practice.md's (银川 发改委 2025): green at or above 序时, yellow from 10 up
@@ -230,12 +209,9 @@ class TargetSettings(DomainModel):
         _("red above points behind 序时"), max_digits=5, decimal_places=2, default=Decimal(30)
     )
 
-    class Meta:
+    class Meta(RegionSettings.Meta):
         verbose_name = _("target settings")
         verbose_name_plural = _("target settings")
-        constraints = (
-            models.UniqueConstraint(fields=("region",), name="targets_settings_one_per_region"),
-        )
 
     def __str__(self) -> str:
         return f"{self.region_id}"
@@ -253,16 +229,13 @@ class TargetSettings(DomainModel):
 
 
 def target_settings_for_many(codes: Any) -> dict[str, TargetSettings]:
-    """The target settings in force in each region, read in one query: its own row, else the
-    nearest ancestor's, else an unsaved row holding the defaults."""
-    found = nearest_rows(TargetSettings.objects.all(), codes)
-    return {code: row or TargetSettings(region_id=code) for code, row in found.items()}
+    """The target settings in force in each region (`RegionSettings.for_regions`)."""
+    return TargetSettings.for_regions(codes)
 
 
 def target_settings_for(region: Any) -> TargetSettings:
     """The target settings that apply in a region (see `target_settings_for_many`)."""
-    code = region if isinstance(region, str) else region.code
-    return target_settings_for_many([code])[code]
+    return TargetSettings.for_region(region)
 
 
 class ReportedValue(DomainModel):
@@ -277,21 +250,8 @@ class ReportedValue(DomainModel):
     month = models.DateField(_("month"), help_text=_("Its first day."))
     value = models.DecimalField(_("value"), **_VALUE)
     evidence = models.TextField(_("evidence"))
-    reporting_unit = models.ForeignKey(
-        "core.Unit",
-        verbose_name=_("reporting unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reporting_unit = unit_fk(_("reporting unit"))
+    reported_by = user_fk(_("reported by"), blank=False)
 
     objects = ReportedValueQuerySet.as_manager()
 
@@ -300,10 +260,10 @@ class ReportedValue(DomainModel):
         verbose_name = _("reported value")
         verbose_name_plural = _("reported values")
         constraints = (
-            models.UniqueConstraint(
-                fields=("region", "indicator", "month"),
-                name="targets_reported_one_per_month",
-                violation_error_message=_("A value for this indicator and month already exists."),
+            unique_rule(
+                ("region", "indicator", "month"),
+                "targets_reported_one_per_month",
+                _("A value for this indicator and month already exists."),
             ),
         )
 
@@ -332,9 +292,7 @@ class TargetSnapshot(models.Model):
         ordering = ("target", "month")
         verbose_name = _("target snapshot")
         verbose_name_plural = _("target snapshots")
-        constraints = (
-            models.UniqueConstraint(fields=("target", "month"), name="targets_snapshot_month"),
-        )
+        constraints = (unique_rule(("target", "month"), "targets_snapshot_month"),)
 
     def __str__(self) -> str:
         return f"{self.target} {self.month:%Y-%m}"

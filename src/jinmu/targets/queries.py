@@ -1,5 +1,7 @@
 """Read aggregates of the targets: the year's board (grouped by the article's four fronts and by
-四提四增), each unit's own targets, and the units holding targets with their status counts.
+四提四增), each unit's own targets, and the units holding targets with their status counts; and
+the pages of one target (its detail, the totals of its decomposition, a department's recent
+reported values).
 
 Every function reads the user's visible targets of the year in one query (indicator, region,
 responsible unit, chain and parent joined) and evaluates them with one `evaluate_many` call, so a
@@ -25,11 +27,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.core.choices import UnitKind
-from jinmu.core.models import Unit
+from jinmu.core.models import Region, Unit
 from jinmu.core.scoping import ScopeKind, scope_for
-from jinmu.targets.choices import Action, Front, Status
-from jinmu.targets.models import Target
+from jinmu.core.types import User
+from jinmu.targets.choices import Action, Aggregation, Front, IndicatorSource, Status
+from jinmu.targets.models import ReportedValue, Target, TargetSnapshot
 from jinmu.targets.progress import TargetProgress, evaluate_many, linear_share
+from jinmu.targets.services import can_report_indicator, whole_of
 
 # Order of the status counts: what needs attention first, as on the project board.
 STATUS_ORDER: tuple[Status, ...] = (Status.RED, Status.YELLOW, Status.GREEN, Status.GREY)
@@ -188,7 +192,7 @@ class UnitSummary:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def visible_targets(user: Any, year: int) -> list[Target]:
+def visible_targets(user: User, year: int) -> list[Target]:
     """The user's visible targets of a year, with what rows, measures and the export read."""
     return list(
         Target.objects.for_user(user)
@@ -198,7 +202,7 @@ def visible_targets(user: Any, year: int) -> list[Target]:
     )
 
 
-def years_with_targets(user: Any, *, include: Iterable[int] = ()) -> list[int]:
+def years_with_targets(user: User, *, include: Iterable[int] = ()) -> list[int]:
     """The years the user has targets in, latest first, with `include` (e.g. this year)."""
     years = set(Target.objects.for_user(user).order_by().values_list("year", flat=True).distinct())
     years.update(include)
@@ -263,7 +267,7 @@ def _groups(
     return groups
 
 
-def target_board(user: Any, year: int, on: dt.date) -> TargetBoard:
+def target_board(user: User, year: int, on: dt.date) -> TargetBoard:
     """The year's board of the user: the visible targets (parts nested under their visible
     whole) with their progress on `on`, by front and by 四提四增 action, and status counts."""
     targets = visible_targets(user, year)
@@ -287,7 +291,7 @@ def _holds(unit: Unit, target: Target) -> bool:
     return holder is not None and holder.pk == unit.pk
 
 
-def unit_targets(user: Any, unit: Unit, year: int, on: dt.date) -> UnitTargets:
+def unit_targets(user: User, unit: Unit, year: int, on: dt.date) -> UnitTargets:
     """The targets a unit holds in the year that the user sees, each with its visible parts
     (a part held by the unit under a whole it also holds shows only under that whole)."""
     targets = visible_targets(user, year)
@@ -323,7 +327,7 @@ def _unit_order(unit: Unit) -> tuple[int, str]:
     return rank, unit.name
 
 
-def units_with_targets(user: Any, year: int, on: dt.date) -> list[UnitSummary]:
+def units_with_targets(user: User, year: int, on: dt.date) -> list[UnitSummary]:
     """Every unit holding visible targets in the year, with the status counts of the targets it
     holds (wholes and parts alike)."""
     holders = {t: holder_of(t) for t in visible_targets(user, year)}
@@ -341,7 +345,7 @@ def units_with_targets(user: Any, year: int, on: dt.date) -> list[UnitSummary]:
     ]
 
 
-def visible_unit(user: Any, pk: int) -> Unit | None:
+def visible_unit(user: User, pk: int) -> Unit | None:
     """A unit whose targets page the user may open: for a region-wide user any unit of the
     region; otherwise the user's own unit or one holding a target the user sees."""
     scope = scope_for(user)
@@ -358,3 +362,174 @@ def visible_unit(user: Any, pk: int) -> Unit | None:
         .exists()
     )
     return unit if holds else None
+
+
+# -- the pages of one target ------------------------------------------------------------------
+
+# The whole is not joined: a town must not read the county's target through its part.
+PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
+# Recent reported values listed under the report form.
+RECENT_VALUES = 30
+
+
+@dataclass
+class TargetDetail:
+    """What the detail page of a target shows."""
+
+    target: Target
+    progress: TargetProgress
+    today: dt.date
+    reported: list[ReportedValue]
+    parts: list[tuple[Target, TargetProgress]]
+    parts_summary: dict[str, Any] | None
+    parts_add_up: bool
+    parent: Target | None
+    snapshots: list[TargetSnapshot]
+    chart: dict[str, Any]
+
+
+@dataclass
+class Decomposition:
+    """The parts stored so far against the whole."""
+
+    existing: list[Target]
+    whole: Decimal
+    decomposed: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        """What no part holds yet."""
+        return self.whole - self.decomposed
+
+
+def parts_add_up(target: Target) -> bool:
+    """Whether a sum of the parts means anything: additive, and not a rate."""
+    return bool(target.additive) and target.indicator.aggregation != Aggregation.RATE
+
+
+def sees_whole_region(user: User, target: Target) -> bool:
+    """Whether the user is region-wide for the target's region (and so sees all its parts)."""
+    scope = scope_for(user)
+    return scope.is_region_wide and target.region_id.startswith(scope.region_prefix)
+
+
+def _percent(share: Decimal | None) -> float | None:
+    """A share as a percentage with one decimal, for the chart."""
+    if share is None:
+        return None
+    return float((share * 100).quantize(Decimal("0.1")))
+
+
+def history_chart(
+    snapshots: Sequence[TargetSnapshot], tp: TargetProgress, today: dt.date
+) -> dict[str, Any]:
+    """Chart data: progress and 序时 by month's end, plus today's point."""
+    labels = [f"{s.month:%Y-%m}" for s in snapshots]
+    progress = [_percent(s.progress) for s in snapshots]
+    expected = [_percent(s.expected) for s in snapshots]
+    if today >= tp.target.starts_on and (not snapshots or snapshots[-1].month < today):
+        labels.append(f"{today:%Y-%m-%d}")
+        progress.append(_percent(tp.progress))
+        expected.append(_percent(tp.expected))
+    return {
+        "labels": labels,
+        "progress": progress,
+        "expected": expected,
+        "names": {"progress": _("Share reached"), "expected": _("序时 (expected)")},
+    }
+
+
+def parts_summary(
+    user: User, target: Target, parts: Sequence[Target], progress: dict[int, TargetProgress]
+) -> dict[str, Any] | None:
+    """The parts' sum against the whole, in target values and in what was measured; None when
+    the parts do not add up (not additive, or a rate) or the user does not see them all."""
+    if not parts or not parts_add_up(target) or not sees_whole_region(user, target):
+        return None
+    whole = whole_of(target)
+    # A region-wide user sees every part, so the list on the page is all of them.
+    total = sum((Decimal(p.value) for p in parts), Decimal(0))
+    measured = [progress[p.pk].measured for p in parts]
+    known = [m for m in measured if m is not None]
+    return {
+        "whole": whole,
+        "total": total,
+        "remaining": whole - total,
+        "exceeds": target.additive and total > whole,
+        "measured_total": sum(known, Decimal(0)) if known else None,
+        "share": total / whole if whole else None,
+    }
+
+
+def _reported_values(user: User, target: Target) -> list[ReportedValue]:
+    """The values reported for a reported indicator within the target's period, newest first."""
+    if target.indicator.source != IndicatorSource.REPORTED:
+        return []
+    return list(
+        ReportedValue.objects.for_user(user)
+        .filter(
+            indicator=target.indicator,
+            region_id=target.region_id,
+            month__range=(target.starts_on, target.ends_on),
+        )
+        .select_related("reporting_unit", "reported_by")
+        .order_by("-month")
+    )
+
+
+def target_detail(user: User, target: Target, today: dt.date) -> TargetDetail:
+    """A target with its progress today, the parts the user sees, its reported values, its
+    month-end snapshots and the whole it is part of (when the user may open it)."""
+    parts = list(
+        Target.objects.for_user(user)
+        .filter(parent=target)
+        .select_related(*PART_RELATIONS)
+        .order_by("region_id", "id")
+    )
+    progress = evaluate_many([target, *parts], today)
+    tp = progress[target.pk]
+    snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
+    parent: Target | None = None
+    if target.parent_id:
+        parent = Target.objects.for_user(user).filter(pk=target.parent_id).first()
+    return TargetDetail(
+        target=target,
+        progress=tp,
+        today=today,
+        reported=_reported_values(user, target),
+        parts=[(part, progress[part.pk]) for part in parts],
+        parts_summary=parts_summary(user, target, parts, progress),
+        parts_add_up=parts_add_up(target),
+        parent=parent,
+        snapshots=snapshots,
+        chart=history_chart(snapshots, tp, today),
+    )
+
+
+def decomposition(target: Target) -> Decomposition:
+    """The parts stored so far (all of them: only a manager decomposes) and their sum."""
+    existing = list(
+        Target.objects.filter(parent=target)
+        .select_related(*PART_RELATIONS)
+        .order_by("region_id", "id")
+    )
+    total = sum((Decimal(p.value) for p in existing), Decimal(0))
+    return Decomposition(existing=existing, whole=whole_of(target), decomposed=total)
+
+
+def recent_values(user: User, region: Region) -> tuple[list[ReportedValue], set[int]]:
+    """The latest reported values the user sees, and those the user may correct (of the user's
+    region and of an indicator the user may report)."""
+    recent = list(
+        ReportedValue.objects.for_user(user)
+        .select_related("indicator", "reporting_unit", "reported_by")
+        .order_by("-month", "-updated_at")[:RECENT_VALUES]
+    )
+    may_report: dict[int, bool] = {}
+    for row in recent:
+        if row.indicator_id not in may_report:
+            may_report[row.indicator_id] = can_report_indicator(user, row.indicator)
+    correctable = {
+        row.pk for row in recent if row.region_id == region.code and may_report[row.indicator_id]
+    }
+    return recent, correctable

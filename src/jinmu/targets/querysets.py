@@ -17,10 +17,9 @@ class TargetQuerySet(ScopedQuerySet[Any]):
 
     def for_scope(self, scope: Scope) -> TargetQuerySet:
         """Scope targets."""
-        if scope.kind is ScopeKind.REGION:
-            return self.in_region(scope.region_prefix)
-        if scope.kind is ScopeKind.TOWN:
-            return self.filter(region_id=scope.region_code)
+        area = self.in_area(scope)
+        if area is not None:
+            return area
         if scope.kind is ScopeKind.PARK:
             return self.in_region(scope.region_prefix).filter(responsible_unit_id=scope.unit_id)
         if scope.kind is ScopeKind.CHAIN:

@@ -21,8 +21,10 @@ from jinmu.chains.models import Chain
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Region, Unit
 from jinmu.core.permissions import has_action
+from jinmu.core.regions import county_code, county_code_of
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.services import apply_fields, check_version, save_object
+from jinmu.core.types import User
 from jinmu.targets.choices import Bound, IndicatorSource, Period
 from jinmu.targets.mapping import match_indicator, unit_factor, unit_fits
 from jinmu.targets.models import Indicator, ReportedValue, Target
@@ -74,17 +76,17 @@ _PERIOD_WORDS = (
 )
 
 
-def can_manage_targets(actor: Any) -> bool:
+def can_manage_targets(actor: User) -> bool:
     """Who may create, change and decompose targets."""
     return has_action(actor, "targets.change_target")
 
 
-def can_report_values(actor: Any) -> bool:
+def can_report_values(actor: User) -> bool:
     """Who may enter the monthly value of a reported indicator."""
     return has_action(actor, "targets.report_target")
 
 
-def can_report_indicator(actor: Any, indicator: Indicator) -> bool:
+def can_report_indicator(actor: User, indicator: Indicator) -> bool:
     """Whether the actor may enter or correct this indicator's values: those who keep targets
     always; a department only the indicators it reports (the indicator's `reported_by` names
     the department's short name or name)."""
@@ -96,30 +98,30 @@ def can_report_indicator(actor: Any, indicator: Indicator) -> bool:
     return unit is not None and indicator.reported_by in (unit.short_name, unit.name)
 
 
-def _require_manager(actor: Any) -> None:
+def _require_manager(actor: User) -> None:
     """Refuse unless the actor keeps targets."""
     if not can_manage_targets(actor):
         raise PermissionDenied(_("Only the industry office can set targets."))
 
 
-def _require_region(actor: Any, region_code: str) -> None:
+def _require_region(actor: User, region_code: str) -> None:
     """Refuse a write outside the actor's region."""
     scope = scope_for(actor)
     if scope.kind is not ScopeKind.REGION or not str(region_code).startswith(scope.region_prefix):
         raise PermissionDenied(_("You may only set targets inside your own region."))
 
 
-def county_of_manager(actor: Any) -> Region:
+def county_of_manager(actor: User) -> Region:
     """The county whose targets the actor keeps; anyone else is refused."""
     _require_manager(actor)
-    region = actor_region(actor)
-    county = None if region is None else Region.objects.filter(code=region.code[:6]).first()
+    code = county_code_of(actor)
+    county = Region.objects.filter(code=code).first() if code else None
     if county is None:
         raise PermissionDenied(_("Only the industry office can set targets."))
     return county
 
 
-def actor_region(actor: Any) -> Region | None:
+def actor_region(actor: User) -> Region | None:
     """The region the actor works in (their own, or their unit's)."""
     region: Region | None = getattr(actor, "region", None)
     unit = getattr(actor, "unit", None)
@@ -175,7 +177,7 @@ def _place(target: Target) -> None:
     unit = target.responsible_unit
     if unit is None:
         return
-    county = target.region_id[:6]
+    county = county_code(target.region_id)
     if not unit.region_id.startswith(county):
         raise ValidationError({"responsible_unit": _("Choose a unit of the target's county.")})
     if unit.kind == UnitKind.TOWN and unit.town_region_id:
@@ -228,7 +230,7 @@ def plain(value: Decimal) -> str:
 
 
 @transaction.atomic
-def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
+def create_target(*, actor: User, data: Mapping[str, Any]) -> Target:
     """Create a target in the actor's region (or `data["region"]`) after checking its unit,
     value and range."""
     _require_manager(actor)
@@ -248,7 +250,7 @@ def create_target(*, actor: Any, data: Mapping[str, Any]) -> Target:
 
 @transaction.atomic
 def update_target(
-    *, actor: Any, target: Target, data: Mapping[str, Any], expected_version: int | None
+    *, actor: User, target: Target, data: Mapping[str, Any], expected_version: int | None
 ) -> Target:
     """Change a target's fields. A part keeps what it inherits from its whole; a decomposed
     whole keeps what its parts were set in (indicator, unit, bound, year, period) and passes
@@ -298,10 +300,10 @@ def _part_holder(parent: Target, part: Mapping[str, Any], index: int) -> dict[st
     named = [name for name in ("town", "unit", "chain") if part.get(name)]
     if len(named) != 1:
         raise ValidationError({key: _("Name one town, park, department or chain per part.")})
-    prefix = parent.region_id
+    county = county_code(parent.region_id)
     if named[0] == "town":
         code = str(part["town"])
-        town = Region.objects.filter(code=code, code__startswith=prefix[:6]).first()
+        town = Region.objects.filter(code=code, code__startswith=county).first()
         if town is None or town.code == parent.region_id:
             raise ValidationError({f"{key}.town": _("No such town in the target's region.")})
         town_unit = Unit.objects.filter(kind=UnitKind.TOWN, town_region=town).first()
@@ -312,7 +314,7 @@ def _part_holder(parent: Target, part: Mapping[str, Any], index: int) -> dict[st
         if (
             unit is None
             or unit.kind not in (UnitKind.PARK, UnitKind.DEPARTMENT, UnitKind.TOWN)
-            or not unit.region_id.startswith(prefix[:6])
+            or not unit.region_id.startswith(county)
         ):
             raise ValidationError(
                 {f"{key}.unit": _("Choose a park or department of the target's region.")}
@@ -323,13 +325,13 @@ def _part_holder(parent: Target, part: Mapping[str, Any], index: int) -> dict[st
     chain = (
         raw_chain if isinstance(raw_chain, Chain) else Chain.objects.filter(pk=raw_chain).first()
     )
-    if chain is None or not chain.region_id.startswith(prefix[:6]):
+    if chain is None or not chain.region_id.startswith(county):
         raise ValidationError({f"{key}.chain": _("Choose a chain of the target's region.")})
     return {"region": parent.region, "responsible_unit": chain.office, "chain": chain}
 
 
 @transaction.atomic
-def decompose(*, actor: Any, target: Target, parts: list[dict[str, Any]]) -> list[Target]:
+def decompose(*, actor: User, target: Target, parts: list[dict[str, Any]]) -> list[Target]:
     """Split a target into parts held by towns, parks, chains or departments; for an additive
     target the parts (with any stored before) must not exceed the whole."""
     _require_manager(actor)
@@ -378,9 +380,129 @@ def period_of_draft(text: str | None) -> str:
     return Period.YEAR.value
 
 
+def _unit_key(value: Any) -> int | None:
+    """A draft's `responsible_unit` as a unit's pk; None when it names none."""
+    if value is None or isinstance(value, bool | Unit):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class _DraftLookups:
+    """The drafts' indicators and units, each read in one query however many drafts there are."""
+
+    def __init__(self, region: Region, drafts: list[dict[str, Any]]) -> None:
+        codes = {str(draft["indicator_code"]) for draft in drafts if draft.get("indicator_code")}
+        active = Indicator.objects.filter(is_active=True)
+        self.by_code = active.in_bulk(codes, field_name="code") if codes else {}
+        self.catalogue: list[Indicator] | None = None  # the active catalogue, read when needed
+        unit_keys = {
+            _unit_key(draft.get("responsible_unit"))
+            for draft in drafts
+            if not isinstance(draft.get("responsible_unit"), Unit)
+        } - {None}
+        self.units = Unit.objects.filter(region=region).in_bulk(unit_keys) if unit_keys else {}
+
+    def indicator(self, draft: Mapping[str, Any], unit: str) -> Indicator | None:
+        """The draft's indicator: by its code, else matched in the catalogue by name and unit."""
+        code = draft.get("indicator_code")
+        if code:
+            return self.by_code.get(str(code))
+        if self.catalogue is None:
+            self.catalogue = list(Indicator.objects.filter(is_active=True))
+        return match_indicator(str(draft.get("indicator") or ""), unit, self.catalogue)
+
+    def responsible(self, draft: Mapping[str, Any]) -> tuple[Unit | None, bool]:
+        """The draft's responsible unit and whether it was found (naming none is found)."""
+        responsible = draft.get("responsible_unit")
+        if responsible is None or isinstance(responsible, Unit):
+            return responsible, True
+        unit_key = _unit_key(responsible)
+        found = self.units.get(unit_key) if unit_key is not None else None
+        return found, found is not None
+
+
+def _draft_data(
+    draft: Mapping[str, Any],
+    *,
+    indicator: Indicator,
+    responsible: Unit | None,
+    region: Region,
+    year: int,
+    unit: str,
+) -> dict[str, Any]:
+    """The target fields of a confirmed draft; a value that is not a number is refused."""
+    high = draft.get("value_high")
+    return {
+        "indicator": indicator,
+        "name": str(draft.get("indicator") or indicator.name)[:200],
+        "year": year,
+        "period": period_of_draft(draft.get("period")),
+        "value": _decimal(draft.get("value"), "value"),
+        "bound": draft.get("bound") or Bound.EXACT,
+        "value_high": None if high is None else _decimal(high, "value_high"),
+        "unit": unit,
+        "condition": str(draft.get("condition") or "")[:100],
+        "front": draft.get("front") or "",
+        "action": draft.get("action") or "",
+        "responsible_unit": responsible,
+        "source_sentence": str(draft.get("sentence") or ""),
+        "region": region,
+    }
+
+
+def _collect(errors: dict[str, list[str]], key: str, error: ValidationError) -> None:
+    """Add a refusal's messages under the draft's key."""
+    for field, messages in error.message_dict.items():
+        errors.setdefault(f"{key}.{field}", []).extend(messages)
+
+
+def _target_from_draft(
+    draft: Mapping[str, Any],
+    key: str,
+    *,
+    actor: User,
+    region: Region,
+    year: int,
+    lookups: _DraftLookups,
+    errors: dict[str, list[str]],
+) -> Target | None:
+    """One draft's target, or None with its refusals added to `errors`."""
+    unit = str(draft.get("unit") or "")
+    indicator = lookups.indicator(draft, unit)
+    if indicator is None:
+        errors.setdefault(f"{key}.indicator", []).append(
+            _("“{name}” matches no indicator of the catalogue; choose one.").format(
+                name=draft.get("indicator") or "—"
+            )
+        )
+        return None
+    responsible, found = lookups.responsible(draft)
+    if not found:
+        errors.setdefault(f"{key}.responsible_unit", []).append(_("No such unit in this region."))
+        return None
+    try:
+        data = _draft_data(
+            draft, indicator=indicator, responsible=responsible, region=region, year=year, unit=unit
+        )
+    except ValidationError as error:
+        _collect(errors, key, error)
+        return None
+    try:
+        # A savepoint per draft, so every draft's errors are collected before the whole
+        # batch is rolled back.
+        with transaction.atomic():
+            return create_target(actor=actor, data=data)
+    except ValidationError as error:
+        _collect(errors, key, error)
+        return None
+
+
 @transaction.atomic
 def targets_from_drafts(
-    *, actor: Any, region_code: str, year: int, drafts: list[dict[str, Any]]
+    *, actor: User, region_code: str, year: int, drafts: list[dict[str, Any]]
 ) -> list[Target]:
     """Turn confirmed extraction drafts (optionally with `indicator_code`, `front`, `action`,
     `responsible_unit`) into targets of `region_code` and `year`; any refused draft stores
@@ -392,87 +514,21 @@ def targets_from_drafts(
         raise ValidationError({"region": _("No such region.")})
     if not drafts:
         raise ValidationError({"drafts": _("There are no drafts to confirm.")})
-
-    def _unit_key(value: Any) -> int | None:
-        """A draft's `responsible_unit` as a unit's pk; None when it names none."""
-        if value is None or isinstance(value, bool | Unit):
-            return None
-        try:
-            return int(value)
-        except (TypeError, ValueError):
-            return None
-
     errors: dict[str, list[str]] = {}
+    lookups = _DraftLookups(region, drafts)
     created: list[Target] = []
-    # The drafts' indicators and units, each read in one query however many drafts there are.
-    codes = {str(draft["indicator_code"]) for draft in drafts if draft.get("indicator_code")}
-    by_code = (
-        Indicator.objects.filter(is_active=True).in_bulk(codes, field_name="code") if codes else {}
-    )
-    catalogue: list[Indicator] | None = None  # the active catalogue, for drafts without a code
-    unit_keys = {
-        _unit_key(draft.get("responsible_unit"))
-        for draft in drafts
-        if not isinstance(draft.get("responsible_unit"), Unit)
-    } - {None}
-    units = Unit.objects.filter(region=region).in_bulk(unit_keys) if unit_keys else {}
     for index, draft in enumerate(drafts):
-        key = f"drafts.{index}"
-        unit = str(draft.get("unit") or "")
-        code = draft.get("indicator_code")
-        indicator: Indicator | None
-        if code:
-            indicator = by_code.get(str(code))
-        else:
-            if catalogue is None:
-                catalogue = list(Indicator.objects.filter(is_active=True))
-            indicator = match_indicator(str(draft.get("indicator") or ""), unit, catalogue)
-        if indicator is None:
-            errors.setdefault(f"{key}.indicator", []).append(
-                _("“{name}” matches no indicator of the catalogue; choose one.").format(
-                    name=draft.get("indicator") or "—"
-                )
-            )
-            continue
-        responsible = draft.get("responsible_unit")
-        if responsible is not None and not isinstance(responsible, Unit):
-            unit_key = _unit_key(responsible)
-            responsible = units.get(unit_key) if unit_key is not None else None
-            if responsible is None:
-                errors.setdefault(f"{key}.responsible_unit", []).append(
-                    _("No such unit in this region.")
-                )
-                continue
-        high = draft.get("value_high")
-        try:
-            data = {
-                "indicator": indicator,
-                "name": str(draft.get("indicator") or indicator.name)[:200],
-                "year": year,
-                "period": period_of_draft(draft.get("period")),
-                "value": _decimal(draft.get("value"), "value"),
-                "bound": draft.get("bound") or Bound.EXACT,
-                "value_high": None if high is None else _decimal(high, "value_high"),
-                "unit": unit,
-                "condition": str(draft.get("condition") or "")[:100],
-                "front": draft.get("front") or "",
-                "action": draft.get("action") or "",
-                "responsible_unit": responsible,
-                "source_sentence": str(draft.get("sentence") or ""),
-                "region": region,
-            }
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(f"{key}.{field}", []).extend(messages)
-            continue
-        try:
-            # A savepoint per draft, so every draft's errors are collected before the whole
-            # batch is rolled back.
-            with transaction.atomic():
-                created.append(create_target(actor=actor, data=data))
-        except ValidationError as error:
-            for field, messages in error.message_dict.items():
-                errors.setdefault(f"{key}.{field}", []).extend(messages)
+        target = _target_from_draft(
+            draft,
+            f"drafts.{index}",
+            actor=actor,
+            region=region,
+            year=year,
+            lookups=lookups,
+            errors=errors,
+        )
+        if target is not None:
+            created.append(target)
     if errors:
         raise ValidationError(errors)
     return created
@@ -486,7 +542,7 @@ def _first_of_month(day: dt.date) -> dt.date:
 @transaction.atomic
 def report_value(
     *,
-    actor: Any,
+    actor: User,
     indicator: Indicator,
     region_code: str,
     month: dt.date,

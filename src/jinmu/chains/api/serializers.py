@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinmu.api.versions import STAMPS, VERSIONED, VersionedSerializer, expected_version_field
 from jinmu.chains.choices import GapState
+from jinmu.chains.gaps import GAP_FLAGS, GapRow
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner
-from jinmu.chains.queries import GAP_FLAGS, GapRow
+from jinmu.chains.services import BOTTLENECK_FIELDS, NODE_FIELDS, PARTNER_FIELDS
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Unit, User
 
-_EXPECTED_VERSION_HELP = _(
-    "On update: the version you read. If someone saved in between, the write is refused."
-)
+_Row = TypeVar("_Row", Chain, ChainNode)
 
 
 class ScopedChainField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -38,24 +38,15 @@ class ScopedNodeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-
         return ChainNode.objects.for_user(getattr(request, "user", None))
 
 
-class _VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """Exposes `version` read-only and takes an optional `expected_version` on writes."""
+class _VersionedSerializer(VersionedSerializer):
+    """A versioned row of the chains app; a stored one stays under the row it hangs from."""
 
-    expected_version = serializers.IntegerField(
-        write_only=True, required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
-
-    def service_data(self, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
-        """Validated data without the version guard (and `drop`), as the services take it."""
-        data = dict(self.validated_data)
-        for name in ("expected_version", *drop):
-            data.pop(name, None)
-        return data
-
-    def client_version(self) -> int | None:
-        """The version the client read, if it sent one."""
-        value = self.validated_data.get("expected_version")
-        return int(value) if value is not None else None
+    def _unmoved(self, value: _Row, attname: str, message: Any) -> _Row:
+        """`value`, the row a stored row hangs from, unless it names another one than the
+        stored `attname` (refused with `message`)."""
+        if self.instance is not None and value.pk != getattr(self.instance, attname):
+            raise serializers.ValidationError(message)
+        return value
 
 
 class ChainSerializer(_VersionedSerializer):
@@ -86,12 +77,9 @@ class ChainSerializer(_VersionedSerializer):
             "weak_share_threshold",
             "sort_order",
             "page_url",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
+            *VERSIONED,
         )
-        read_only_fields = ("id", "region", "version", "created_at", "updated_at")
+        read_only_fields = ("id", "region", *STAMPS)
 
     def get_page_url(self, obj: Chain) -> str:
         """The chain's page."""
@@ -106,31 +94,13 @@ class ChainNodeSerializer(_VersionedSerializer):
 
     class Meta:
         model = ChainNode
-        fields = (
-            "id",
-            "chain",
-            "parent",
-            "name",
-            "segment",
-            "kind",
-            "facility_type",
-            "description",
-            "local_demand",
-            "sort_order",
-            "region",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = ("id", "region", "version", "created_at", "updated_at")
+        fields = ("id", "chain", *NODE_FIELDS, "region", *VERSIONED)
+        read_only_fields = ("id", "region", *STAMPS)
         extra_kwargs = {"local_demand": {"help_text": _("Yuan a year; null when unknown.")}}
 
     def validate_chain(self, value: Chain) -> Chain:
         """A node cannot move to another chain."""
-        if self.instance is not None and value.pk != self.instance.chain_id:
-            raise serializers.ValidationError(_("A node cannot move to another chain."))
-        return value
+        return self._unmoved(value, "chain_id", _("A node cannot move to another chain."))
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         """The parent belongs to the same chain."""
@@ -153,27 +123,12 @@ class ChainPartnerSerializer(_VersionedSerializer):
 
     class Meta:
         model = ChainPartner
-        fields = (
-            "id",
-            "chain",
-            "kind",
-            "name",
-            "unit",
-            "contact_name",
-            "contact_phone",
-            "role_description",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = ("id", "version", "created_at", "updated_at")
+        fields = ("id", "chain", *PARTNER_FIELDS, *VERSIONED)
+        read_only_fields = ("id", *STAMPS)
 
     def validate_chain(self, value: Chain) -> Chain:
         """A partner cannot move to another chain."""
-        if self.instance is not None and value.pk != self.instance.chain_id:
-            raise serializers.ValidationError(_("A partner cannot move to another chain."))
-        return value
+        return self._unmoved(value, "chain_id", _("A partner cannot move to another chain."))
 
 
 class BottleneckSerializer(_VersionedSerializer):
@@ -187,38 +142,19 @@ class BottleneckSerializer(_VersionedSerializer):
 
     class Meta:
         model = Bottleneck
-        fields = (
-            "id",
-            "node",
-            "chain",
-            "title",
-            "detail",
-            "since",
-            "owner_unit",
-            "owner_name",
-            "status",
-            "cleared_on",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = ("id", "version", "created_at", "updated_at")
+        fields = ("id", "node", "chain", *BOTTLENECK_FIELDS, *VERSIONED)
+        read_only_fields = ("id", *STAMPS)
 
     def validate_node(self, value: ChainNode) -> ChainNode:
         """A bottleneck cannot move to another node."""
-        if self.instance is not None and value.pk != self.instance.node_id:
-            raise serializers.ValidationError(_("A bottleneck cannot move to another node."))
-        return value
+        return self._unmoved(value, "node_id", _("A bottleneck cannot move to another node."))
 
 
 class BottleneckClearSerializer(serializers.Serializer[Any]):
     """Input of `clear`: the clearing date (default today) and the version read."""
 
     cleared_on = serializers.DateField(required=False, allow_null=True)
-    expected_version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
+    expected_version = expected_version_field()
 
 
 class OpenBottleneckSerializer(serializers.Serializer[Any]):

@@ -2,6 +2,8 @@
 
 Roles without a chain scope (enterprise, bank, judge, auditor) get 403; objects out of scope are
 absent (404); writes need `can_edit_chains`, and the services also refuse another office's chain.
+A service's refusal is answered by `jinmu.api.exceptions.exception_handler`: a 400 per field, a
+stale or missing `expected_version` a 409.
 """
 
 from __future__ import annotations
@@ -14,11 +16,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from jinmu.api.exceptions import VersionConflict, version_conflict
+from jinmu.api.actors import actor_of
+from jinmu.api.versions import EXPECTED_VERSION_PARAMETER, query_version
 from jinmu.chains import queries, services
 from jinmu.chains.api.serializers import (
     BottleneckClearSerializer,
@@ -33,16 +35,9 @@ from jinmu.chains.choices import BottleneckStatus, NodeKind, PartnerKind, Segmen
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner
 from jinmu.core.pagination import KeysetApiPagination, KeysetPage, decode_cursor, encode_cursor
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
-from jinmu.core.services import StaleObjectError, require_version
+from jinmu.core.services import require_version
 
 READER_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
-
-_EXPECTED_VERSION_PARAMETER = OpenApiParameter(
-    "expected_version",
-    OpenApiTypes.INT,
-    OpenApiParameter.QUERY,
-    description="The version you read; refused if someone saved in between.",
-)
 
 
 class ChainAccess(permissions.BasePermission):
@@ -60,24 +55,6 @@ class ChainAccess(permissions.BasePermission):
             return True
         self.message = _("You may not change industrial chains.")
         return False
-
-
-def _stale_as_409(error: StaleObjectError) -> VersionConflict:
-    return version_conflict(error)
-
-
-def _query_version(request: Request) -> int | None:
-    """`?expected_version=` of a delete, validated."""
-    raw = request.query_params.get("expected_version")
-    if raw in (None, ""):
-        return None
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ValidationError({"expected_version": [_("Enter a whole number.")]}) from None
-    if value < 1:
-        raise ValidationError({"expected_version": [_("Enter a whole number.")]})
-    return value
 
 
 def _scoped_choice(model: Any) -> Any:
@@ -151,17 +128,15 @@ class ChainViewSet(
 
     def perform_update(self, serializer: Any) -> None:
         """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
-            serializer.instance = services.update_chain(
-                actor=self.request.user,
-                chain=serializer.instance,
-                data=serializer.service_data(),
-                expected_version=require_version(serializer.client_version()),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        serializer.instance = services.update_chain(
+            actor=actor_of(self.request),
+            chain=serializer.instance,
+            data=serializer.service_data(),
+            expected_version=require_version(serializer.client_version()),
+        )
 
 
+@extend_schema_view(destroy=extend_schema(parameters=[EXPECTED_VERSION_PARAMETER]))
 class _ServiceCrudViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -172,12 +147,20 @@ class _ServiceCrudViewSet(
 ):
     """Create, update and delete through the chain services.
 
-    Subclasses name the services, the keyword under which a service takes the object
-    (`object_kwarg`) and the parent field a new row hangs from (`parent_field`); a stale
+    Subclasses name the model whose rows in the user's scope they serve (`scoped_model`, with
+    the `related` rows read along), the services, the keyword under which a service takes the
+    object (`object_kwarg`) and the parent field a new row hangs from (`parent_field`); a stale
     `expected_version` is a 409 on that field.
     """
 
+    def get_queryset(self) -> Any:
+        """Scoped to the user."""
+        rows = self.scoped_model.objects.for_user(self.request.user)
+        return rows.select_related(*self.related) if self.related else rows
+
     keyset_order = ("id",)
+    scoped_model: type[Any]
+    related: tuple[str, ...] = ()
     object_kwarg: str
     parent_field: str
     create_service: Any
@@ -187,84 +170,67 @@ class _ServiceCrudViewSet(
     def perform_create(self, serializer: Any) -> None:
         """Add through the service."""
         serializer.instance = self.create_service(
-            actor=self.request.user,
+            actor=actor_of(self.request),
             **{self.parent_field: serializer.validated_data[self.parent_field]},
             data=serializer.service_data(drop=(self.parent_field,)),
         )
 
     def perform_update(self, serializer: Any) -> None:
         """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
-            serializer.instance = self.update_service(
-                actor=self.request.user,
-                **{self.object_kwarg: serializer.instance},
-                data=serializer.service_data(drop=(self.parent_field,)),
-                expected_version=require_version(serializer.client_version()),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        serializer.instance = self.update_service(
+            actor=actor_of(self.request),
+            **{self.object_kwarg: serializer.instance},
+            data=serializer.service_data(drop=(self.parent_field,)),
+            expected_version=require_version(serializer.client_version()),
+        )
 
     def perform_destroy(self, instance: Any) -> None:
         """Remove through the service (a node takes its sub-nodes, links and bottlenecks)."""
-        try:
-            self.delete_service(
-                actor=self.request.user,
-                **{self.object_kwarg: instance},
-                expected_version=_query_version(self.request),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        self.delete_service(
+            actor=actor_of(self.request),
+            **{self.object_kwarg: instance},
+            expected_version=query_version(self.request),
+        )
 
 
-@extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
 class ChainNodeViewSet(_ServiceCrudViewSet):
     """Nodes of the chains in scope; filter by `chain`, `segment`, `kind`."""
 
     serializer_class = ChainNodeSerializer
     filterset_class = ChainNodeFilterSet
+    scoped_model = ChainNode
     object_kwarg = "node"
     parent_field = "chain"
     create_service = staticmethod(services.create_node)
     update_service = staticmethod(services.update_node)
     delete_service = staticmethod(services.delete_node)
 
-    def get_queryset(self) -> Any:
-        """Scoped to the user."""
-        return ChainNode.objects.for_user(self.request.user)
 
-
-@extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
 class ChainPartnerViewSet(_ServiceCrudViewSet):
     """Partners (政产学研金服用) of the chains in scope; filter by `chain`, `kind`."""
 
     serializer_class = ChainPartnerSerializer
     filterset_class = ChainPartnerFilterSet
+    scoped_model = ChainPartner
     object_kwarg = "partner"
     parent_field = "chain"
     create_service = staticmethod(services.create_partner)
     update_service = staticmethod(services.update_partner)
     delete_service = staticmethod(services.delete_partner)
 
-    def get_queryset(self) -> Any:
-        """Scoped to the user."""
-        return ChainPartner.objects.for_user(self.request.user)
 
-
-@extend_schema_view(destroy=extend_schema(parameters=[_EXPECTED_VERSION_PARAMETER]))
 class BottleneckViewSet(_ServiceCrudViewSet):
     """Bottlenecks (堵点) on the chains in scope; filter by `chain`, `node`, `status`."""
 
     serializer_class = BottleneckSerializer
     filterset_class = BottleneckFilterSet
+    scoped_model = Bottleneck
+    related = ("node",)
     object_kwarg = "bottleneck"
     parent_field = "node"
     create_service = staticmethod(services.create_bottleneck)
     update_service = staticmethod(services.update_bottleneck)
     delete_service = staticmethod(services.delete_bottleneck)
-
-    def get_queryset(self) -> Any:
-        """Scoped to the user."""
-        return Bottleneck.objects.for_user(self.request.user).select_related("node")
 
     @extend_schema(
         request=BottleneckClearSerializer,
@@ -277,15 +243,12 @@ class BottleneckViewSet(_ServiceCrudViewSet):
         bottleneck = self.get_object()
         serializer = BottleneckClearSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        try:
-            cleared = services.clear_bottleneck(
-                actor=request.user,
-                bottleneck=bottleneck,
-                cleared_on=serializer.validated_data.get("cleared_on"),
-                expected_version=serializer.validated_data.get("expected_version"),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        cleared = services.clear_bottleneck(
+            actor=actor_of(request),
+            bottleneck=bottleneck,
+            cleared_on=serializer.validated_data.get("cleared_on"),
+            expected_version=serializer.validated_data.get("expected_version"),
+        )
         return Response(BottleneckSerializer(cleared, context=self.get_serializer_context()).data)
 
 
@@ -348,7 +311,7 @@ class ChainGapViewSet(mixins.ListModelMixin, _ChainViewSet):
         filters = GapQuerySerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         rows = queries.gap_list(
-            request.user,
+            actor_of(request),
             chain=filters.validated_data.get("chain"),
             state=filters.validated_data.get("state"),
         )

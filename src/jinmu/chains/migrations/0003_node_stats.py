@@ -7,8 +7,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('chains', '0002_initial'),
-        ('core', '0002_initial'),
+        ('chains', '0002_chain_links'),
+        ('core', '0002_user_and_audit_links'),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('chains', '0003_node_stats'),
-        ('core', '0002_initial'),
+        ('core', '0002_user_and_audit_links'),
         ('enterprises', '0004_fill_brand_initials'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_initial'),
+        ('core', '0002_user_and_audit_links'),
     ]
 
     operations = [

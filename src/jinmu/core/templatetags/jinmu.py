@@ -1,43 +1,36 @@
-"""Template filters for county conventions: money in 万元 and 亿元, dates as YYYY-MM-DD."""
+"""Template filters for county conventions: money in 万元 and 亿元 (jinmu.core.money, the one
+formatter pages, exports and bulletins share), dict lookups."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import template
 
+from jinmu.core import money
+
 register = template.Library()
 
-TEN_THOUSAND = Decimal(10_000)
-HUNDRED_MILLION = Decimal(100_000_000)
-
-
-def _decimal(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return None
+# Tabler colour names (badge bg-*, status-*) of the traffic-light values that project lights
+# and target statuses share: green, yellow, red, and grey for no data.
+TRAFFIC_TABLER: dict[str, str] = {
+    "red": "red",
+    "yellow": "yellow",
+    "green": "green",
+    "grey": "secondary",
+}
 
 
 @register.filter
 def wan(value: Any, places: int = 2) -> str:
     """Yuan shown in 万元 with thousands separators: 12345678 → '1,234.57'."""
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    return f"{amount / TEN_THOUSAND:,.{int(places)}f}"
+    return money.wan_text(value, int(places))
 
 
 @register.filter
 def yi(value: Any, places: int = 2) -> str:
     """Yuan shown in 亿元: 29130000000 → '291.30'."""
-    amount = _decimal(value)
-    if amount is None:
-        return "—"
-    return f"{amount / HUNDRED_MILLION:,.{int(places)}f}"
+    return money.yi_text(value, int(places))
 
 
 @register.filter

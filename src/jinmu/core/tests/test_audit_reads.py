@@ -19,8 +19,8 @@ from django.utils import timezone
 
 from jinmu.core.choices import AuditAction
 from jinmu.core.models import AuditLog
+from jinmu.enterprises.tests.excel_helpers import XLSX, enterprise_row, workbook
 from jinmu.enterprises.tests.factories import EnterpriseFactory
-from jinmu.enterprises.tests.test_excel import XLSX, enterprise_row, workbook
 from jinmu.projects import reporting
 from jinmu.projects.models import Attachment, ReportPhoto, WeeklyReport
 from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.validators import UniqueValidator
 
+from jinmu.api.versions import STAMPS, VERSIONED, VersionedSerializer
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Region, Unit
 from jinmu.core.validators import normalize_uscc, validate_uscc
@@ -19,10 +20,17 @@ from jinmu.enterprises.models import (
     Qualification,
     QualificationKind,
 )
+from jinmu.enterprises.services import ENTERPRISE_FIELDS, FIGURES_FIELDS, QUALIFICATION_FIELDS
 
-_EXPECTED_VERSION_HELP = _(
-    "On update: the version you read. If someone saved in between, the write is refused."
-)
+
+def _with_names(fields: tuple[str, ...], *named: str) -> tuple[str, ...]:
+    """The writable `fields`, each link in `named` followed by the name of the row it links."""
+    shown: list[str] = []
+    for field in fields:
+        shown.append(field)
+        if field in named:
+            shown.append(f"{field}_name")
+    return tuple(shown)
 
 
 class UsccField(serializers.CharField):
@@ -33,21 +41,7 @@ class UsccField(serializers.CharField):
         return normalize_uscc(str(super().to_internal_value(data)))
 
 
-class _VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """Exposes `version` read-only and takes an optional `expected_version` on writes."""
-
-    expected_version = serializers.IntegerField(
-        write_only=True, required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
-
-    def service_data(self) -> dict[str, Any]:
-        """Validated data without the version guard, as the services take it."""
-        data = dict(self.validated_data)
-        data.pop("expected_version", None)
-        return data
-
-
-class EnterpriseSerializer(_VersionedSerializer):
+class EnterpriseSerializer(VersionedSerializer):
     """An enterprise's master data."""
 
     uscc = UsccField(
@@ -82,30 +76,11 @@ class EnterpriseSerializer(_VersionedSerializer):
         model = Enterprise
         fields = (
             "id",
-            "uscc",
-            "name",
-            "former_names",
-            "legal_representative",
-            "founded_on",
-            "region",
-            "region_name",
-            "park",
-            "park_name",
-            "address",
-            "latitude",
-            "longitude",
-            "industry",
-            "scale",
-            "status",
-            "contact_name",
-            "contact_phone",
+            *_with_names(ENTERPRISE_FIELDS, "region", "park"),
             "name_initials",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
+            *VERSIONED,
         )
-        read_only_fields = ("id", "name_initials", "version", "created_at", "updated_at")
+        read_only_fields = ("id", "name_initials", *STAMPS)
 
 
 class EnterpriseInScopeField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]
@@ -117,7 +92,7 @@ class EnterpriseInScopeField(serializers.PrimaryKeyRelatedField):  # type: ignor
         return Enterprise.objects.for_user(getattr(request, "user", None))
 
 
-class _EnterpriseChildSerializer(_VersionedSerializer):
+class _EnterpriseChildSerializer(VersionedSerializer):
     """Figures and qualifications: the enterprise is set on create and then fixed."""
 
     enterprise = EnterpriseInScopeField()
@@ -128,11 +103,9 @@ class _EnterpriseChildSerializer(_VersionedSerializer):
             raise serializers.ValidationError(_("A row cannot move to another enterprise."))
         return value
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
         """Validated data without the enterprise and the version guard."""
-        data = super().service_data()
-        data.pop("enterprise", None)
-        return data
+        return super().service_data(drop=("enterprise", *drop))
 
 
 class AnnualFiguresSerializer(_EnterpriseChildSerializer):
@@ -140,17 +113,8 @@ class AnnualFiguresSerializer(_EnterpriseChildSerializer):
 
     class Meta:
         model = AnnualFigures
-        fields = (
-            "id",
-            "enterprise",
-            "year",
-            *AnnualFigures.FIGURE_FIELDS,
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
-        )
-        read_only_fields = ("id", "version", "created_at", "updated_at")
+        fields = ("id", "enterprise", *FIGURES_FIELDS, *VERSIONED)
+        read_only_fields = ("id", *STAMPS)
 
 
 class QualificationSerializer(_EnterpriseChildSerializer):
@@ -171,20 +135,11 @@ class QualificationSerializer(_EnterpriseChildSerializer):
         fields = (
             "id",
             "enterprise",
-            "kind",
-            "kind_name",
-            "level",
-            "certificate_no",
-            "granted_on",
-            "valid_until",
-            "source",
+            *_with_names(QUALIFICATION_FIELDS, "kind"),
             "expiry_state",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
+            *VERSIONED,
         )
-        read_only_fields = ("id", "version", "created_at", "updated_at")
+        read_only_fields = ("id", *STAMPS)
 
     @extend_schema_field(serializers.ChoiceField(choices=("expired", "expiring", "valid")))
     def get_expiry_state(self, obj: Qualification) -> str:

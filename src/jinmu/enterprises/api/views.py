@@ -1,19 +1,22 @@
-"""API viewsets: scoped reads (`for_user`), writes through the services, keyset pages."""
+"""API viewsets: scoped reads (`for_user`), writes through the services, keyset pages.
+
+A service's refusal is answered by `jinmu.api.exceptions.exception_handler`: a 400 per field, a
+stale or missing `expected_version` a 409.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
-from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
-from jinmu.api.exceptions import VersionConflict, version_conflict
+from jinmu.api.actors import actor_of
+from jinmu.api.versions import EXPECTED_VERSION_PARAMETER, query_version
 from jinmu.core.scoping import ScopeKind, can_edit_enterprises, scope_for
-from jinmu.core.services import StaleObjectError, require_version
+from jinmu.core.services import require_version
 from jinmu.enterprises.api.serializers import (
     AnnualFiguresSerializer,
     EnterpriseSerializer,
@@ -55,16 +58,12 @@ class EnterpriseAccess(permissions.BasePermission):
         return False
 
 
-def _stale_as_409(error: StaleObjectError) -> VersionConflict:
-    return version_conflict(error)
-
-
 class _ScopedViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = (permissions.IsAuthenticated, EnterpriseAccess)
 
     def _expected_version(self, serializer: Any) -> int:
         """The version an update names (required: a missing one is a 409 like a stale one)."""
-        return require_version(serializer.validated_data.get("expected_version"))
+        return require_version(serializer.client_version())
 
 
 @extend_schema_view(
@@ -91,122 +90,82 @@ class EnterpriseViewSet(
     def perform_create(self, serializer: Any) -> None:
         """Record through the service."""
         serializer.instance = create_enterprise(
-            actor=self.request.user, data=serializer.service_data()
+            actor=actor_of(self.request), data=serializer.service_data()
         )
 
     def perform_update(self, serializer: Any) -> None:
         """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
-            serializer.instance = update_enterprise(
-                actor=self.request.user,
-                enterprise=serializer.instance,
-                data=serializer.service_data(),
-                expected_version=self._expected_version(serializer),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        serializer.instance = update_enterprise(
+            actor=actor_of(self.request),
+            enterprise=serializer.instance,
+            data=serializer.service_data(),
+            expected_version=self._expected_version(serializer),
+        )
 
 
-class AnnualFiguresViewSet(
+class _EnterpriseRowViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
     _ScopedViewSet,
 ):
+    """Rows of an enterprise, recorded and changed by one service (`save_service`, which takes
+    the row to change under `row_kwarg`)."""
+
+    save_service: Any
+    row_kwarg: str
+
+    def perform_create(self, serializer: Any) -> None:
+        """Record through the service."""
+        serializer.instance = self.save_service(
+            actor=actor_of(self.request),
+            enterprise=serializer.validated_data["enterprise"],
+            data=serializer.service_data(),
+        )
+
+    def perform_update(self, serializer: Any) -> None:
+        """Change through the service; a stale or missing `expected_version` is a 409."""
+        serializer.instance = self.save_service(
+            actor=actor_of(self.request),
+            enterprise=serializer.instance.enterprise,
+            **{self.row_kwarg: serializer.instance},
+            data=serializer.service_data(),
+            expected_version=self._expected_version(serializer),
+        )
+
+
+class AnnualFiguresViewSet(_EnterpriseRowViewSet):
     """Annual figures of the enterprises the user may see, newest year first."""
 
     serializer_class = AnnualFiguresSerializer
     filterset_class = AnnualFiguresFilterSet
     keyset_order = ("-year", "id")
+    save_service = staticmethod(save_annual_figures)
+    row_kwarg = "figures"
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
         return AnnualFigures.objects.for_user(self.request.user)
 
-    def perform_create(self, serializer: Any) -> None:
-        """Record through the service."""
-        serializer.instance = save_annual_figures(
-            actor=self.request.user,
-            enterprise=serializer.validated_data["enterprise"],
-            data=serializer.service_data(),
-        )
 
-    def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
-            serializer.instance = save_annual_figures(
-                actor=self.request.user,
-                enterprise=serializer.instance.enterprise,
-                figures=serializer.instance,
-                data=serializer.service_data(),
-                expected_version=self._expected_version(serializer),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
-
-
-@extend_schema_view(
-    destroy=extend_schema(
-        parameters=[
-            OpenApiParameter(
-                "expected_version",
-                OpenApiTypes.INT,
-                OpenApiParameter.QUERY,
-                description="The version you read; refused if someone saved in between.",
-            )
-        ]
-    )
-)
-class QualificationViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    mixins.DestroyModelMixin,
-    _ScopedViewSet,
-):
+@extend_schema_view(destroy=extend_schema(parameters=[EXPECTED_VERSION_PARAMETER]))
+class QualificationViewSet(mixins.DestroyModelMixin, _EnterpriseRowViewSet):
     """Qualifications of the enterprises the user may see."""
 
     serializer_class = QualificationSerializer
     filterset_class = QualificationFilterSet
     keyset_order = ("id",)
+    save_service = staticmethod(save_qualification)
+    row_kwarg = "qualification"
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
         return Qualification.objects.for_user(self.request.user).select_related("kind")
 
-    def perform_create(self, serializer: Any) -> None:
-        """Record through the service."""
-        serializer.instance = save_qualification(
-            actor=self.request.user,
-            enterprise=serializer.validated_data["enterprise"],
-            data=serializer.service_data(),
-        )
-
-    def perform_update(self, serializer: Any) -> None:
-        """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
-            serializer.instance = save_qualification(
-                actor=self.request.user,
-                enterprise=serializer.instance.enterprise,
-                qualification=serializer.instance,
-                data=serializer.service_data(),
-                expected_version=self._expected_version(serializer),
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
-
     def perform_destroy(self, instance: Qualification) -> None:
         """Delete through the service (audited with its last state)."""
-        raw = self.request.query_params.get("expected_version")
-        try:
-            expected = int(raw) if raw else None
-        except ValueError:
-            raise ValidationError({"expected_version": [_("A whole number.")]}) from None
-        try:
-            delete_qualification(
-                actor=self.request.user, qualification=instance, expected_version=expected
-            )
-        except StaleObjectError as error:
-            raise _stale_as_409(error) from error
+        expected = query_version(self.request, minimum=None, message=_("A whole number."))
+        delete_qualification(
+            actor=actor_of(self.request), qualification=instance, expected_version=expected
+        )

@@ -10,6 +10,7 @@ import factory
 
 from jinmu.core.tests.factories import county
 from jinmu.core.validators import uscc_check_character
+from jinmu.enterprises import extensions
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification, QualificationKind
 
 
@@ -48,11 +49,9 @@ class AnnualFiguresFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class: Any, *args: Any, **kwargs: Any) -> Any:
-        """Save, then refresh the chain-node statistics as `save_annual_figures` does."""
-        from jinmu.chains.stats import refresh_for_enterprises
-
+        """Save, then tell the extensions (chain-node statistics) as `save_annual_figures` does."""
         figures = super()._create(model_class, *args, **kwargs)
-        refresh_for_enterprises([figures.enterprise_id])
+        extensions.enterprises_changed([figures.enterprise_id], counts_changed=True)
         return figures
 
 

@@ -14,8 +14,8 @@ from rest_framework.test import APIClient
 
 from jinmu.enterprises.imports import import_enterprises
 from jinmu.enterprises.models import Enterprise
+from jinmu.enterprises.tests.excel_helpers import enterprise_row, error_codes, workbook
 from jinmu.enterprises.tests.factories import EnterpriseFactory, make_uscc
-from jinmu.enterprises.tests.test_excel import enterprise_row, error_codes, workbook
 from jinmu.enterprises.tests.test_views import form_data
 
 

@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.api.actors import actor_of
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.projects.queries import BOARD_LIGHTS, Board, BoardRow, portfolio_board
 
@@ -73,7 +74,7 @@ class ProjectBoardView(APIView):
         """The caller's board; roles outside the ledger's staff get 403 as on the page."""
         if scope_for(request.user).kind not in _STAFF_SCOPES:
             raise PermissionDenied
-        return Response(board_json(portfolio_board(request.user)))
+        return Response(board_json(portfolio_board(actor_of(request))))
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

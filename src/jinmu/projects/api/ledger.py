@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from jinmu.api.exceptions import version_conflict
+from jinmu.api.actors import actor_of
 from jinmu.core.permissions import has_action
-from jinmu.core.services import StaleObjectError, require_version
+from jinmu.core.services import require_version
 from jinmu.projects import services
+from jinmu.projects.api.errors import refused_as_400
 from jinmu.projects.api.serializers import (
     LightOverrideSerializer,
     ProjectDetailSerializer,
@@ -60,20 +59,6 @@ class ProjectAccess(permissions.BasePermission):
             self.message = _("Only the industry office or a county leader can set a light.")
             return False
         return True
-
-
-def _as_400(error: DjangoValidationError, rename: dict[str, str] | None = None) -> APIException:
-    """A service's refusal as DRF's per-field 400 (a stale version: 409 under
-    `expected_version`)."""
-    if isinstance(error, StaleObjectError):
-        return version_conflict(error)
-    if hasattr(error, "error_dict"):
-        detail = {
-            (rename or {}).get(key, "non_field_errors" if key == "__all__" else key): value
-            for key, value in error.message_dict.items()
-        }
-        return ValidationError(detail)
-    return ValidationError({"non_field_errors": error.messages})
 
 
 @extend_schema_view(
@@ -139,28 +124,24 @@ class ProjectViewSet(
 
     def perform_create(self, serializer: Any) -> None:
         """Register through the service (in the kind's first state)."""
-        try:
+        with refused_as_400():
             project = services.create_project(
-                actor=self.request.user,
+                actor=actor_of(self.request),
                 data=serializer.service_data(),
                 tags=serializer.service_tags() or (),
             )
-        except DjangoValidationError as error:
-            raise _as_400(error) from error
         serializer.instance = self._fresh(project)
 
     def perform_update(self, serializer: Any) -> None:
         """Change through the service; a stale or missing `expected_version` is a 409."""
-        try:
+        with refused_as_400():
             project = services.update_project(
-                actor=self.request.user,
+                actor=actor_of(self.request),
                 project=serializer.instance,
                 data=serializer.service_data(),
                 expected_version=require_version(serializer.client_version()),
                 tags=serializer.service_tags(),
             )
-        except DjangoValidationError as error:
-            raise _as_400(error) from error
         serializer.instance = self._fresh(project)
 
     def _fresh(self, project: Project) -> Project:
@@ -182,17 +163,15 @@ class ProjectViewSet(
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with refused_as_400(rename={"status": "to_status"}):
             services.transition(
-                actor=request.user,
+                actor=actor_of(request),
                 project=project,
                 to_status=data["to_status"],
                 reason=data.get("reason") or "",
                 on=data.get("on"),
                 expected_version=data.get("expected_version"),
             )
-        except DjangoValidationError as error:
-            raise _as_400(error, rename={"status": "to_status"}) from error
         return Response(self._detail(project))
 
     @extend_schema(
@@ -207,16 +186,14 @@ class ProjectViewSet(
         serializer = LightOverrideSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
+        with refused_as_400():
             services.override_light(
-                actor=request.user,
+                actor=actor_of(request),
                 project=project,
                 light=data.get("light") or "",
                 reason=data.get("reason") or "",
                 expected_version=data.get("expected_version"),
             )
-        except DjangoValidationError as error:
-            raise _as_400(error) from error
         return Response(self._detail(project))
 
     def _detail(self, project: Project) -> Any:

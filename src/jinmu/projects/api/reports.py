@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.db.models import Prefetch
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
@@ -29,6 +28,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from jinmu.api.actors import actor_of
 from jinmu.core.audit import record_access
 from jinmu.core.choices import AuditAction
 from jinmu.core.pagination import KeysetApiPagination
@@ -37,6 +37,7 @@ from jinmu.problems.models import Problem
 from jinmu.projects import photos, reporting
 from jinmu.projects.models import Project, ReportPhoto, WeeklyReport
 from jinmu.projects.permissions import can_report
+from jinmu.projects.queries.reports import project_reports
 
 
 class ProblemInputSerializer(serializers.Serializer[Any]):
@@ -213,19 +214,7 @@ class ProjectReportsView(generics.GenericAPIView[WeeklyReport]):
 
     def get_queryset(self) -> Any:
         """The project's reports with their photos and problems."""
-        user = self.request.user
-        return (
-            WeeklyReport.objects.for_user(user)
-            .filter(project_id=self.kwargs.get("project_pk"))
-            .select_related("submitted_by")
-            .prefetch_related(
-                Prefetch("photos", queryset=ReportPhoto.objects.order_by("pk")),
-                Prefetch(
-                    "problems",
-                    queryset=Problem.objects.for_user(user).select_related("owner_unit"),
-                ),
-            )
-        )
+        return project_reports(self.request.user, self.kwargs.get("project_pk"))
 
     @extend_schema(summary="Weekly reports of a project, latest week first")
     def get(self, request: Request, project_pk: int) -> Response:
@@ -249,7 +238,7 @@ class ProjectReportsView(generics.GenericAPIView[WeeklyReport]):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         report = reporting.submit_report(
-            actor=request.user,
+            actor=actor_of(request),
             project=project,
             week=data["week"],
             invested_this_week=data.get("invested_this_week"),
@@ -297,7 +286,7 @@ class ReportPhotoFileView(APIView):
     )
     def get(self, request: Request, pk: int) -> HttpResponseBase:
         """The image (or a JPEG preview with `?size=thumb`)."""
-        photo = get_object_or_404(reporting.photos_for(request.user), pk=pk)
+        photo = get_object_or_404(reporting.photos_for(actor_of(request)), pk=pk)
         thumb = request.query_params.get("size") == "thumb"
         response = photos.photo_response(photo.image, thumb=thumb)
         if not thumb:  # a preview is not a download; the photo itself is

@@ -16,10 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinmu.api.versions import VersionedSerializer, expected_version_field
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.models import Unit
 from jinmu.core.places import parks_in_scope
 from jinmu.core.scoping import scope_for
+from jinmu.core.types import Visitor
 from jinmu.enterprises.models import Enterprise
 from jinmu.problems.services import OWNER_UNIT_KINDS
 from jinmu.projects.choices import (
@@ -28,18 +30,15 @@ from jinmu.projects.choices import (
     ProjectKind,
     ProjectStatus,
 )
-from jinmu.projects.forms import regions_for_projects, staff_users
 from jinmu.projects.models import Project, ProjectTag, ProjectYearPlan, StatusChange
+from jinmu.projects.querysets import regions_for_projects, staff_users
 from jinmu.projects.services import ALL_FIELDS, fields_for
 from jinmu.projects.weeks import iso_label
 
-_EXPECTED_VERSION_HELP = _(
-    "On update: the version you read. If someone saved in between, the write is refused."
-)
 _LIGHT_FIELD = serializers.ChoiceField(choices=Light.choices, allow_null=True)
 
 
-def _request_user(context: Mapping[str, Any]) -> Any:
+def _request_user(context: Mapping[str, Any]) -> Visitor | None:
     request = context.get("request")
     return getattr(request, "user", None)
 
@@ -58,39 +57,39 @@ class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[ty
         return self.rows(_request_user(self.context))
 
 
-def _regions(user: Any) -> Any:
+def _regions(user: Visitor | None) -> QuerySet[Any]:
     return regions_for_projects(scope_for(user))
 
 
-def _parks(user: Any) -> Any:
+def _parks(user: Visitor | None) -> QuerySet[Any]:
     return parks_in_scope(scope_for(user))
 
 
-def _chains(user: Any) -> Any:
+def _chains(user: Visitor | None) -> QuerySet[Any]:
     return Chain.objects.for_user(user)
 
 
-def _nodes(user: Any) -> Any:
+def _nodes(user: Visitor | None) -> QuerySet[Any]:
     return ChainNode.objects.for_user(user)
 
 
-def _units(user: Any) -> Any:
+def _units(user: Visitor | None) -> QuerySet[Any]:
     return Unit.objects.for_user(user).filter(is_active=True, kind__in=OWNER_UNIT_KINDS)
 
 
-def _enterprises(user: Any) -> Any:
+def _enterprises(user: Visitor | None) -> QuerySet[Any]:
     return Enterprise.objects.for_user(user)
 
 
-def _tags(user: Any) -> Any:
+def _tags(user: Visitor | None) -> QuerySet[Any]:
     return ProjectTag.objects.for_user(user)
 
 
-def _leaders(user: Any) -> Any:
+def _leaders(user: Visitor | None) -> QuerySet[Any]:
     return staff_users(user, scope_for(user), "county_leader")
 
 
-def _staff(user: Any) -> Any:
+def _staff(user: Visitor | None) -> QuerySet[Any]:
     return staff_users(
         user,
         scope_for(user),
@@ -253,7 +252,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
         return obj.computed_light or None
 
 
-class ProjectWriteSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
+class ProjectWriteSerializer(VersionedSerializer):
     """Create (with `kind`) or change a project: only the fields of its kind are accepted."""
 
     region = ScopedRelatedField(
@@ -273,9 +272,6 @@ class ProjectWriteSerializer(serializers.ModelSerializer):  # type: ignore[type-
         child=serializers.ChoiceField(choices=AttractionExclusion.choices), required=False
     )
     tags = ScopedRelatedField(rows=_tags, many=True, allow_null=False, required=False)
-    expected_version = serializers.IntegerField(
-        write_only=True, required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
 
     class Meta:
         model = Project
@@ -309,22 +305,14 @@ class ProjectWriteSerializer(serializers.ModelSerializer):  # type: ignore[type-
             raise serializers.ValidationError(foreign)
         return attrs
 
-    def service_data(self) -> dict[str, Any]:
-        """Validated fields as the services take them."""
-        data = dict(self.validated_data)
-        for name in ("expected_version", "tags"):
-            data.pop(name, None)
-        return data
+    def service_data(self, *, drop: tuple[str, ...] = ()) -> dict[str, Any]:
+        """Validated fields as the services take them (the lists apart: `service_tags`)."""
+        return super().service_data(drop=("tags", *drop))
 
     def service_tags(self) -> list[ProjectTag] | None:
         """The lists to put the project on (None: leave them)."""
         tags = self.validated_data.get("tags")
         return None if tags is None else list(tags)
-
-    def client_version(self) -> int | None:
-        """The version the client read, if it sent one."""
-        value = self.validated_data.get("expected_version")
-        return int(value) if value is not None else None
 
     def to_representation(self, instance: Any) -> Any:
         """A write answers with the whole project."""
@@ -339,9 +327,7 @@ class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     on = serializers.DateField(
         required=False, allow_null=True, help_text=_("The day it happened (default today).")
     )
-    expected_version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
+    expected_version = expected_version_field()
 
 
 class LightOverrideSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -351,6 +337,4 @@ class LightOverrideSerializer(serializers.Serializer):  # type: ignore[type-arg]
         choices=[("", _("No override")), *Light.choices], allow_blank=True
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_version = serializers.IntegerField(
-        required=False, min_value=1, help_text=_EXPECTED_VERSION_HELP
-    )
+    expected_version = expected_version_field()

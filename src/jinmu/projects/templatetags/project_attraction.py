@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from jinmu.projects.choices import ProjectKind
 from jinmu.projects.eligibility import eligibility
 from jinmu.projects.leads import lead_deadlines, lead_state
 from jinmu.projects.models import settings_for
+from jinmu.projects.templatetags import context_today
 
 register = template.Library()
 
@@ -27,9 +26,7 @@ def attraction_panel(context: template.Context, project: Any) -> SafeString:
     """
     if project is None or getattr(project, "kind", None) != ProjectKind.ATTRACTION:
         return mark_safe("")
-    today = context.get("today")
-    if not isinstance(today, dt.date):
-        today = timezone.localdate()
+    today = context_today(context)
     rules = settings_for(project.region_id)
     deadlines = lead_deadlines(project, today=today, settings=rules)
     html = render_to_string(

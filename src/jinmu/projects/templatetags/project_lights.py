@@ -12,19 +12,14 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from jinmu.core.templatetags.jinmu import wan
+from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER, wan
 from jinmu.projects.choices import Light, LightRule
 from jinmu.projects.lights import OVERRIDE_RULE
 
 register = template.Library()
 
 # Tabler colour names of the lights (badge bg-*, status-*).
-LIGHT_TABLER: dict[str, str] = {
-    Light.RED: "red",
-    Light.YELLOW: "yellow",
-    Light.GREEN: "green",
-    Light.GREY: "secondary",
-}
+LIGHT_TABLER = TRAFFIC_TABLER
 
 # How the inputs a rule records are named on screen.
 INPUT_LABELS: dict[str, Any] = {

@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
+from jinmu.core.types import User
 from jinmu.projects import approvals, planning
 from jinmu.projects.choices import PlanState
 from jinmu.projects.models import Project
@@ -18,7 +19,7 @@ register = template.Library()
 
 
 @register.inclusion_tag("projects/plan_panel.html")
-def plan_panel(project: Project, user: Any) -> dict[str, Any]:
+def plan_panel(project: Project, user: User) -> dict[str, Any]:
     """The battle map at a glance, for the project page."""
     today = timezone.localdate()
     summary = planning.plan_summary(project, today=today)
@@ -38,7 +39,7 @@ def plan_panel(project: Project, user: Any) -> dict[str, Any]:
 
 
 @register.inclusion_tag("projects/approval_panel.html")
-def approvals_panel(project: Project, user: Any) -> dict[str, Any]:
+def approvals_panel(project: Project, user: User) -> dict[str, Any]:
     """拿地即开工 / 交地即发证 for the project page."""
     today = timezone.localdate()
     rows = approvals.approval_rows(project, today=today)

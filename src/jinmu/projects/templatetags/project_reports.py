@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import template
-from django.db.models import Prefetch
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
-from jinmu.problems.models import Problem
+from jinmu.core.types import User
 from jinmu.projects import reporting, weeks
-from jinmu.projects.models import ReportPhoto, WeeklyReport, settings_for
+from jinmu.projects.models import Project, settings_for
 from jinmu.projects.permissions import can_report
+from jinmu.projects.queries.reports import project_reports
+from jinmu.projects.templatetags import context_today
 
 register = template.Library()
 
@@ -21,28 +20,14 @@ PANEL_WEEKS = 12
 
 
 @register.inclusion_tag("projects/report_panel.html", takes_context=True)
-def reports_panel(context: template.Context, project: Any, user: Any) -> dict[str, Any]:
+def reports_panel(context: template.Context, project: Project, user: User) -> dict[str, Any]:
     """The project's latest weekly reports (figures in 万元, late marker, photo thumbnails,
     problems) and, for those who may report, the button to report this week.
 
     The day is the context's `today` when the page pins one, else the local date.
     """
-    today = context.get("today")
-    if not isinstance(today, dt.date):
-        today = timezone.localdate()
-    reports = list(
-        WeeklyReport.objects.for_user(user)
-        .filter(project_id=project.pk)
-        .select_related("submitted_by")
-        .prefetch_related(
-            Prefetch("photos", queryset=ReportPhoto.objects.order_by("pk")),
-            Prefetch(
-                "problems",
-                queryset=Problem.objects.for_user(user).select_related("owner_unit"),
-            ),
-        )
-        .order_by("-week")[: PANEL_WEEKS + 1]
-    )
+    today = context_today(context)
+    reports = list(project_reports(user, project.pk).order_by("-week")[: PANEL_WEEKS + 1])
     conf = settings_for(project.region_id)
     this_week = reporting.current_week(today)
     due_week = weeks.latest_due_week(today, conf.report_due_weekday)

@@ -22,7 +22,8 @@ from jinmu.projects import reporting
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import Project, ReportPhoto, WeeklyReport
 from jinmu.projects.tests.factories import ProjectFactory
-from jinmu.projects.tests.test_reporting import jpeg, script_gif
+from jinmu.projects.tests.reporting_support import jpeg
+from jinmu.projects.tests.test_report_photos import script_gif
 
 TODAY = dt.date(2026, 11, 25)  # Wednesday of 2026-W48
 W46 = dt.date(2026, 11, 9)

@@ -18,7 +18,8 @@ from jinmu.problems.models import Problem
 from jinmu.projects import reporting
 from jinmu.projects.models import Project, ReportPhoto, WeeklyReport
 from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory
-from jinmu.projects.tests.test_reporting import jpeg, script_gif
+from jinmu.projects.tests.reporting_support import jpeg
+from jinmu.projects.tests.test_report_photos import script_gif
 
 TODAY = dt.date(2026, 11, 25)  # Wednesday of 2026-W48; W47 was due on Friday 2026-11-20
 W46, W47, W48 = dt.date(2026, 11, 9), dt.date(2026, 11, 16), dt.date(2026, 11, 23)

@@ -4,8 +4,6 @@ EXIF, problems raised in a report, missing and late lists, and the light that fo
 from __future__ import annotations
 
 import datetime as dt
-import io
-import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,109 +12,31 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
-from PIL import Image
-from PIL.TiffImagePlugin import IFDRational
 
 from jinmu.core.models import AuditLog, Region
 from jinmu.enterprises.tests.factories import EnterpriseFactory
 from jinmu.problems.choices import ProblemSource, ProblemStatus
 from jinmu.problems.models import Problem
-from jinmu.projects import lights, photos, reporting
+from jinmu.projects import lights, reporting
 from jinmu.projects.choices import Light, ProjectKind, ProjectStatus
 from jinmu.projects.models import LedgerSettings, Project, ReportPhoto, WeeklyReport
+from jinmu.projects.tests import reporting_support as support
 from jinmu.projects.tests.factories import MilestoneFactory, ProjectFactory
+from jinmu.projects.tests.reporting_support import (
+    TODAY,
+    W45,
+    W46,
+    W47,
+    W48,
+    WAN,
+    jpeg,
+    refused,
+    submit,
+)
 
-TODAY = dt.date(2026, 11, 25)  # a Wednesday, in 2026-W48; reports are due on Fridays
-W45, W46, W47, W48 = (dt.date(2026, 11, d) for d in (2, 9, 16, 23))
-WAN = Decimal(10_000)
-
-
-def jpeg(
-    *,
-    taken: str | None = None,
-    offset: str | None = None,
-    gps: tuple[float, float] | None = None,
-    name: str = "site.jpg",
-) -> SimpleUploadedFile:
-    """A small JPEG carrying DateTimeOriginal (and an offset) and a GPS position if given."""
-    image = Image.new("RGB", (64, 48), "orange")
-    exif = Image.Exif()
-    if taken:
-        exif_ifd = exif.get_ifd(photos.EXIF_IFD)
-        exif_ifd[photos.TAG_DATETIME_ORIGINAL] = taken
-        if offset:
-            exif_ifd[photos.TAG_OFFSET_TIME_ORIGINAL] = offset
-    if gps:
-        lat, lon = gps
-
-        def dms(value: float) -> tuple[IFDRational, IFDRational, IFDRational]:
-            value = abs(value)
-            degrees = int(value)
-            minutes = int((value - degrees) * 60)
-            seconds = round((value - degrees - minutes / 60) * 3600 * 100)
-            return IFDRational(degrees), IFDRational(minutes), IFDRational(seconds, 100)
-
-        gps_ifd = exif.get_ifd(photos.GPS_IFD)
-        gps_ifd[photos.GPS_LATITUDE_REF] = "N" if lat >= 0 else "S"
-        gps_ifd[photos.GPS_LATITUDE] = dms(lat)
-        gps_ifd[photos.GPS_LONGITUDE_REF] = "E" if lon >= 0 else "W"
-        gps_ifd[photos.GPS_LONGITUDE] = dms(lon)
-    out = io.BytesIO()
-    image.save(out, "JPEG", exif=exif)
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/jpeg")
-
-
-@pytest.fixture(autouse=True)
-def english() -> Any:
-    """Messages in their English msgids (the site language is Chinese)."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture(autouse=True)
-def media(settings: Any, tmp_path: Path) -> Path:
-    """Photos go to a temporary folder."""
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
-def project(world: Any) -> Project:
-    """A county key project under construction in town A, run by the town."""
-    return ProjectFactory(
-        region=world.town_a, responsible_unit=world.town_a_unit, name="大曹镇健身器材产业园"
-    )
-
-
-def submit(
-    world: Any,
-    project: Project,
-    week: dt.date | str,
-    wan: str | None = "10",
-    percent: int | None = 10,
-    *,
-    persona: str = "town_a",
-    today: dt.date = TODAY,
-    **kwargs: Any,
-) -> WeeklyReport:
-    """Submit a report with the investment given in 万元."""
-    kwargs.setdefault("progress_text", "主体施工")
-    return reporting.submit_report(
-        actor=world.user(persona),
-        project=project,
-        week=week,
-        invested_this_week=Decimal(wan) * WAN if wan is not None else None,
-        percent_complete=percent,
-        today=today,
-        **kwargs,
-    )
-
-
-def refused(call: Any) -> dict[str, list[str]]:
-    """The per-field messages of a refused report."""
-    with pytest.raises(ValidationError) as info:
-        call()
-    return info.value.message_dict
+english = support.english
+media = support.media
+project = support.project
 
 
 # --------------------------------------------------------------------------- prefill
@@ -545,146 +465,6 @@ def test_problem_with_an_unknown_unit_is_refused(world: Any, project: Project) -
         lambda: submit(world, project, W48, problems=[{"title": "缺工", "owner_unit": 999999}])
     )
     assert errors["problems"] == ["Problem 1: Choose an existing unit."]
-
-
-# --------------------------------------------------------------------------- photos and EXIF
-
-
-def test_exif_time_and_position_are_read() -> None:
-    info = photos.read_exif(
-        jpeg(taken="2026:11:20 09:30:00", offset="+08:00", gps=(37.6534, 116.7925))
-    )
-    assert info.taken_at == dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)
-    assert info.latitude == Decimal("37.653400")
-    assert info.longitude == Decimal("116.792500")
-
-
-def test_exif_time_without_offset_is_local_and_southern_western_positions_are_negative() -> None:
-    info = photos.read_exif(jpeg(taken="2026:11:20 09:30:00", gps=(-33.8688, -70.6693)))
-    assert info.taken_at == dt.datetime(2026, 11, 20, 1, 30, tzinfo=dt.UTC)  # Asia/Shanghai
-    assert info.latitude == Decimal("-33.868800")
-    assert info.longitude == Decimal("-70.669300")
-
-
-def test_photo_without_exif_reads_as_unknown() -> None:
-    assert photos.read_exif(jpeg()) == photos.PhotoInfo()
-
-
-def test_photo_taken_before_the_week_is_flagged(world: Any, project: Project) -> None:
-    # when W48 (from Monday 11-23) comes with an old and a fresh photo
-    report = submit(
-        world,
-        project,
-        W48,
-        photos=[
-            jpeg(taken="2026:11:20 16:00:00", gps=(37.65, 116.79), name="old.jpg"),
-            jpeg(taken="2026:11:23 08:00:00", name="fresh.jpg"),
-        ],
-    )
-    # then the EXIF time and place are stored and the old one is flagged
-    old, fresh = report.photos.order_by("pk")
-    assert old.predates_week
-    assert not fresh.predates_week
-    assert old.taken_at == dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
-    assert old.latitude == Decimal("37.650000")
-    assert old.region_id == project.region_id
-    assert old.image.name.startswith(f"projects/{project.pk}/20261123/")
-    assert reporting.photo_warnings(report) == [
-        "Photo 1 was taken on 2026-11-20, before week 2026-W48 began."
-    ]
-
-
-def test_thumbnail_is_a_small_jpeg() -> None:
-    data = photos.thumbnail(jpeg())
-    with Image.open(io.BytesIO(data)) as image:
-        assert image.format == "JPEG"
-        assert max(image.size) <= 320
-
-
-def picture(image_format: str, name: str) -> SimpleUploadedFile:
-    """A small picture in a format Pillow writes."""
-    out = io.BytesIO()
-    Image.new("RGB", (40, 30), "green").save(out, image_format)
-    return SimpleUploadedFile(name, out.getvalue(), content_type="application/octet-stream")
-
-
-def script_gif(name: str = "x.html") -> SimpleUploadedFile:
-    """A valid GIF whose comment block holds a script: a page, to a browser that sniffs."""
-    out = io.BytesIO()
-    Image.new("P", (8, 8)).save(out, "GIF", comment=b"<script>alert(document.cookie)</script>")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="text/html")
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG that claims a size (its pixels are never there): what a decompression bomb shows
-    before it is decoded."""
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0"))
-
-
-@pytest.mark.parametrize("image_format", ["JPEG", "PNG", "WEBP", "GIF"])
-def test_check_image_says_which_format_the_bytes_are(image_format: str) -> None:
-    # The name says nothing: the bytes decide.
-    assert photos.check_image(picture(image_format, "photo.txt")) == image_format
-
-
-@pytest.mark.parametrize("image_format", ["BMP", "TIFF", "PPM"])
-def test_other_picture_formats_are_refused(image_format: str) -> None:
-    with pytest.raises(ValidationError) as info:
-        photos.check_image(picture(image_format, "scan.jpg"))
-    assert info.value.messages == [
-        "“scan.jpg” is not a photo format we accept (JPEG, PNG, WebP, GIF)."
-    ]
-
-
-def test_a_gif_named_as_a_page_is_stored_as_a_gif_under_a_fresh_name(
-    world: Any, project: Project
-) -> None:
-    # when a GIF carrying a script in a comment is uploaded as "x.html"
-    report = submit(world, project, W48, photos=[script_gif("x.html"), jpeg(name="a.php")])
-    # then it is stored as what its bytes are, under a random name: the upload's name is gone
-    gif, photo = report.photos.order_by("pk")
-    assert re.fullmatch(rf"projects/{project.pk}/20261123/[0-9a-f]{{32}}\.gif", gif.image.name)
-    assert re.fullmatch(rf"projects/{project.pk}/20261123/[0-9a-f]{{32}}\.jpg", photo.image.name)
-
-
-def test_pictures_with_too_many_pixels_are_refused_before_decoding(settings: Any) -> None:
-    message = "“{}” has too many pixels: at most 40 megapixels are accepted."
-    # Just above the limit (8000 x 5001 = 40,008,000 pixels), a real picture of 1 bit per pixel.
-    out = io.BytesIO()
-    Image.new("1", (8000, 5001)).save(out, "PNG")
-    with pytest.raises(ValidationError) as info:
-        photos.check_image(SimpleUploadedFile("wide.png", out.getvalue()))
-    assert info.value.messages == [message.format("wide.png")]
-    # A bomb that claims 60,000 x 60,000 pixels: Pillow itself refuses to open it.
-    with pytest.raises(ValidationError) as info:
-        photos.check_image(SimpleUploadedFile("bomb.png", png_header(60_000, 60_000)))
-    assert info.value.messages == [message.format("bomb.png")]
-    # The limit is a setting.
-    settings.JINMU_PHOTO_MAX_PIXELS = 1_000
-    with pytest.raises(ValidationError) as info:
-        photos.check_image(jpeg(name="small.jpg"))  # 64 x 48 = 3,072 pixels
-    assert info.value.messages == [
-        "“small.jpg” has too many pixels: at most 0.001 megapixels are accepted."
-    ]
-
-
-def test_thumbnail_of_an_unreadable_or_oversized_file_is_a_clean_error() -> None:
-    truncated = io.BytesIO(jpeg().read()[:200])
-    with pytest.raises(photos.UnreadablePhoto):
-        photos.thumbnail(truncated)
-    with pytest.raises(photos.UnreadablePhoto):
-        photos.thumbnail(io.BytesIO(png_header(60_000, 60_000)))
-    with pytest.raises(photos.UnreadablePhoto):
-        photos.thumbnail(io.BytesIO(png_header(8_000, 5_001)))
-    assert issubclass(photos.UnreadablePhoto, OSError)
 
 
 # --------------------------------------------------------------------------- missing and late

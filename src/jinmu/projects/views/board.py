@@ -8,22 +8,19 @@ not supervise projects (enterprise, bank, judge, auditor) get 403, as on the cha
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 
-from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.types import AuthedRequest
 from jinmu.projects import queries
-
-BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
+from jinmu.projects.views.common import STAFF_SCOPES, require_scope
 
 
 @login_required
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     """The board of the user's scope: by town, chain, kind and responsible unit."""
-    if scope_for(request.user).kind not in BOARD_SCOPES:
-        raise PermissionDenied
+    require_scope(request, *STAFF_SCOPES)
     data = queries.portfolio_board(request.user, list_url=reverse("projects:list"))
     return render(
         request,

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER
 from jinmu.targets.choices import Bound, Status
 from jinmu.targets.models import Target
 from jinmu.targets.progress import TargetProgress
@@ -19,12 +20,7 @@ from jinmu.targets.progress import TargetProgress
 register = template.Library()
 
 # Tabler colour names of the statuses.
-STATUS_TABLER: dict[str, str] = {
-    Status.GREEN: "green",
-    Status.YELLOW: "yellow",
-    Status.RED: "red",
-    Status.GREY: "secondary",
-}
+STATUS_TABLER = TRAFFIC_TABLER
 
 
 @register.filter

@@ -13,15 +13,14 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from jinmu.core.tests.factories import town
-from jinmu.targets.forms import (
+from jinmu.targets.forms.parts import holder_choices
+from jinmu.targets.forms.report import MonthField, ReportValueForm
+from jinmu.targets.forms.target import (
     DECOMPOSED_LOCKED_FIELDS,
     PART_INHERITED_FIELDS,
-    MonthField,
-    ReportValueForm,
     SharesField,
     TargetForm,
     bounded_int,
-    holder_choices,
 )
 from jinmu.targets.tests.factories import IndicatorFactory, TargetFactory, part_of
 

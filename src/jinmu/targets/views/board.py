@@ -14,43 +14,44 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from jinmu.core import tables
 from jinmu.core.audit import record_access
 from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
-from jinmu.core.permissions import require_action
 from jinmu.core.scoping import ScopeKind, scope_for
-from jinmu.core.views_excel import xlsx_response
+from jinmu.core.types import AuthedRequest, User
+from jinmu.core.views_excel import require_export, xlsx_response
 from jinmu.targets import queries
 from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front, Status
-from jinmu.targets.forms import bounded_int
+from jinmu.targets.forms.target import bounded_int
 from jinmu.targets.models import Target
 from jinmu.targets.services import actor_region
-from jinmu.targets.templatetags.target_progress import target_value
+from jinmu.targets.templatetags.target_progress import status_badge, target_value
 
 BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 # The years `?year=` may name; anything else falls back to this year.
 GROUPINGS = ("front", "action")
 
 
-def require_scope(request: HttpRequest) -> None:
+def require_scope(request: AuthedRequest) -> None:
     """Refuse roles without a supervising scope (enterprise, bank, judge, auditor …) with 403."""
     if scope_for(request.user).kind not in BOARD_SCOPES:
         raise PermissionDenied(_("Your role has no access to the targets."))
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: AuthedRequest) -> int:
     """The year asked for, or this year when it is absent or not a sensible year."""
     year = bounded_int(request.GET.get("year"), MIN_YEAR, MAX_YEAR)
     return year if year is not None else timezone.localdate().year
 
 
-def _year_context(request: HttpRequest, year: int) -> dict[str, Any]:
+def _year_context(request: AuthedRequest, year: int) -> dict[str, Any]:
     """The year selector: the years with targets, this year and the chosen one."""
     this_year = timezone.localdate().year
     return {
@@ -62,7 +63,7 @@ def _year_context(request: HttpRequest, year: int) -> dict[str, Any]:
 
 @login_required
 @require_GET
-def board(request: HttpRequest) -> HttpResponse:
+def board(request: AuthedRequest) -> HttpResponse:
     """The year's targets of the user's scope, grouped by front (or by 四提四增 action)."""
     require_scope(request)
     year = _year(request)
@@ -83,9 +84,40 @@ def board(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _count_column(index: int, status: str) -> tables.Column:
+    """The column counting one status's targets (headed by the status's badge)."""
+    return tables.Column(
+        status_badge(status),
+        lambda summary: summary.counts[index],
+        "targets/_count_cell.html",
+        align="num",
+        attrs=lambda summary: {"data-count": summary.counts[index].status},
+    )
+
+
+def units_table(year: int) -> tables.Table:
+    """The units page's table: each unit (linked to its targets of `year`), its kind, its
+    targets by status and in all."""
+    return tables.Table(
+        columns=(
+            tables.Column(
+                _("Unit"),
+                "unit.name",
+                link=tables.url("targets:unit", "unit.pk", query=f"?year={year}"),
+            ),
+            tables.Column(_("Kind"), "unit.get_kind_display", css="text-secondary"),
+            *(_count_column(i, status) for i, status in enumerate(queries.STATUS_ORDER)),
+            tables.Column(_("Total"), "total", align="num", css="fw-bold"),
+        ),
+        empty=_("No unit holds targets for %(year)s in your scope.") % {"year": year},
+        css="table table-vcenter card-table table-sm",
+        row_attrs=lambda summary: {"data-unit": summary.unit.pk},
+    )
+
+
 @login_required
 @require_GET
-def units(request: HttpRequest) -> HttpResponse:
+def units(request: AuthedRequest) -> HttpResponse:
     """Every unit holding targets in the user's scope, with its status counts."""
     require_scope(request)
     year = _year(request)
@@ -95,10 +127,9 @@ def units(request: HttpRequest) -> HttpResponse:
         request,
         "targets/units.html",
         {
-            "units": summaries,
+            "table": units_table(year).of(summaries),
             "on": on,
             "expected": queries.year_share(year, on),
-            "statuses": queries.STATUS_ORDER,
             **_year_context(request, year),
         },
     )
@@ -106,7 +137,7 @@ def units(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def unit(request: HttpRequest, unit_pk: int) -> HttpResponse:
+def unit(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     """The targets one unit holds (404 when the unit is outside the user's scope)."""
     require_scope(request)
     found = queries.visible_unit(request.user, unit_pk)
@@ -200,7 +231,7 @@ def export_row(row: queries.BoardRow, visible: dict[int, Target] | None = None) 
     ]
 
 
-def _region_name(user: Any) -> str:
+def _region_name(user: User) -> str:
     """The name of the user's county (their own region, or their unit's)."""
     region = actor_region(user)
     return region.name if region is not None else ""
@@ -219,7 +250,7 @@ def board_workbook(board_data: queries.TargetBoard, *, title: str) -> bytes:
     )
 
 
-def export_title(user: Any, year: int, on: dt.date) -> str:
+def export_title(user: User, year: int, on: dt.date) -> str:
     """The title row: county, year and as-of date."""
     return _("{region} targets {year}, as of {day}").format(
         region=_region_name(user), year=year, day=on.isoformat()
@@ -228,10 +259,10 @@ def export_title(user: Any, year: int, on: dt.date) -> str:
 
 @login_required
 @require_GET
-def export(request: HttpRequest) -> HttpResponse:
+def export(request: AuthedRequest) -> HttpResponse:
     """The board of `?year=` as the user sees it, as an .xlsx."""
     require_scope(request)
-    require_action(request.user, "targets.export_target", _("Your role may not export."))
+    require_export(request, "targets.export_target")
     year = _year(request)
     on = queries.as_of(year)
     data = queries.target_board(request.user, year, on)

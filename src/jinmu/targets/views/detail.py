@@ -9,15 +9,13 @@ write stores nothing and comes back on the form, field by field.
 from __future__ import annotations
 
 import copy
-import datetime as dt
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -26,33 +24,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.core.forms import add_row_errors, expected_version, mark_invalid, try_write
 from jinmu.core.models import Region
-from jinmu.core.scoping import scope_for
-from jinmu.targets import services
-from jinmu.targets.choices import Aggregation, Bound, IndicatorSource
-from jinmu.targets.forms import (
-    MAX_PART_ROWS,
-    PartFormSet,
-    ReportValueForm,
-    TargetForm,
-    bounded_int,
-    holder_choices,
-)
+from jinmu.core.types import AuthedRequest
+from jinmu.targets import queries, services
+from jinmu.targets.choices import Bound, IndicatorSource
+from jinmu.targets.forms.parts import MAX_PART_ROWS, PartFormSet, holder_choices
+from jinmu.targets.forms.report import ReportValueForm
+from jinmu.targets.forms.target import TargetForm, bounded_int
 from jinmu.targets.measures import Item
-from jinmu.targets.models import Indicator, ReportedValue, Target, TargetSnapshot
-from jinmu.targets.progress import TargetProgress, evaluate_many
+from jinmu.targets.models import Indicator, ReportedValue, Target
 from jinmu.targets.views.board import require_scope
 
-# The whole of a part is not joined: a town must not read the county's target through its part.
 _RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
-_PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
-# Service error keys naming the holder of a decomposition row.
 # The service names a part's holder by kind; the page has one "held by" select.
 _HOLDER_ALIASES = {"town": "holder", "unit": "holder", "chain": "holder"}
-# Recent reported values listed under the report form.
-RECENT_VALUES = 30
 
 
-def _visible_target(request: HttpRequest, pk: int) -> Target:
+def _visible_target(request: AuthedRequest, pk: int) -> Target:
     """The target if it is in the user's scope; 404 otherwise (403 for a role without a
     scope)."""
     require_scope(request)
@@ -62,28 +49,10 @@ def _visible_target(request: HttpRequest, pk: int) -> Target:
     return target
 
 
-def _require_manager(request: HttpRequest) -> None:
+def _require_manager(request: AuthedRequest) -> None:
     """Refuse unless the user keeps targets."""
     if not services.can_manage_targets(request.user):
         raise PermissionDenied(_("Only the industry office can set targets."))
-
-
-def _sees_whole_region(user: Any, target: Target) -> bool:
-    """Whether the user is region-wide for the target's region (and so sees all its parts)."""
-    scope = scope_for(user)
-    return scope.is_region_wide and target.region_id.startswith(scope.region_prefix)
-
-
-def _parts_add_up(target: Target) -> bool:
-    """Whether a sum of the parts means anything: additive, and not a rate."""
-    return bool(target.additive) and target.indicator.aggregation != Aggregation.RATE
-
-
-def _percent(share: Decimal | None) -> float | None:
-    """A share as a percentage with one decimal, for the chart."""
-    if share is None:
-        return None
-    return float((share * 100).quantize(Decimal("0.1")))
 
 
 def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
@@ -91,99 +60,51 @@ def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
     return [{"item": item, "url": reverse(item.url_name, args=[item.id])} for item in items]
 
 
-def _history(
-    snapshots: Sequence[TargetSnapshot], tp: TargetProgress, today: dt.date
-) -> dict[str, Any]:
-    """Chart data: progress and 序时 by month's end, plus today's point."""
-    labels = [f"{s.month:%Y-%m}" for s in snapshots]
-    progress = [_percent(s.progress) for s in snapshots]
-    expected = [_percent(s.expected) for s in snapshots]
-    if today >= tp.target.starts_on and (not snapshots or snapshots[-1].month < today):
-        labels.append(f"{today:%Y-%m-%d}")
-        progress.append(_percent(tp.progress))
-        expected.append(_percent(tp.expected))
-    return {
-        "labels": labels,
-        "progress": progress,
-        "expected": expected,
-        "names": {"progress": _("Share reached"), "expected": _("序时 (expected)")},
-    }
-
-
-def _parts_summary(
-    user: Any, target: Target, parts: Sequence[Target], progress: dict[int, TargetProgress]
-) -> dict[str, Any] | None:
-    """The parts' sum against the whole, in target values and in what was measured; None when
-    the parts do not add up (not additive, or a rate) or the user does not see them all."""
-    if not parts or not _parts_add_up(target) or not _sees_whole_region(user, target):
-        return None
-    whole = services.whole_of(target)
-    # A region-wide user sees every part, so the list on the page is all of them.
-    total = sum((Decimal(p.value) for p in parts), Decimal(0))
-    measured = [progress[p.pk].measured for p in parts]
-    known = [m for m in measured if m is not None]
-    return {
-        "whole": whole,
-        "total": total,
-        "remaining": whole - total,
-        "exceeds": target.additive and total > whole,
-        "measured_total": sum(known, Decimal(0)) if known else None,
-        "share": total / whole if whole else None,
-    }
+def _target_form_page(
+    request: AuthedRequest,
+    form: TargetForm,
+    target: Target | None,
+    write: Callable[[], Target],
+    done: str,
+) -> HttpResponse:
+    """The create or edit page: a valid post is written (`done` names the saved target in the
+    message) and opens the target; otherwise the form shows again with its errors."""
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        saved, status = try_write(request, form, write)
+        if saved is not None:
+            messages.success(request, done.format(name=saved.name))
+            return redirect("targets:detail", pk=saved.pk)
+    mark_invalid(form)
+    context = {"form": form, "target": target}
+    return render(request, "targets/target_form.html", context, status=status)
 
 
 @login_required
 @require_GET
-def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A target: its goal, progress now, the items behind the number, its parts and history."""
     user = request.user
     target = _visible_target(request, pk)
-    parts = list(
-        Target.objects.for_user(user)
-        .filter(parent=target)
-        .select_related(*_PART_RELATIONS)
-        .order_by("region_id", "id")
-    )
-    today = timezone.localdate()
-    progress = evaluate_many([target, *parts], today)
-    tp = progress[target.pk]
-    reported: list[ReportedValue] = []
-    if target.indicator.source == IndicatorSource.REPORTED:
-        reported = list(
-            ReportedValue.objects.for_user(user)
-            .filter(
-                indicator=target.indicator,
-                region_id=target.region_id,
-                month__range=(target.starts_on, target.ends_on),
-            )
-            .select_related("reporting_unit", "reported_by")
-            .order_by("-month")
-        )
-    snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
-    # The whole is named (and linked) only when the user may open it.
-    parent: Target | None = None
-    parent_url = None
-    if target.parent_id:
-        parent = Target.objects.for_user(user).filter(pk=target.parent_id).first()
-        if parent is not None:
-            parent_url = reverse("targets:detail", args=[parent.pk])
-    can_manage = services.can_manage_targets(user)
-    items = _item_rows(tp.items)
+    detail = queries.target_detail(user, target, timezone.localdate())
+    items = _item_rows(detail.progress.items)
+    parent = detail.parent
     context = {
         "target": target,
-        "tp": tp,
-        "today": today,
+        "tp": detail.progress,
+        "today": detail.today,
         "items": items,
         "items_have_amounts": any(row["item"].amount is not None for row in items),
-        "reported": reported,
-        "parts": [(part, progress[part.pk]) for part in parts],
-        "parts_summary": _parts_summary(user, target, parts, progress),
-        "parts_add_up": _parts_add_up(target),
+        "reported": detail.reported,
+        "parts": detail.parts,
+        "parts_summary": detail.parts_summary,
+        "parts_add_up": detail.parts_add_up,
         "parent": parent,
-        "parent_url": parent_url,
-        "snapshots": snapshots,
-        "chart": _history(snapshots, tp, today),
-        "can_manage": can_manage,
+        # The whole is named (and linked) only when the user may open it.
+        "parent_url": reverse("targets:detail", args=[parent.pk]) if parent else None,
+        "snapshots": detail.snapshots,
+        "chart": detail.chart,
+        "can_manage": services.can_manage_targets(user),
         "can_report": target.indicator.source == IndicatorSource.REPORTED
         and services.can_report_indicator(user, target.indicator),
     }
@@ -192,7 +113,7 @@ def target_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_create(request: HttpRequest) -> HttpResponse:
+def target_create(request: AuthedRequest) -> HttpResponse:
     """Set a new target (the industry office)."""
     _require_manager(request)
     initial: dict[str, Any] = {"year": timezone.localdate().year}
@@ -200,52 +121,40 @@ def target_create(request: HttpRequest) -> HttpResponse:
     if code:
         initial["indicator"] = code
     form = TargetForm(request.POST or None, user=request.user, initial=initial)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        saved, status = try_write(
-            request,
-            form,
-            lambda: services.create_target(actor=request.user, data=form.service_data()),
-        )
-        if saved is not None:
-            messages.success(request, _("Target {name} created.").format(name=saved.name))
-            return redirect("targets:detail", pk=saved.pk)
-    mark_invalid(form)
-    context = {"form": form, "target": None}
-    return render(request, "targets/target_form.html", context, status=status)
+    return _target_form_page(
+        request,
+        form,
+        None,
+        lambda: services.create_target(actor=request.user, data=form.service_data()),
+        _("Target {name} created."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def target_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     """Change a target; a form opened on an older version is refused."""
     target = _visible_target(request, pk)
     _require_manager(request)
     form = TargetForm(request.POST or None, user=request.user, instance=target)
-    status = 200
-    if request.method == "POST" and form.is_valid():
-        saved, status = try_write(
-            request,
-            form,
-            # The service works on a copy: a refused edit must not rename the page's heading.
-            lambda: services.update_target(
-                actor=request.user,
-                target=copy.copy(target),
-                data=form.service_data(),
-                expected_version=expected_version(form),
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Changes to {name} saved.").format(name=saved.name))
-            return redirect("targets:detail", pk=saved.pk)
-    mark_invalid(form)
-    context = {"form": form, "target": target}
-    return render(request, "targets/target_form.html", context, status=status)
+    return _target_form_page(
+        request,
+        form,
+        target,
+        # The service works on a copy: a refused edit must not rename the page's heading.
+        lambda: services.update_target(
+            actor=request.user,
+            target=copy.copy(target),
+            data=form.service_data(),
+            expected_version=expected_version(form),
+        ),
+        _("Changes to {name} saved."),
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
+def target_decompose(request: AuthedRequest, pk: int) -> HttpResponse:
     """Split a target into parts held by towns, parks, departments or chains; every row is
     stored, or none."""
     target = _visible_target(request, pk)
@@ -279,28 +188,22 @@ def target_decompose(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("targets:detail", pk=target.pk)
     for form in formset.forms:
         mark_invalid(form)
-    existing = list(
-        Target.objects.filter(parent=target)
-        .select_related(*_PART_RELATIONS)
-        .order_by("region_id", "id")
-    )
-    whole = services.whole_of(target)
-    total = sum((Decimal(p.value) for p in existing), Decimal(0))
+    parts = queries.decomposition(target)
     context = {
         "target": target,
         "formset": formset,
         "page_errors": page_errors + [str(e) for e in formset.non_form_errors()],
-        "existing": existing,
-        "whole": whole,
-        "decomposed": total,
-        "remaining": whole - total,
+        "existing": parts.existing,
+        "whole": parts.whole,
+        "decomposed": parts.decomposed,
+        "remaining": parts.remaining,
         "show_value_high": target.bound == Bound.RANGE,
         "can_add_rows": formset.total_form_count() < MAX_PART_ROWS,
     }
     return render(request, "targets/decompose_form.html", context)
 
 
-def _value_to_correct(request: HttpRequest, region: Region) -> ReportedValue | None:
+def _value_to_correct(request: AuthedRequest, region: Region) -> ReportedValue | None:
     """The stored value a "correct" link (`?correct=<pk>`) opens, in the user's region."""
     pk = bounded_int(request.GET.get("correct"), 1, 2**63 - 1)
     if pk is None:
@@ -318,7 +221,7 @@ def _value_to_correct(request: HttpRequest, region: Region) -> ReportedValue | N
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def report_value(request: HttpRequest) -> HttpResponse:
+def report_value(request: AuthedRequest) -> HttpResponse:
     """A department enters a reported indicator's value for a month, with its evidence."""
     user = request.user
     if not services.can_report_values(user):
@@ -356,21 +259,7 @@ def report_value(request: HttpRequest) -> HttpResponse:
                 ),
             )
             return redirect("targets:report_value")
-    recent = list(
-        ReportedValue.objects.for_user(user)
-        .select_related("indicator", "reporting_unit", "reported_by")
-        .order_by("-month", "-updated_at")[:RECENT_VALUES]
-    )
-    # The "Correct" link: only the user's region and the indicators the user may report.
-    may_report: dict[int, bool] = {}
-    for row_ in recent:
-        if row_.indicator_id not in may_report:
-            may_report[row_.indicator_id] = services.can_report_indicator(user, row_.indicator)
-    correctable = {
-        row_.pk
-        for row_ in recent
-        if row_.region_id == region.code and may_report[row_.indicator_id]
-    }
+    recent, correctable = queries.recent_values(user, region)
     mark_invalid(form)
     context = {
         "form": form,

@@ -4,54 +4,24 @@ the defaults, and a county without its own row follows its city's or province's.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from jinmu.core.forms import bootstrap, run_write
+from jinmu.core.forms import run_write
 from jinmu.core.models import Region
 from jinmu.core.services import StaleObjectError, save_object
+from jinmu.core.types import AuthedRequest, User
+from jinmu.targets.forms.settings import TargetSettingsForm
 from jinmu.targets.models import TargetSettings, target_settings_for
 from jinmu.targets.services import county_of_manager
 
 
-class TargetSettingsForm(forms.ModelForm):  # type: ignore[type-arg]
-    """Both thresholds, in percentage points behind 序时."""
-
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    class Meta:
-        model = TargetSettings
-        fields = ("yellow_points", "red_points")
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            if isinstance(field, forms.DecimalField):
-                field.required = True
-                field.widget.attrs["step"] = "any"
-        bootstrap(self)
-        if not self.is_bound:
-            self.initial["version"] = self.instance.version if self.instance.pk else None
-
-    def clean(self) -> dict[str, Any]:
-        """Both thresholds are above 0 (the model checks yellow and that red is not below
-        yellow; a red of 0 or less is refused here on its own field)."""
-        data = super().clean() or {}
-        red = data.get("red_points")
-        if red is not None and red <= 0 and "red_points" not in self.errors:
-            self.add_error("red_points", _("Give a number of points above 0."))
-        return data
-
-
-def _save(row: TargetSettings, actor: Any, expected: int | None) -> TargetSettings:
+def _save(row: TargetSettings, actor: User, expected: int | None) -> TargetSettings:
     """Save the row in its own atomic block; a county row created by someone else at the same
     moment (the unique region) is a stale edit, not a 500."""
     try:
@@ -66,16 +36,11 @@ def _save(row: TargetSettings, actor: Any, expected: int | None) -> TargetSettin
         ) from error
 
 
-def _county_code(request: HttpRequest) -> str:
-    """The county of a user who keeps targets; others are refused (403)."""
-    return county_of_manager(request.user).code
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
-def target_settings(request: HttpRequest) -> HttpResponse:
+def target_settings(request: AuthedRequest) -> HttpResponse:
     """Show and change the thresholds of the user's county."""
-    county_code = _county_code(request)
+    county_code = county_of_manager(request.user).code
     current = target_settings_for(county_code)
     inherited_from: Region | None = None
     own = current.pk is not None and current.region_id == county_code

@@ -10,6 +10,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jinmu.organisation.setup import SetupError, county_problem, set_up_county
+
 PASSWORD_ENV = "JINMU_ADMIN_PASSWORD"
 
 
@@ -46,8 +48,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Set the county up and say what was created and what comes next."""
-        from jinmu.organisation.setup import SetupError, county_problem, set_up_county
-
         if problem := county_problem(options["county"].strip()):
             raise CommandError(problem)
         content = None

@@ -9,11 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.utils import timezone
 
 from jinmu.core.audit import record_event
 from jinmu.core.choices import AuditAction, RegionLevel
+from jinmu.core.commands import Actions, ActionsCommand
 from jinmu.core.models import Region
 from jinmu.projects import weeks
 from jinmu.projects.bulletin import check_week, weekly_bulletin, write_docx, write_xlsx
@@ -21,15 +22,17 @@ from jinmu.projects.bulletin import check_week, weekly_bulletin, write_docx, wri
 FORMATS = ("docx", "xlsx")
 
 
-class Command(BaseCommand):
+class Command(ActionsCommand):
     """Reports generated from the ledger; `weekly` is the 周调度通报."""
 
     help = "Generate a report from the project ledger (weekly: the weekly scheduling bulletin)."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    action_dest = "report"
+    action_metavar = "REPORT"
+
+    def add_actions(self, actions: Actions) -> None:
         """`report weekly` with its options."""
-        reports = parser.add_subparsers(dest="report", metavar="REPORT", required=True)
-        weekly = reports.add_parser(
+        weekly = actions.add_parser(
             "weekly", help="The weekly scheduling bulletin (周调度通报) of a county."
         )
         weekly.add_argument("--week", help="ISO week, e.g. 2026-W48 (default: the current week).")
@@ -44,12 +47,8 @@ class Command(BaseCommand):
             help="docx or xlsx (default: from the suffix of --out).",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        """Dispatch on the report's name."""
-        if options["report"] == "weekly":
-            self._weekly(options)
-
-    def _weekly(self, options: dict[str, Any]) -> None:
+    def run_weekly(self, options: dict[str, Any]) -> None:
+        """The weekly bulletin of a county, written to --out and audited."""
         out = Path(options["out"])
         fmt = options.get("format") or out.suffix.lower().lstrip(".")
         if fmt not in FORMATS:

@@ -10,9 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from jinmu.core.commands import Actions, ActionsCommand
 from jinmu.targets.evaluation import evaluate, load_passages
 from jinmu.targets.extraction import extract
 
@@ -20,14 +21,13 @@ FORMATS = ("jsonl", "table")
 TABLE_COLUMNS = ("indicator", "kind", "value", "unit", "bound", "value_high", "condition", "period")
 
 
-class Command(BaseCommand):
+class Command(ActionsCommand):
     """Policy text → target drafts (`extract`) and the extractor's score (`evaluate`)."""
 
     help = "Extract quantified goals from a policy text, or evaluate the extractor."
 
-    def add_arguments(self, parser: CommandParser) -> None:
+    def add_actions(self, actions: Actions) -> None:
         """`targets extract` and `targets evaluate` with their options."""
-        actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
         extract_parser = actions.add_parser(
             "extract", help="Print the quantified goals of a UTF-8 policy text."
         )
@@ -40,12 +40,13 @@ class Command(BaseCommand):
         )
         evaluate_parser.add_argument("file", help="Annotated passages, one JSON object a line.")
 
-    def handle(self, *args: Any, **options: Any) -> None:
-        """Dispatch on the action."""
-        if options["action"] == "extract":
-            self._extract(Path(options["file"]), options["format"])
-        else:
-            self._evaluate(Path(options["file"]))
+    def run_extract(self, options: dict[str, Any]) -> None:
+        """Print the goals of the file."""
+        self._extract(Path(options["file"]), options["format"])
+
+    def run_evaluate(self, options: dict[str, Any]) -> None:
+        """Print the extractor's scores on the file."""
+        self._evaluate(Path(options["file"]))
 
     def _read(self, path: Path) -> str:
         """The file's text, or a command error that says why it cannot be read."""

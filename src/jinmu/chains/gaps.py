@@ -1,0 +1,307 @@
+"""The gap analysis of chain nodes: per node who serves it, how much of the local demand local
+firms cover, what blocks it, and so its flags (断点 missing, 堵点 blocked, weak) and single state;
+and the county-wide list of gaps.
+
+Link counts and local output come from the stored node statistics (`jinmu.chains.stats`); the
+analysis runs a fixed number of queries whatever the number of chains and nodes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.urls import reverse
+
+from jinmu.chains.choices import BottleneckStatus, GapState, NodeKind, Segment
+from jinmu.chains.models import Bottleneck, Chain, ChainNode, NodeStats
+from jinmu.chains.stats import compute_node_stats
+from jinmu.core.types import User
+
+# Colours of the gap states on the map and in badges (Tabler's palette, so pages match).
+STATE_COLOURS: dict[str, str] = {
+    GapState.MISSING: "#d63939",
+    GapState.BLOCKED: "#f76707",
+    GapState.WEAK: "#f59f00",
+    GapState.COVERED: "#2fb344",
+    GapState.GROUP: "#9ba3af",
+}
+# Badge classes of the same states (Tabler).
+STATE_BADGES: dict[str, str] = {
+    GapState.MISSING: "bg-red-lt",
+    GapState.BLOCKED: "bg-orange-lt",
+    GapState.WEAK: "bg-yellow-lt",
+    GapState.COVERED: "bg-green-lt",
+    GapState.GROUP: "bg-secondary-lt",
+}
+# Severity order: the single state of a node is the first of its flags in this order.
+STATE_ORDER: tuple[str, ...] = (
+    GapState.MISSING,
+    GapState.BLOCKED,
+    GapState.WEAK,
+    GapState.COVERED,
+    GapState.GROUP,
+)
+# The flags a node can carry at once (a gap is a node with at least one).
+GAP_FLAGS: tuple[str, ...] = (GapState.MISSING, GapState.BLOCKED, GapState.WEAK)
+SEGMENT_ORDER: tuple[str, ...] = tuple(Segment.values)
+
+
+def latest_of(*stamps: dt.datetime | None) -> dt.datetime | None:
+    """The latest of some optional timestamps."""
+    present = [s for s in stamps if s is not None]
+    return max(present) if present else None
+
+
+# --------------------------------------------------------------------------- gap analysis
+
+
+@dataclass
+class NodeGap:
+    """The gap analysis of one node: who serves it, how much of the demand, what blocks it."""
+
+    node: ChainNode
+    threshold: Decimal
+    depth: int = 0
+    leader_count: int = 0
+    backbone_count: int = 0
+    supporting_count: int = 0
+    # Every linked enterprise, whatever its status or place.
+    enterprise_count: int = 0
+    # Operating enterprises in the chain's region: the ones that make a node covered.
+    operating_count: int = 0
+    # Sum of the latest recorded industrial output of those operating local enterprises (yuan).
+    local_output: Decimal = Decimal(0)
+    # local_output / local_demand; None when the node has no (positive) local demand.
+    share: Decimal | None = None
+    is_missing: bool = False
+    is_weak: bool = False
+    is_blocked: bool = False
+    open_bottlenecks: list[Bottleneck] = field(default_factory=list)
+    state: str = GapState.COVERED
+    last_updated: dt.datetime | None = None
+
+    @property
+    def is_group(self) -> bool:
+        """A group node only structures the chain."""
+        return bool(self.node.kind == NodeKind.GROUP)
+
+    @property
+    def is_gap(self) -> bool:
+        """At least one of 断点, 堵点 or weak."""
+        return self.is_missing or self.is_weak or self.is_blocked
+
+    @property
+    def share_known(self) -> bool:
+        """False when no local demand is recorded, so coverage cannot be judged."""
+        return self.share is not None
+
+    @property
+    def share_percent(self) -> Decimal | None:
+        """The share in per cent, one decimal."""
+        if self.share is None:
+            return None
+        return (self.share * 100).quantize(Decimal("0.1"))
+
+    @property
+    def threshold_percent(self) -> Decimal:
+        """The chain's weak-node threshold in per cent."""
+        return (self.threshold * 100).quantize(Decimal("0.1"))
+
+    @property
+    def flags(self) -> list[str]:
+        """All gap flags of the node, most severe first."""
+        found: dict[str, bool] = {
+            GapState.MISSING: self.is_missing,
+            GapState.BLOCKED: self.is_blocked,
+            GapState.WEAK: self.is_weak,
+        }
+        return [state for state in GAP_FLAGS if found[state]]
+
+    @property
+    def flag_labels(self) -> list[tuple[str, str, str]]:
+        """(state, label, badge class) of each flag, for templates."""
+        return [(s, str(GapState(s).label), STATE_BADGES[s]) for s in self.flags]
+
+    @property
+    def state_label(self) -> str:
+        """Translated name of the single state."""
+        return str(GapState(self.state).label)
+
+    @property
+    def colour(self) -> str:
+        """Colour of the single state."""
+        return STATE_COLOURS[self.state]
+
+    @property
+    def badge(self) -> str:
+        """Badge class of the single state."""
+        return STATE_BADGES[self.state]
+
+    @property
+    def url(self) -> str:
+        """The node's page."""
+        return reverse("chains:node", args=[self.node.pk])
+
+
+def _tree_order(nodes: Sequence[ChainNode]) -> list[tuple[ChainNode, int]]:
+    """Nodes of one chain depth-first (segment, order, name), each with its depth."""
+    by_id = {node.pk: node for node in nodes}
+    children: dict[int | None, list[ChainNode]] = defaultdict(list)
+    for node in nodes:
+        parent = node.parent_id if node.parent_id in by_id else None
+        children[parent].append(node)
+
+    def sort_key(node: ChainNode) -> tuple[int, int, str]:
+        segment = SEGMENT_ORDER.index(node.segment) if node.segment in SEGMENT_ORDER else 99
+        return (segment, node.sort_order, node.name)
+
+    ordered: list[tuple[ChainNode, int]] = []
+    seen: set[int] = set()
+
+    def visit(node: ChainNode, depth: int) -> None:
+        if node.pk in seen:
+            return
+        seen.add(node.pk)
+        ordered.append((node, depth))
+        for child in sorted(children.get(node.pk, []), key=sort_key):
+            visit(child, depth + 1)
+
+    for root in sorted(children.get(None, []), key=sort_key):
+        visit(root, 0)
+    # Nodes caught in a parent cycle (the services refuse one, but data may be imported).
+    for node in sorted(nodes, key=sort_key):
+        visit(node, 0)
+    return ordered
+
+
+def gaps_for_chains(chains: Sequence[Chain]) -> dict[int, list[NodeGap]]:
+    """The gap analysis of every node of the given chains, in tree order (two queries).
+
+    Link counts and local output come from the stored `NodeStats` (kept fresh by the writes
+    that change them); a node without its row yet gets it computed here, so the result never
+    depends on a refresh job having run.
+    """
+    result: dict[int, list[NodeGap]] = {chain.pk: [] for chain in chains}
+    if not chains:
+        return result
+    chain_by_id = {chain.pk: chain for chain in chains}
+    chain_ids = list(chain_by_id)
+
+    nodes = list(
+        ChainNode.objects.filter(chain_id__in=chain_ids).select_related("stats").order_by()
+    )
+    stats: dict[int, NodeStats] = {}
+    for node in nodes:
+        try:
+            stats[node.pk] = node.stats
+        except NodeStats.DoesNotExist:
+            pass
+    missing = [node.pk for node in nodes if node.pk not in stats]
+    if missing:
+        stats.update(compute_node_stats(missing))
+    bottlenecks: dict[int, list[Bottleneck]] = defaultdict(list)
+    for bottleneck in (
+        Bottleneck.objects.filter(node__chain_id__in=chain_ids, status=BottleneckStatus.OPEN)
+        .select_related("owner_unit")
+        .order_by("since", "pk")
+    ):
+        bottlenecks[bottleneck.node_id].append(bottleneck)
+
+    nodes_by_chain: dict[int, list[ChainNode]] = defaultdict(list)
+    for node in nodes:
+        node.chain = chain_by_id[node.chain_id]
+        nodes_by_chain[node.chain_id].append(node)
+    for chain_id, chain_nodes in nodes_by_chain.items():
+        chain = chain_by_id[chain_id]
+        for node, depth in _tree_order(chain_nodes):
+            result[chain_id].append(
+                _node_gap(node, depth, chain, stats.get(node.pk), bottlenecks.get(node.pk, []))
+            )
+    return result
+
+
+def _node_gap(
+    node: ChainNode,
+    depth: int,
+    chain: Chain,
+    stats: NodeStats | None,
+    open_bottlenecks: list[Bottleneck],
+) -> NodeGap:
+    """Combine a node's link counts and bottlenecks into its flags and single state."""
+    gap = NodeGap(node=node, threshold=Decimal(chain.weak_share_threshold), depth=depth)
+    gap.open_bottlenecks = open_bottlenecks
+    if stats is not None:
+        gap.leader_count = stats.leaders
+        gap.backbone_count = stats.backbone
+        gap.supporting_count = stats.supporting
+        gap.enterprise_count = stats.total
+        gap.operating_count = stats.operating
+        gap.local_output = Decimal(stats.output or 0)
+    gap.last_updated = latest_of(
+        node.updated_at,
+        stats.links_updated if stats else None,
+        stats.enterprises_updated if stats else None,
+        *(b.updated_at for b in open_bottlenecks),
+    )
+    if node.local_demand is not None and node.local_demand > 0:
+        gap.share = gap.local_output / Decimal(node.local_demand)
+    gap.is_blocked = bool(open_bottlenecks)
+    if gap.is_group:
+        gap.state = GapState.BLOCKED if gap.is_blocked else GapState.GROUP
+        return gap
+    gap.is_missing = gap.operating_count == 0
+    # A missing link is absent rather than weak; with no demand recorded the share is unknown.
+    gap.is_weak = not gap.is_missing and gap.share is not None and gap.share < gap.threshold
+    gap.state = gap.flags[0] if gap.flags else GapState.COVERED
+    return gap
+
+
+def node_gaps(chain: Chain) -> list[NodeGap]:
+    """The gap analysis of every node of one (already scoped) chain, in tree order."""
+    return gaps_for_chains([chain])[chain.pk]
+
+
+def gap_counts(gaps: Iterable[NodeGap]) -> dict[str, int]:
+    """How many nodes carry each flag, plus covered and group nodes."""
+    counts = dict.fromkeys(STATE_ORDER, 0)
+    for gap in gaps:
+        for flag in gap.flags:
+            counts[flag] += 1
+        if gap.state in (GapState.COVERED, GapState.GROUP):
+            counts[gap.state] += 1
+    return counts
+
+
+# --------------------------------------------------------------------------- gap list
+
+
+@dataclass(frozen=True)
+class GapRow:
+    """One gap of the county-wide gap list: the chain and its node's analysis."""
+
+    chain: Chain
+    gap: NodeGap
+
+
+def gap_list(
+    user: User, chain: Chain | int | None = None, state: str | None = None
+) -> list[GapRow]:
+    """Nodes with a gap on the chains in the user's scope, optionally of one chain or flag."""
+    chains_qs = Chain.objects.for_user(user).select_related("office")
+    if chain is not None:
+        chains_qs = chains_qs.filter(pk=chain.pk if isinstance(chain, Chain) else chain)
+    chains = list(chains_qs)
+    gaps = gaps_for_chains(chains)
+    rows: list[GapRow] = []
+    for item in chains:
+        for gap in gaps[item.pk]:
+            if not gap.is_gap:
+                continue
+            if state and state not in gap.flags:
+                continue
+            rows.append(GapRow(chain=item, gap=gap))
+    return rows

@@ -1,0 +1,208 @@
+"""The tables of the chain pages (the chain list and the chain office's chains, the gap list, a
+chain's nodes, a node's enterprises and bottlenecks), drawn by `tables/table.html`
+(`jinmu.core.tables`).
+
+Tables with an editors' column of buttons are built by a function of `can_edit`; the others
+are declared once. The cards of enterprises, gaps and partners on the chain page are lists,
+not tables, and stay in their templates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from django.utils.translation import gettext_lazy
+
+from jinmu.chains.choices import GapState
+from jinmu.chains.models import Chain
+from jinmu.core.money import wan_text
+from jinmu.core.tables import Column, Table, money_column
+
+DASH = "—"
+CELLS = "chains/cells/"
+UPDATED = "Y-m-d H:i"
+
+
+@dataclass(frozen=True)
+class GapCount:
+    """A chain's count of one kind of gap, as its cell links it to the gap list."""
+
+    chain: Chain
+    state: str
+    count: int
+    zero_plain: bool  # a zero is shown unlinked
+
+
+_GAP_COUNT_LABELS = {
+    GapState.MISSING: gettext_lazy("Missing links"),
+    GapState.BLOCKED: gettext_lazy("Bottlenecks"),
+    GapState.WEAK: gettext_lazy("Weak"),
+}
+
+
+def _gap_count_columns(*, zero_plain: bool) -> tuple[Column, ...]:
+    """The chain summary's counts of missing links, bottlenecks and weak nodes."""
+
+    def counter(state: str) -> Callable[[Any], GapCount]:
+        return lambda summary: GapCount(
+            summary.chain, str(state), summary.counts[state], zero_plain=zero_plain
+        )
+
+    return tuple(
+        Column(label, counter(state), template=CELLS + "gap_count.html", align="num")
+        for state, label in _GAP_COUNT_LABELS.items()
+    )
+
+
+_NODE_COUNT = Column(gettext_lazy("Nodes"), "node_count", align="num")
+_SUMMARY_UPDATED = Column(
+    gettext_lazy("Last updated"),
+    "last_updated",
+    date=UPDATED,
+    default=DASH,
+    css="text-nowrap small",
+)
+
+# The chains in the user's scope (rows: ChainSummary).
+CHAINS = Table(
+    columns=(
+        Column(gettext_lazy("Chain"), template=CELLS + "chain.html", css="text-nowrap"),
+        Column(gettext_lazy("Chain office"), "chain.office", default=DASH),
+        Column(gettext_lazy("Chain chief"), "chain.chief", default=DASH),
+        _NODE_COUNT,
+        *_gap_count_columns(zero_plain=True),
+        _SUMMARY_UPDATED,
+    ),
+    empty=gettext_lazy("No chains yet."),
+)
+
+# The chain office's chains on its home page (rows: ChainSummary).
+OFFICE_CHAINS = Table(
+    columns=(
+        Column(
+            gettext_lazy("Chain"),
+            "chain.name",
+            link=lambda summary: summary.chain.get_absolute_url(),
+            css="text-nowrap",
+        ),
+        _NODE_COUNT,
+        *_gap_count_columns(zero_plain=False),
+        replace(_SUMMARY_UPDATED, css="small text-nowrap"),
+    ),
+    empty=gettext_lazy("No chain is assigned to your office yet."),
+    title=gettext_lazy("Our chains"),
+    card_css="card mb-3",
+)
+
+# A node's share of the local demand and its gap flags (the value: its NodeGap).
+_SHARE = Column(gettext_lazy("Share of demand"), template=CELLS + "share.html", align="num")
+_FLAGS = Column(template=CELLS + "flags.html", css="text-nowrap")
+
+# Every gap of the chains in scope (rows: GapRow).
+GAPS = Table(
+    columns=(
+        Column(
+            gettext_lazy("Chain"),
+            "chain.name",
+            link=lambda row: row.chain.get_absolute_url(),
+            css="text-nowrap",
+        ),
+        Column(gettext_lazy("Node"), "gap", template=CELLS + "gap_node.html"),
+        replace(_FLAGS, label=gettext_lazy("Gap"), accessor="gap"),
+        Column(
+            gettext_lazy("Operating local"),
+            lambda row: f"{row.gap.operating_count} / {row.gap.enterprise_count}",
+            align="num",
+        ),
+        replace(_SHARE, accessor="gap"),
+        Column(
+            gettext_lazy("Open bottlenecks"),
+            "gap",
+            template=CELLS + "open_bottlenecks.html",
+            css="small",
+        ),
+        Column(
+            gettext_lazy("Last updated"),
+            "gap.last_updated",
+            date=UPDATED,
+            default=DASH,
+            css="text-nowrap small",
+        ),
+    ),
+    empty=gettext_lazy("No gaps found."),
+)
+
+# A chain's nodes in tree order (rows: NodeGap).
+NODES = Table(
+    columns=(
+        Column(
+            gettext_lazy("Node"),
+            template=CELLS + "node.html",
+            attrs=lambda gap: {"data-indent": gap.depth},
+        ),
+        Column(gettext_lazy("Segment"), "node.get_segment_display", css="text-nowrap"),
+        Column(gettext_lazy("Chain leaders"), "leader_count", align="num"),
+        Column(gettext_lazy("Enterprises"), "enterprise_count", align="num"),
+        Column(gettext_lazy("Operating local"), "operating_count", align="num"),
+        Column(
+            gettext_lazy("Local output (10k yuan)"),
+            lambda gap: DASH if gap.is_group else wan_text(gap.local_output),
+            align="num",
+        ),
+        _SHARE,
+        replace(_FLAGS, label=gettext_lazy("State")),
+    ),
+    empty=gettext_lazy("This chain has no nodes yet."),
+    css="table table-vcenter card-table table-sm",
+    title=gettext_lazy("Nodes"),
+    card_css="card mb-3",
+)
+
+# The enterprises on a node (rows: NodeEnterpriseRow). Its card is the page's (its footers
+# tell of enterprises not shown and hold the form that adds one), so the table has none.
+_NODE_ENTERPRISES = Table(
+    columns=(
+        Column(gettext_lazy("Enterprise"), template=CELLS + "node_enterprise.html"),
+        Column(gettext_lazy("Role"), "link.get_role_display", css="text-nowrap"),
+        Column(gettext_lazy("Status"), "enterprise.get_status_display", css="text-nowrap"),
+        Column(gettext_lazy("Scale"), "enterprise.get_scale_display", css="text-nowrap"),
+        money_column(gettext_lazy("Latest output (10k yuan)"), "latest_output"),
+    ),
+    empty=gettext_lazy("No enterprise listed."),
+    card_css="",
+)
+
+# A node's bottlenecks, open ones first (rows: Bottleneck).
+_BOTTLENECKS = Table(
+    columns=(
+        Column(gettext_lazy("What is blocked"), template=CELLS + "bottleneck.html"),
+        Column(gettext_lazy("Since"), "since", date="Y-m-d", css="text-nowrap"),
+        Column(
+            gettext_lazy("Owner"),
+            lambda bottleneck: f"{bottleneck.owner_unit or ''} {bottleneck.owner_name}",
+        ),
+        Column(
+            gettext_lazy("Status"), template=CELLS + "bottleneck_status.html", css="text-nowrap"
+        ),
+    ),
+    empty=gettext_lazy("No bottleneck recorded."),
+    title=gettext_lazy("Bottlenecks"),
+    card_css="card mb-3",
+)
+
+
+def _with_actions(table: Table, template: str, *, can_edit: bool) -> Table:
+    """`table`, with a last column of the editors' buttons (`template`) when `can_edit`."""
+    return table.with_column(Column(template=CELLS + template, css="text-nowrap"), when=can_edit)
+
+
+def node_enterprises_table(*, can_edit: bool) -> Table:
+    """The node's enterprises; editors get "Edit" and "Remove" buttons on each."""
+    return _with_actions(_NODE_ENTERPRISES, "link_actions.html", can_edit=can_edit)
+
+
+def bottlenecks_table(*, can_edit: bool) -> Table:
+    """The node's bottlenecks; editors get "Edit" (and "Cleared" on open ones)."""
+    return _with_actions(_BOTTLENECKS, "bottleneck_actions.html", can_edit=can_edit)

@@ -1,0 +1,52 @@
+"""The light engine (红黄绿灯): every project's colour, computed from facts already entered.
+
+`rules` evaluates a project's light from its facts (each rule and its exact boundaries are
+described there); `refresh` loads those facts, one project or a batch at a time, and stores
+the result. Everything callers use is importable from here.
+"""
+
+from __future__ import annotations
+
+from jinmu.projects.lights.refresh import (
+    BATCH_SIZE,
+    RefreshStats,
+    compute_light,
+    monitored_since,
+    monitored_since_expression,
+    refresh_light,
+    refresh_lights,
+    refresh_lights_stats,
+)
+from jinmu.projects.lights.rules import (
+    OVERRIDE_RULE,
+    LightResult,
+    add_months,
+    days_in_year,
+    evaluate,
+    expected_share,
+    is_monitored,
+    monitored_since_from_history,
+    whole_months_between,
+    worst_light,
+)
+
+__all__ = [
+    "BATCH_SIZE",
+    "OVERRIDE_RULE",
+    "LightResult",
+    "RefreshStats",
+    "add_months",
+    "compute_light",
+    "days_in_year",
+    "evaluate",
+    "expected_share",
+    "is_monitored",
+    "monitored_since",
+    "monitored_since_expression",
+    "monitored_since_from_history",
+    "refresh_light",
+    "refresh_lights",
+    "refresh_lights_stats",
+    "whole_months_between",
+    "worst_light",
+]
