@@ -6,15 +6,17 @@ a write serializer that takes it, and the validated `?expected_version=`.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 EXPECTED_VERSION_HELP = _(
     "On update: the version you read. If someone saved in between, the write is refused."
@@ -34,7 +36,7 @@ VERSIONED = ("version", "expected_version", "created_at", "updated_at")
 
 
 def expected_version_field(
-    *, help_text: str | Promise = EXPECTED_VERSION_HELP, **extra: Any
+    *, help_text: StrOrPromise = EXPECTED_VERSION_HELP, **extra: Any
 ) -> serializers.IntegerField:
     """The version the client read, in a write's body (optional here; the services say
     whether a write needs it)."""
@@ -63,7 +65,7 @@ def query_version(
     request: Request,
     *,
     minimum: int | None = 1,
-    message: str | Promise = WHOLE_NUMBER,
+    message: StrOrPromise = WHOLE_NUMBER,
 ) -> int | None:
     """`?expected_version=` of a delete, validated: absent or empty is None; not a whole
     number (or below `minimum`, unless None) is a 400 with `message`."""

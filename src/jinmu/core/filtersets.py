@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.lookups import INT64_MAX, INT64_MIN
+from jinmu.core.widgets import FastSelect
 
 
 class WholeNumberField(forms.IntegerField):
@@ -67,5 +68,14 @@ def search_box(form: forms.BaseForm, placeholder: str | Promise) -> None:
     browser's autocomplete."""
     if "q" in form.fields:
         widget = form.fields["q"].widget
-        widget.input_type = "search"  # type: ignore[attr-defined]
+        widget.input_type = "search"
         widget.attrs.update({"placeholder": placeholder, "autocomplete": "off"})
+
+
+def fast_selects(form: forms.BaseForm) -> None:
+    """Render the form's selects with `FastSelect` (a NullBooleanSelect maps its own option
+    values and is kept)."""
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.Select) and not isinstance(widget, forms.NullBooleanSelect):
+            field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)

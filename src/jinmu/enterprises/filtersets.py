@@ -18,7 +18,13 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.filtersets import IdFilter, WholeNumberFilter, search_box, search_filter
+from jinmu.core.filtersets import (
+    IdFilter,
+    WholeNumberFilter,
+    fast_selects,
+    search_box,
+    search_filter,
+)
 from jinmu.core.forms import bootstrap
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
@@ -124,11 +130,9 @@ class EnterpriseFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():
-            if name == "industry":
-                field.widget = FastSelect(choices=_OnceChoices(industry_choices))
-            elif isinstance(field.widget, forms.Select):
-                field.widget = FastSelect(attrs=field.widget.attrs, choices=field.widget.choices)
+        fast_selects(self)
+        if "industry" in self.fields:
+            self.fields["industry"].widget = FastSelect(choices=_OnceChoices(industry_choices))
         bootstrap(self)
         search_box(self, _("Name, credit code or pinyin initials"))
 

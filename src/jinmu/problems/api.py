@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
@@ -136,11 +135,6 @@ class ProblemAccess(permissions.BasePermission):
         return scope_for(request.user).kind is not ScopeKind.NONE
 
 
-def _stale_as_400(error: StaleObjectError) -> APIException:
-    """A stale version: 409 under `expected_version`."""
-    return version_conflict(error)
-
-
 class ProblemViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Problem]
 ):
@@ -185,7 +179,7 @@ class ProblemViewSet(
                 **{argument: data[name] for argument, name in fields.items()},
             )
         except StaleObjectError as error:
-            raise _stale_as_400(error) from error
+            raise version_conflict(error) from error
         fresh = self.get_queryset().get(pk=written.pk)
         return Response(ProblemSerializer(fresh, context=self.get_serializer_context()).data)
 

@@ -31,7 +31,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
-from jinmu.core.filtersets import WholeNumberFilter, search_box, search_filter
+from jinmu.core.filtersets import WholeNumberFilter, fast_selects, search_box, search_filter
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.money import YI
@@ -40,7 +40,6 @@ from jinmu.core.places import (
     request_user,
     towns_for_request,
 )
-from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
     LIGHT_SEVERITY,
@@ -121,11 +120,7 @@ class ProjectFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            # NullBooleanSelect maps its own option values; every other select renders fast.
-            if isinstance(widget, forms.Select) and not isinstance(widget, forms.NullBooleanSelect):
-                field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
+        fast_selects(self)
         bootstrap(self)
         if "status" in self.fields:
             kind = self.data.get("kind") if self.data else None

@@ -57,6 +57,13 @@ class TargetDraftSerializer(serializers.Serializer[dict[str, Any]]):
     sentence = serializers.CharField()
 
 
+def _unreadable() -> ValidationError:
+    """The refusal of a file that is neither text nor a Word document."""
+    return ValidationError(
+        {"file": [_("The file is neither UTF-8 text nor a readable Word (.docx) file.")]}
+    )
+
+
 def _docx_text(data: bytes) -> str:
     """The paragraphs and table cells of a .docx, refusing archives that unpack too large."""
     import docx
@@ -70,9 +77,7 @@ def _docx_text(data: bytes) -> str:
     # A zip that is not a Word document fails in python-docx with a missing part (KeyError), a
     # wrong content type (ValueError) or broken XML (lxml's errors derive from SyntaxError).
     except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, SyntaxError, OSError) as error:
-        raise ValidationError(
-            {"file": [_("The file is neither UTF-8 text nor a readable Word (.docx) file.")]}
-        ) from error
+        raise _unreadable() from error
     lines = [paragraph.text for paragraph in document.paragraphs]
     for table in document.tables:
         for row in table.rows:
@@ -94,13 +99,9 @@ def text_of_upload(upload: UploadedFile[bytes]) -> str:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ValidationError(
-                {"file": [_("The file is neither UTF-8 text nor a readable Word (.docx) file.")]}
-            ) from error
+            raise _unreadable() from error
         if "\x00" in text:
-            raise ValidationError(
-                {"file": [_("The file is neither UTF-8 text nor a readable Word (.docx) file.")]}
-            )
+            raise _unreadable()
         try:
             check_text_upload(data)  # a program renamed .txt is refused by its content
         except UploadError as error:

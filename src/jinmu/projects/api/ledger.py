@@ -7,6 +7,7 @@ the user's role does not allow is a 403. The list is paged by keyset (`next` cur
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Prefetch
@@ -159,20 +160,9 @@ class ProjectViewSet(
     @action(detail=True, methods=["post"])
     def transition(self, request: Request, pk: str | None = None) -> Response:
         """`{to_status, reason, on}`: a move the lifecycle does not allow is a 400."""
-        project = self.get_object()
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        with refused_as_400(rename={"status": "to_status"}):
-            services.transition(
-                actor=actor_of(request),
-                project=project,
-                to_status=data["to_status"],
-                reason=data.get("reason") or "",
-                on=data.get("on"),
-                expected_version=data.get("expected_version"),
-            )
-        return Response(self._detail(project))
+        return self._act(
+            request, TransitionSerializer, services.transition, rename={"status": "to_status"}
+        )
 
     @extend_schema(
         summary="Set a project's light by hand (with a reason) or clear the override",
@@ -182,18 +172,22 @@ class ProjectViewSet(
     @action(detail=True, methods=["post"])
     def light(self, request: Request, pk: str | None = None) -> Response:
         """`{light, reason}`; `light: ""` clears the override."""
+        return self._act(request, LightOverrideSerializer, services.override_light)
+
+    def _act(
+        self,
+        request: Request,
+        input_class: type[TransitionSerializer | LightOverrideSerializer],
+        service: Callable[..., Any],
+        rename: dict[str, str] | None = None,
+    ) -> Response:
+        """Check the input, run `service` on the project with it (a refusal: 400, fields
+        renamed by `rename`), answer with the project as it now is."""
         project = self.get_object()
-        serializer = LightOverrideSerializer(data=request.data)
+        serializer = input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        with refused_as_400():
-            services.override_light(
-                actor=actor_of(request),
-                project=project,
-                light=data.get("light") or "",
-                reason=data.get("reason") or "",
-                expected_version=data.get("expected_version"),
-            )
+        with refused_as_400(rename=rename):
+            service(actor=actor_of(request), project=project, **serializer.service_data())
         return Response(self._detail(project))
 
     def _detail(self, project: Project) -> Any:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 
-from jinmu.api.versions import VersionedSerializer, expected_version_field
+from jinmu.api.versions import STAMPS, VERSIONED, VersionedSerializer, expected_version_field
 from jinmu.core.models import Unit
 from jinmu.problems.services import is_assignable, unassignable_message
 from jinmu.projects import approvals, planning
@@ -49,12 +49,9 @@ class MilestoneSerializer(VersionedSerializer):
             *planning.MILESTONE_FIELDS[_OWNER_UNIT_END:],
             "state",
             "days_late",
-            "version",
-            "expected_version",
-            "created_at",
-            "updated_at",
+            *VERSIONED,
         )
-        read_only_fields = ("id", "project", "version", "created_at", "updated_at")
+        read_only_fields = ("id", "project", *STAMPS)
 
     def validate_owner_unit(self, value: Unit | None) -> Unit | None:
         """Only a unit that can own work in the project's county (the one already stored is

@@ -199,37 +199,46 @@ class PlanView(APIView):
 
 
 class _PlanDecisionView(APIView):
-    """POST a decision on a project's plan; answers with the plan state."""
+    """POST a decision on a project's plan (input: `input_class`); answers with the plan state."""
 
     service: Any = None
+    input_class: type[PlanDecisionSerializer | ReplanRequestSerializer] = PlanDecisionSerializer
     answers_baseline = False
     checks_plan = True  # the service takes `expected_plan`
+    takes_reason = False  # the service takes `reason`
 
     def post(self, request: Request, project_pk: int) -> Response:
         """Run the decision through the planning service."""
         project = _project(request, project_pk)
-        serializer = PlanDecisionSerializer(data=request.data)
+        serializer = self.input_class(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        extra: dict[str, Any] = {}
+        if self.checks_plan:
+            extra["expected_plan"] = data.get("expected_plan")
+        if self.takes_reason:
+            extra["reason"] = data.get("reason") or ""
         with refused_as_400():
             result = type(self).service(
                 actor=actor_of(request),
                 project=project,
                 expected_version=data.get("expected_version"),
-                **({"expected_plan": data.get("expected_plan")} if self.checks_plan else {}),
+                **extra,
             )
         if self.answers_baseline:
             return Response(BaselineSerializer(result).data, status=status.HTTP_201_CREATED)
         return Response(_plan_data(project))
 
 
-def _decision_schema(summary: str, description: str, responses: Any) -> Any:
+def _decision_schema(
+    summary: str, description: str, responses: Any, request: Any = PlanDecisionSerializer
+) -> Any:
     """The schema of a decision's POST."""
     return extend_schema_view(
         post=extend_schema(
             summary=summary,
             description=description,
-            request=PlanDecisionSerializer,
+            request=request,
             responses=responses,
         )
     )
@@ -269,28 +278,19 @@ class ReplanRejectView(_PlanDecisionView):
     checks_plan = False
 
 
-class ReplanRequestView(APIView):
+@_decision_schema(
+    "Request a re-plan of an approved plan (a reason is required)",
+    "The planned side becomes editable until an approver decides.",
+    PlanSerializer,
+    request=ReplanRequestSerializer,
+)
+class ReplanRequestView(_PlanDecisionView):
     """Ask for a re-plan of an approved plan."""
 
-    @extend_schema(
-        summary="Request a re-plan of an approved plan (a reason is required)",
-        request=ReplanRequestSerializer,
-        responses=PlanSerializer,
-    )
-    def post(self, request: Request, project_pk: int) -> Response:
-        """The planned side becomes editable until an approver decides."""
-        project = _project(request, project_pk)
-        serializer = ReplanRequestSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        with refused_as_400():
-            planning.request_replan(
-                actor=actor_of(request),
-                project=project,
-                reason=data.get("reason") or "",
-                expected_version=data.get("expected_version"),
-            )
-        return Response(_plan_data(project))
+    service = staticmethod(planning.request_replan)
+    input_class = ReplanRequestSerializer
+    checks_plan = False
+    takes_reason = True
 
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -329,6 +329,16 @@ class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
     expected_version = expected_version_field()
 
+    def service_data(self) -> dict[str, Any]:
+        """What `services.transition` takes besides the actor and the project."""
+        data = self.validated_data
+        return {
+            "to_status": data["to_status"],
+            "reason": data.get("reason") or "",
+            "on": data.get("on"),
+            "expected_version": data.get("expected_version"),
+        }
+
 
 class LightOverrideSerializer(serializers.Serializer):  # type: ignore[type-arg]
     """Set a project's light by hand (with a reason), or clear the override with ""."""
@@ -338,3 +348,12 @@ class LightOverrideSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
     expected_version = expected_version_field()
+
+    def service_data(self) -> dict[str, Any]:
+        """What `services.override_light` takes besides the actor and the project."""
+        data = self.validated_data
+        return {
+            "light": data.get("light") or "",
+            "reason": data.get("reason") or "",
+            "expected_version": data.get("expected_version"),
+        }

@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -302,20 +302,35 @@ def project_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
-class _ServiceForm(Protocol):
-    def service_data(self) -> dict[str, Any]: ...
+_RecordForm = TransitionForm | LightOverrideForm | YearPlanForm | AttachmentForm
 
 
-def _writer(
-    request: AuthedRequest, project: Project, service: Callable[..., Any], form: _ServiceForm
-) -> Callable[[], None]:
-    """`write` of `save_and_show`: run `service` on the project as the user with the (valid)
-    form's `service_data()`."""
+def _save_record(
+    request: AuthedRequest,
+    project: Project,
+    form: _RecordForm,
+    *,
+    service: Callable[..., Any],
+    template: str,
+    success: Callable[[Project], str],
+    context: dict[str, Any] | None = None,
+    aliases: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A form page of one project's record (`save_and_show`): on a valid post, `service` runs
+    on the project as the user with the form's `service_data()`."""
 
     def write() -> None:
         service(actor=request.user, project=project, **form.service_data())
 
-    return write
+    return save_and_show(
+        request,
+        form,
+        template=template,
+        context={"project": project, **(context or {})},
+        write=write,
+        success=success,
+        aliases=aliases,
+    )
 
 
 @login_required
@@ -327,13 +342,13 @@ def project_transition(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "GET" and request.GET.get("to") in ProjectStatus.values:
         initial["to_status"] = request.GET["to"]
     form = TransitionForm(request.POST or None, project=project, initial=initial)
-
-    return save_and_show(
+    return _save_record(
         request,
+        project,
         form,
+        service=services.transition,
         template="projects/project_transition.html",
-        context={"project": project, "next_states": _next_states(project)},
-        write=_writer(request, project, services.transition, form),
+        context={"next_states": _next_states(project)},
         success=lambda shown: _("{name} is now “{status}”.").format(
             name=shown, status=ProjectStatus(form.cleaned_data["to_status"]).label
         ),
@@ -349,13 +364,12 @@ def light_override(request: AuthedRequest, pk: int) -> HttpResponse:
     if not can_override_light(request.user):
         raise PermissionDenied(_("Only the industry office or a county leader can set a light."))
     form = LightOverrideForm(request.POST or None, project=project)
-
-    return save_and_show(
+    return _save_record(
         request,
+        project,
         form,
+        service=services.override_light,
         template="projects/project_override.html",
-        context={"project": project},
-        write=_writer(request, project, services.override_light, form),
         success=lambda _shown: (
             _("The light is set by hand.")
             if form.cleaned_data.get("light")
@@ -386,13 +400,12 @@ def year_plan(request: AuthedRequest, pk: int) -> HttpResponse:
         _year_plan_initial(project, year) if request.method == "GET" and year.isdigit() else {}
     )
     form = YearPlanForm(request.POST or None, initial=initial)
-
-    return save_and_show(
+    return _save_record(
         request,
+        project,
         form,
+        service=services.set_year_plan,
         template="projects/project_year_plan.html",
-        context={"project": project},
-        write=_writer(request, project, services.set_year_plan, form),
         success=lambda _shown: _("The plan for {year} is saved.").format(
             year=form.cleaned_data["year"]
         ),
@@ -405,13 +418,12 @@ def attachment_upload(request: AuthedRequest, pk: int) -> HttpResponse:
     """Attach a document to a project."""
     project = _editable_project(request, pk)
     form = AttachmentForm(request.POST or None, request.FILES or None)
-
-    return save_and_show(
+    return _save_record(
         request,
+        project,
         form,
+        service=services.add_attachment,
         template="projects/project_attachment.html",
-        context={"project": project},
-        write=_writer(request, project, services.add_attachment, form),
         success=lambda _shown: _("Document attached."),
     )
 
