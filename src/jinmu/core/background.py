@@ -18,6 +18,7 @@ The periodic jobs of `jinmu.core.jobs` run on the same scheduler every quarter o
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable
@@ -83,9 +84,15 @@ def background(name: str) -> Callable[[Runner], Runner]:
     return register
 
 
+@functools.cache
+def _discover() -> None:
+    # Once per process (each request that starts a task would search every app again).
+    autodiscover_modules("tasks")
+
+
 def kinds() -> dict[str, Kind]:
     """Every registered kind of the installed apps."""
-    autodiscover_modules("tasks")
+    _discover()
     return dict(_KINDS)
 
 

@@ -11,6 +11,7 @@ the registry and so knows no domain app (the layers run core → enterprises →
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -114,7 +115,10 @@ def start_page(kind: ScopeKind, url: Callable[[User, Scope], str]) -> None:
     _START[kind] = url
 
 
+@functools.cache
 def _discover() -> None:
+    # Once per process: looking for every app's module on each request would cost every page
+    # a search of the file system for the apps that have none.
     autodiscover_modules("navigation")
 
 

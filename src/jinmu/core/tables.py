@@ -140,21 +140,26 @@ class Column:
         """The <th>'s attributes (its class)."""
         return html_attrs({"class": _classes(ALIGN_CLASSES[self.align], self.head_css) or None})
 
-    def cell(self, record: Any, *, label: str = "") -> Cell:
-        """The cell of this column in `record`'s row (`label`: its `data-label`, for tables
-        that stack on phones)."""
-        attrs: dict[str, Any] = {
+    def base_attrs(self, label: str = "") -> dict[str, Any]:
+        """The <td> attributes every row of this column shares (its class, its `data-label`)."""
+        return {
             "class": _classes(ALIGN_CLASSES[self.align], self.css) or None,
             "data-label": label or None,
         }
+
+    def cell(self, record: Any, *, label: str = "", shared: SafeString | None = None) -> Cell:
+        """The cell of this column in `record`'s row (`label`: its `data-label`, for tables
+        that stack on phones; `shared`: the column's attributes drawn once for all rows)."""
         if self.attrs is not None:
-            attrs.update(self.attrs(record))
+            attrs = html_attrs({**self.base_attrs(label), **self.attrs(record)})
+        else:
+            attrs = shared if shared is not None else html_attrs(self.base_attrs(label))
         return Cell(
             column=self,
             record=record,
             value=self.value(record),
             link=self.link(record) if self.link is not None else "",
-            attrs=html_attrs(attrs),
+            attrs=attrs,
         )
 
 
@@ -303,11 +308,14 @@ class BoundTable:
         columns = self.table.columns
         # Labels are translated once per column, not once per cell.
         labels = [str(c.label) if self.table.mobile else "" for c in columns]
+        # A column's own attributes are the same on every row: drawn once, not once per cell.
+        shared = [html_attrs(c.base_attrs(label)) for c, label in zip(columns, labels, strict=True)]
         return [
             Row(
                 record=record,
                 cells=[
-                    c.cell(record, label=label) for c, label in zip(columns, labels, strict=True)
+                    c.cell(record, label=label, shared=attrs)
+                    for c, label, attrs in zip(columns, labels, shared, strict=True)
                 ],
                 attrs=html_attrs(row_attrs(record)) if row_attrs else SafeString(""),
             )
