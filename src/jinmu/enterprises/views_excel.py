@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.core.excel import PARK, TOWN, write_export
 from jinmu.core.imports import ImportResult
+from jinmu.core.models import BackgroundTask
 from jinmu.core.places import parks_in_scope, towns_in_scope
 from jinmu.core.scoping import Scope, ScopeKind, can_edit_enterprises, scope_for
 from jinmu.core.types import AuthedRequest
@@ -37,12 +38,11 @@ from jinmu.core.views_excel import (
 from jinmu.enterprises import excel
 from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.forms import KIND_LABELS, ImportForm
-from jinmu.enterprises.imports import import_annual_figures, import_enterprises
 from jinmu.enterprises.models import Enterprise
+from jinmu.enterprises.tasks import IMPORTERS, start_import
 
 LIST_ORDER = ("name_pinyin", "id")
 
-IMPORTERS = {excel.ENTERPRISES: import_enterprises, excel.FIGURES: import_annual_figures}
 TEMPLATE_NAMES = {excel.ENTERPRISES: "企业导入模板", excel.FIGURES: "年度数据导入模板"}
 _WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
 
@@ -157,7 +157,17 @@ def _confirm_or_cancel(request: AuthedRequest, token: str) -> HttpResponse:
     def run(entry: dict[str, Any], path: Path) -> ImportResult:
         return IMPORTERS[entry["kind"]](actor=request.user, rows_or_file=path, dry_run=False)
 
-    confirmed = confirm_pending(request, token, page="enterprises:import", run=run)
+    def in_background(entry: dict[str, Any], path: Path) -> BackgroundTask:
+        return start_import(
+            actor=request.user,
+            kind=entry["kind"],
+            path=path,
+            file_name=str(entry.get("name", "")),
+        )
+
+    confirmed = confirm_pending(
+        request, token, page="enterprises:import", run=run, background=in_background
+    )
     if isinstance(confirmed, HttpResponse):
         return confirmed
     entry, result = confirmed.entry, confirmed.result

@@ -5,13 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from jinmu.core.audit import record_event
 from jinmu.core.background import Progress, background, start
-from jinmu.core.choices import AuditAction
+from jinmu.core.background_imports import run_stored_import, start_stored_import
+from jinmu.core.imports import ImportResult
 from jinmu.core.jobs import Cadence, job
 from jinmu.core.models import BackgroundTask, Region, User
 from jinmu.projects import excel
@@ -67,26 +66,16 @@ def refresh_county_lights(*, progress: Progress, county_code: str) -> str:
 def start_import(
     *, actor: User, mode: str, path: Path, file_name: str, week: str
 ) -> BackgroundTask:
-    """Queue a confirmed ledger or report workbook (already checked) for the worker; the file
-    is deleted once imported."""
-    region = actor.region or (actor.unit.region if actor.unit else None)
-    if region is None:
-        raise PermissionDenied
+    """Queue a confirmed ledger or report workbook (already checked) for the worker."""
     ledger = mode == excel.PROJECTS
     done_page = reverse("projects:list" if ledger else "projects:report_status")
-    return start(
+    return start_stored_import(
         kind="projects.import_workbook",
         actor=actor,
-        region=region,
-        label=_("Importing %(file)s") % {"file": file_name},
-        arguments={
-            "actor_id": actor.pk,
-            "mode": mode,
-            "path": str(path),
-            "file_name": file_name,
-            "week": week,
-        },
+        path=path,
+        file_name=file_name,
         next_url=f"{done_page}?week={week}" if week and not ledger else done_page,
+        arguments={"mode": mode, "week": week},
     )
 
 
@@ -94,39 +83,13 @@ def start_import(
 def import_workbook(
     *, progress: Progress, actor_id: int, mode: str, path: str, file_name: str, week: str
 ) -> str:
-    """Import a confirmed workbook as its uploader; data changed since the check fails the
-    task with the rows that no longer hold, and nothing is stored."""
-    actor = User.objects.get(pk=actor_id)
-    try:
+    """Import a confirmed ledger or report workbook as its uploader."""
+
+    def importer(actor: User, file: Path) -> ImportResult:
         if mode == excel.PROJECTS:
-            result = import_projects(actor=actor, file=Path(path), dry_run=False)
-        else:
-            result = import_reports(actor=actor, file=Path(path), dry_run=False, week=week or None)
-    finally:
-        Path(path).unlink(missing_ok=True)
-    record_event(
-        action=AuditAction.IMPORT,
-        actor=actor,
-        detail={
-            "kind": result.kind,
-            "file": file_name,
-            "format": "xlsx",
-            "dry_run": False,
-            "background": True,
-            "rows": result.row_count,
-            "created": len(result.created),
-            "updated": len(result.updated),
-            "errors": len(result.errors),
-        },
+            return import_projects(actor=actor, file=file, dry_run=False)
+        return import_reports(actor=actor, file=file, dry_run=False, week=week or None)
+
+    return run_stored_import(
+        progress=progress, actor_id=actor_id, path=path, file_name=file_name, importer=importer
     )
-    progress(result.row_count, result.row_count)
-    if not result.ok:
-        raise ImportRefused(
-            _("The data changed since the check; nothing was imported: %(errors)s")
-            % {"errors": result.error_lines()}
-        )
-    return result.summary()
-
-
-class ImportRefused(Exception):
-    """A confirmed import that no longer passes its checks."""
