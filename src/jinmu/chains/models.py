@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,8 +26,19 @@ from jinmu.chains.querysets import (
     ChainNodeQuerySet,
     ChainQuerySet,
 )
-from jinmu.core.fields import optional_fk, unique_rule, unit_fk, user_fk
+from jinmu.core.fields import (
+    belongs_to,
+    optional_fk,
+    region_fk,
+    tree_parent,
+    unique_rule,
+    unit_fk,
+    user_fk,
+)
 from jinmu.core.models import DomainModel, Unit
+
+if TYPE_CHECKING:
+    from jinmu.enterprises.models import Enterprise
 
 DEFAULT_WEAK_SHARE = Decimal("0.30")
 
@@ -77,16 +88,9 @@ class Chain(DomainModel):
 class ChainNode(DomainModel):
     """A link of a chain: a product, a process, a shared facility, or a group of such links."""
 
-    chain = models.ForeignKey(
-        Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="nodes"
-    )
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent node"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="children",
+    chain = belongs_to(Chain, _("chain"), "nodes")
+    parent: models.ForeignKey[ChainNode | None, ChainNode | None] = tree_parent(
+        _("parent node"), on_delete=models.CASCADE
     )
     name = models.CharField(_("name"), max_length=60)
     segment = models.CharField(_("segment"), max_length=12, choices=Segment.choices)
@@ -148,15 +152,10 @@ class ChainNode(DomainModel):
 class EnterpriseNode(DomainModel):
     """An enterprise serving a chain node, in a role (链主, backbone, supporting)."""
 
-    enterprise = models.ForeignKey(
-        "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="node_links",
+    enterprise: models.ForeignKey[Enterprise, Enterprise] = belongs_to(
+        "enterprises.Enterprise", _("enterprise"), "node_links"
     )
-    node = models.ForeignKey(
-        ChainNode, verbose_name=_("node"), on_delete=models.CASCADE, related_name="enterprise_links"
-    )
+    node = belongs_to(ChainNode, _("node"), "enterprise_links")
     role = models.CharField(
         _("role"), max_length=12, choices=ChainRole.choices, default=ChainRole.SUPPORTING
     )
@@ -187,9 +186,7 @@ class EnterpriseNode(DomainModel):
 class ChainPartner(DomainModel):
     """A member of the chain's 政产学研金服用 community: department, association, university …"""
 
-    chain = models.ForeignKey(
-        Chain, verbose_name=_("chain"), on_delete=models.CASCADE, related_name="partners"
-    )
+    chain = belongs_to(Chain, _("chain"), "partners")
     kind = models.CharField(_("kind"), max_length=16, choices=PartnerKind.choices)
     name = models.CharField(_("name"), max_length=100)
     unit = optional_fk(
@@ -224,9 +221,7 @@ class ChainPartner(DomainModel):
 class Bottleneck(DomainModel):
     """A supply bottleneck (堵点) on a node: what, since when, who owns clearing it."""
 
-    node = models.ForeignKey(
-        ChainNode, verbose_name=_("node"), on_delete=models.CASCADE, related_name="bottlenecks"
-    )
+    node = belongs_to(ChainNode, _("node"), "bottlenecks")
     title = models.CharField(_("what is blocked"), max_length=200)
     detail = models.TextField(_("detail"), blank=True)
     since = models.DateField(_("since"))
@@ -280,9 +275,7 @@ class NodeStats(models.Model):
         on_delete=models.CASCADE,
         related_name="stats",
     )
-    region = models.ForeignKey(
-        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk()
     leaders = models.PositiveIntegerField(_("chain-leader links"), default=0)
     backbone = models.PositiveIntegerField(_("backbone links"), default=0)
     supporting = models.PositiveIntegerField(_("supporting links"), default=0)

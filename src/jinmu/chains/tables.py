@@ -160,8 +160,8 @@ NODES = Table(
     card_css="card mb-3",
 )
 
-# The enterprises on a node (rows: NodeEnterpriseRow). Its card is the page's (its footers
-# tell of enterprises not shown and hold the form that adds one), so the table has none.
+# The enterprises on a node (rows: NodeEnterpriseRow); the card's footers tell of enterprises
+# not shown and hold the form that adds one.
 _NODE_ENTERPRISES = Table(
     columns=(
         Column(gettext_lazy("Enterprise"), template=CELLS + "node_enterprise.html"),
@@ -171,7 +171,9 @@ _NODE_ENTERPRISES = Table(
         money_column(gettext_lazy("Latest output (10k yuan)"), "latest_output"),
     ),
     empty=gettext_lazy("No enterprise listed."),
-    card_css="",
+    title=gettext_lazy("Enterprises on this node"),
+    card_css="card mb-3",
+    footer_template="chains/_node_enterprises_footer.html",
 )
 
 # A node's bottlenecks, open ones first (rows: Bottleneck).

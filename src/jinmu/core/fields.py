@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from jinmu.core.validators import validate_latitude, validate_longitude
 
 if TYPE_CHECKING:
-    from jinmu.core.models import Unit, User
+    from jinmu.core.models import Region, Unit, User
 
 OnDelete = Callable[..., None]
 _M = TypeVar("_M", bound=models.Model)
@@ -82,19 +82,83 @@ def _optional_link(
     )
 
 
+@overload
 def optional_fk(
     to: type[_M],
+    verbose_name: Any,
+    *,
+    related_name: str = ...,
+    on_delete: OnDelete = ...,
+    **extra: Any,
+) -> models.ForeignKey[_M | None, _M | None]: ...
+
+
+@overload
+def optional_fk(
+    to: str,
+    verbose_name: Any,
+    *,
+    related_name: str = ...,
+    on_delete: OnDelete = ...,
+    **extra: Any,
+) -> models.ForeignKey[_M | None, _M | None]: ...
+
+
+def optional_fk(
+    to: type[_M] | str,
     verbose_name: Any,
     *,
     related_name: str = "+",
     on_delete: OnDelete = models.PROTECT,
     **extra: Any,
 ) -> models.ForeignKey[_M | None, _M | None]:
-    """An optional link (null and blank allowed) to a model class, protected from deletion
-    unless told. Links named by a string ("self", "app.Model") are declared in full, so that
-    the type checker still knows the model they lead to."""
+    """An optional link (null and blank allowed) to a model, protected from deletion unless
+    told. A link named by a string ("app.Model", to dodge an import cycle) says its model in an
+    annotation, `field: models.ForeignKey[Model | None, Model | None] = optional_fk("app.Model",
+    …)`, so that the type checker still knows where it leads."""
     field: models.ForeignKey[_M | None, _M | None] = _optional_link(
         to, verbose_name, related_name, on_delete, **extra
+    )
+    return field
+
+
+def tree_parent(
+    verbose_name: Any, *, on_delete: OnDelete = models.PROTECT, related_name: str = "children"
+) -> models.ForeignKey[_M | None, _M | None]:
+    """The optional link from a row to the row above it in a tree of the same model (its rows
+    below are its `children` unless told). Annotate the field with its model, as for
+    `optional_fk` on a string."""
+    field: models.ForeignKey[_M | None, _M | None] = _optional_link(
+        "self", verbose_name, related_name, on_delete
+    )
+    return field
+
+
+@overload
+def belongs_to(to: type[_M], verbose_name: Any, related_name: str) -> models.ForeignKey[_M, _M]: ...
+
+
+@overload
+def belongs_to(to: str, verbose_name: Any, related_name: str) -> models.ForeignKey[_M, _M]: ...
+
+
+def belongs_to(
+    to: type[_M] | str, verbose_name: Any, related_name: str
+) -> models.ForeignKey[_M, _M]:
+    """The required link to the row this one is part of (a chain's node, a node's link, an
+    enterprise's figures …): removed with it. A link named by a string says its model in an
+    annotation, as for `optional_fk`."""
+    field: models.ForeignKey[_M, _M] = models.ForeignKey(
+        to, verbose_name=verbose_name, on_delete=models.CASCADE, related_name=related_name
+    )
+    return field
+
+
+def region_fk() -> models.ForeignKey[Region, Region]:
+    """The region a row belongs to, and is seen and counted by: required, and a region cannot be
+    removed from under its rows."""
+    field: models.ForeignKey[Region, Region] = models.ForeignKey(
+        "core.Region", verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
     )
     return field
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any, ClassVar, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -15,10 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
-from jinmu.core.fields import optional_fk, unique_rule, user_fk
+from jinmu.core.fields import optional_fk, region_fk, tree_parent, unique_rule, user_fk
 from jinmu.core.permissions import AUDIT_ACTIONS
 from jinmu.core.querysets import UnitQuerySet
 from jinmu.core.regions import county_code, nearest_rows
+
+if TYPE_CHECKING:
+    from jinmu.enterprises.models import Enterprise
 
 
 class Region(models.Model):
@@ -27,14 +30,7 @@ class Region(models.Model):
     code = models.CharField(_("division code"), max_length=12, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=16, choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent: models.ForeignKey[Region | None, Region | None] = tree_parent(_("parent"))
     is_demo_code = models.BooleanField(
         _("made-up demo code"),
         default=False,
@@ -70,12 +66,7 @@ class Region(models.Model):
 class DomainModel(models.Model):
     """Base of every domain row: belongs to a region, is timestamped and versioned."""
 
-    region = models.ForeignKey(
-        Region,
-        verbose_name=_("region"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    region = region_fk()
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Incremented by every save through the services; a form or API write that carries an older
@@ -118,14 +109,7 @@ class Unit(DomainModel):
     name = models.CharField(_("name"), max_length=100)
     short_name = models.CharField(_("short name"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent unit"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent: models.ForeignKey[Unit | None, Unit | None] = tree_parent(_("parent unit"))
     town_region = optional_fk(
         Region,
         _("town"),
@@ -164,13 +148,11 @@ class User(AbstractUser):
         help_text=_("The area the user works for; county-wide roles see all of it."),
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)
-    enterprise = models.ForeignKey(
+    enterprise: models.ForeignKey[Enterprise | None, Enterprise | None] = optional_fk(
         "enterprises.Enterprise",
-        verbose_name=_("enterprise"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("enterprise"),
         related_name="users",
+        on_delete=models.SET_NULL,
         help_text=_("For an enterprise user: the one enterprise they act for."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -404,9 +386,7 @@ class BackgroundTask(models.Model):
     kind = models.CharField(_("kind"), max_length=60)
     label = models.CharField(_("label"), max_length=200)
     arguments = models.JSONField(_("arguments"), default=dict, blank=True)
-    region = models.ForeignKey(
-        Region, verbose_name=_("region"), on_delete=models.PROTECT, related_name="+"
-    )
+    region = region_fk()
     started_by = user_fk(_("started by"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED

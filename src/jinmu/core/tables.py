@@ -195,7 +195,10 @@ class Table:
 
     `total` is a "%(n)s users"-style text shown in the footer with the (capped) total, `note`
     a footer text shown instead; `title` (a text, or the same form as `total`) heads the card,
-    with `actions_template` after it. `row_attrs` adds <tr> attributes
+    with `actions_template` after it. `body_template` is drawn above the table (a chart …),
+    `footer_template` at the card's end, after the footer of the total and the pager (its own
+    `card-footer`s, a form …). `empty_body` shows the empty text alone in the card body when
+    there are no rows (no table head, no `body_template`). `row_attrs` adds <tr> attributes
     (`data-unit` …). `mobile` stacks the table on phones (`table-mobile-md`, with each cell's
     `data-label`). `hx_target` makes the pager links swap that element with htmx.
     """
@@ -213,6 +216,10 @@ class Table:
     actions_template: str = ""  # drawn in the card header, after the title if any (buttons …)
     card_id: str = ""  # the id of the card around the table
     card_css: str = "card"  # the classes of that card ("card mb-3" …)
+    wrap_css: str = "table-responsive"  # the classes of the <div> around the <table>
+    empty_body: bool = False  # with no rows, the empty text in a card body instead of the table
+    body_template: str = ""  # drawn between the card header and the table (a chart …)
+    footer_template: str = ""  # drawn at the card's end, in the page's context (footers …)
 
     def page(
         self,

@@ -12,7 +12,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from jinmu.core.fields import latitude_field, longitude_field, optional_fk, unique_rule, unit_fk
+from jinmu.core.fields import (
+    belongs_to,
+    latitude_field,
+    longitude_field,
+    optional_fk,
+    tree_parent,
+    unique_rule,
+    unit_fk,
+)
 from jinmu.core.models import DomainModel
 from jinmu.core.permissions import ENTERPRISE_ACTIONS
 from jinmu.core.validators import (
@@ -43,14 +51,7 @@ class IndustryCode(models.Model):
     code = models.CharField(_("code"), max_length=5, primary_key=True)
     name = models.CharField(_("name"), max_length=100)
     level = models.CharField(_("level"), max_length=10, choices=IndustryLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("parent"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
+    parent: models.ForeignKey[IndustryCode | None, IndustryCode | None] = tree_parent(_("parent"))
 
     class Meta:
         ordering = ("code",)
@@ -173,9 +174,7 @@ def _figure(label: Any, *, max_digits: int = 18, signed: bool = False) -> models
 class AnnualFigures(DomainModel):
     """An enterprise's main economic figures for one year (money in yuan, exactly)."""
 
-    enterprise = models.ForeignKey(
-        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="figures"
-    )
+    enterprise = belongs_to(Enterprise, _("enterprise"), "figures")
     year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(1949)])
     operating_revenue = _figure(_("operating revenue (yuan)"))
     industrial_output = _figure(_("industrial output value (yuan)"))
@@ -277,12 +276,7 @@ class QualificationKind(models.Model):
 class Qualification(DomainModel):
     """A qualification held by an enterprise (高企, 专精特新, 上云 …), with its validity."""
 
-    enterprise = models.ForeignKey(
-        Enterprise,
-        verbose_name=_("enterprise"),
-        on_delete=models.CASCADE,
-        related_name="qualifications",
-    )
+    enterprise = belongs_to(Enterprise, _("enterprise"), "qualifications")
     kind = models.ForeignKey(
         QualificationKind,
         verbose_name=_("kind"),

@@ -1,9 +1,16 @@
-"""The enterprise register's table, drawn by `tables/table.html` (`jinmu.core.tables`)."""
+"""The enterprise register's table and an enterprise's figures over the years, drawn by
+`tables/table.html` (`jinmu.core.tables`)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy
+from collections.abc import Callable, Sequence
+from typing import Any
 
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy
+
+from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table
 from jinmu.enterprises.models import Enterprise
 
@@ -39,3 +46,42 @@ ENTERPRISES = Table(
     mobile=True,
     hx_target="#enterprise-results",
 )
+
+
+def _figure_label(row: dict[str, Any]) -> SafeString:
+    """A figure's name, with its unit when it is money (万元)."""
+    if row["kind"] == "money":
+        unit = gettext("10k yuan")
+        return format_html('{} <small class="text-secondary">({})</small>', row["label"], unit)
+    return format_html("{}", row["label"])
+
+
+def _figure_value(index: int) -> Callable[[dict[str, Any]], Any]:
+    """The figure of the year in column `index`: money in 万元, "—" for a missing value."""
+
+    def value(row: dict[str, Any]) -> Any:
+        figure = row["values"][index]
+        if row["kind"] == "money":
+            return wan_text(figure)
+        return "—" if figure is None else figure
+
+    return value
+
+
+def figures_table(years: Sequence[int]) -> Table:
+    """An enterprise's figures over `years` (rows of `label`, `kind` and one value per year),
+    under the figures chart; the empty text alone when no year has figures."""
+    return Table(
+        columns=(
+            Column(gettext_lazy("Figure"), _figure_label, css="text-nowrap"),
+            *(
+                Column(str(year), _figure_value(index), css="num", head_css="text-end")
+                for index, year in enumerate(years)
+            ),
+        ),
+        empty=gettext_lazy("No figures recorded yet."),
+        title=gettext_lazy("Figures over the years"),
+        css="table table-vcenter card-table table-sm",
+        body_template="enterprises/_figures_chart.html",
+        empty_body=True,
+    )

@@ -23,7 +23,7 @@ from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.forms import EnterpriseForm
 from jinmu.enterprises.models import AnnualFigures, Enterprise, Qualification
 from jinmu.enterprises.services import create_enterprise, update_enterprise
-from jinmu.enterprises.tables import ENTERPRISES
+from jinmu.enterprises.tables import ENTERPRISES, figures_table
 
 PAGE_SIZE = 25
 LIST_ORDER = ("name_pinyin", "id")
@@ -164,11 +164,14 @@ def enterprise_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context = {
         "enterprise": enterprise,
         "figures": figures,
-        "years": [row.year for row in figures],
-        "figure_rows": [
-            {"label": label, "kind": kind, "values": [getattr(row, field) for row in figures]}
-            for field, label, kind in FIGURE_COLUMNS
-        ],
+        "figures_table": figures_table([row.year for row in figures]).of(
+            [
+                {"label": label, "kind": kind, "values": [getattr(row, field) for row in figures]}
+                for field, label, kind in FIGURE_COLUMNS
+            ]
+            if figures
+            else []
+        ),
         "chart": chart_data(figures),
         "qualifications": [(q, q.expiry_state()) for q in qualifications],
         # Cards of the apps above the register (the chains the enterprise is on).

@@ -3,6 +3,8 @@ date. Weekly reports raise them now; the enterprise request channel will feed th
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +14,9 @@ from jinmu.core.permissions import PROBLEM_ACTIONS
 from jinmu.enterprises.models import Enterprise
 from jinmu.problems.choices import ProblemCategory, ProblemSource, ProblemStatus
 from jinmu.problems.querysets import ProblemQuerySet
+
+if TYPE_CHECKING:
+    from jinmu.projects.models import Project, WeeklyReport
 
 
 class Problem(DomainModel):
@@ -23,21 +28,14 @@ class Problem(DomainModel):
         _("category"), max_length=16, choices=ProblemCategory.choices, default=ProblemCategory.OTHER
     )
     source = models.CharField(_("source"), max_length=16, choices=ProblemSource.choices)
-    project = models.ForeignKey(
-        "projects.Project",
-        verbose_name=_("project"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="problems",
+    project: models.ForeignKey[Project | None, Project | None] = optional_fk(
+        "projects.Project", _("project"), related_name="problems", on_delete=models.CASCADE
     )
-    report = models.ForeignKey(
+    report: models.ForeignKey[WeeklyReport | None, WeeklyReport | None] = optional_fk(
         "projects.WeeklyReport",
-        verbose_name=_("raised in report"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
+        _("raised in report"),
         related_name="problems",
+        on_delete=models.SET_NULL,
     )
     enterprise = optional_fk(
         Enterprise, _("enterprise"), related_name="problems", on_delete=models.SET_NULL

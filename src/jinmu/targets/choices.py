@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.projects.choices import Light
+
 # The years a target, a board or a reported month may be for.
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -83,10 +85,5 @@ class Action(models.TextChoices):
     BRAND = "brand", _("品牌提质增值")
 
 
-class Status(models.TextChoices):
-    """A target's status against 序时进度; grey when there is no data."""
-
-    GREEN = "green", _("Green")
-    YELLOW = "yellow", _("Yellow")
-    RED = "red", _("Red")
-    GREY = "grey", _("No data")
+# A target's status against 序时进度 takes the colours of a project's light (grey: no data).
+Status = Light

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.models import Chain
-from jinmu.core.fields import optional_fk, unique_rule, unit_fk, user_fk
+from jinmu.core.fields import belongs_to, optional_fk, tree_parent, unique_rule, unit_fk, user_fk
 from jinmu.core.models import DomainModel, RegionSettings
 from jinmu.core.permissions import TARGET_ACTIONS
 from jinmu.targets.choices import (
@@ -107,13 +107,8 @@ class Target(DomainModel):
     )
     responsible_unit = unit_fk(_("responsible unit"), related_name="targets")
     chain = optional_fk(Chain, _("chain"), related_name="targets")
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("part of"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="parts",
+    parent: models.ForeignKey[Target | None, Target | None] = tree_parent(
+        _("part of"), on_delete=models.CASCADE, related_name="parts"
     )
     additive = models.BooleanField(
         _("parts add up"),
@@ -275,9 +270,7 @@ class TargetSnapshot(models.Model):
     """A target's progress at a month's end, kept so that "where were we at the end of June"
     stays answerable after the data moves on."""
 
-    target = models.ForeignKey(
-        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="snapshots"
-    )
+    target = belongs_to(Target, _("target"), "snapshots")
     month = models.DateField(_("month"), help_text=_("Its last day."))
     measured = models.DecimalField(_("measured"), null=True, blank=True, **_VALUE)
     expected = models.DecimalField(_("expected share"), max_digits=7, decimal_places=4)

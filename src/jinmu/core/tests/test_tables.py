@@ -120,6 +120,28 @@ def test_an_empty_table_says_so_across_every_column() -> None:
     assert _render(PEOPLE.of([], empty="No one in 2026.")).count("No one in 2026.") == 1
 
 
+def test_an_empty_body_table_shows_its_text_alone_in_the_card_body() -> None:
+    table = replace(PEOPLE, empty_body=True, body_template="tables/cells/code.html")
+    html = _render(table.of([]), value="chart")
+    assert '<div class="card-body text-secondary" data-empty>Nobody.</div>' in html
+    assert "<table" not in html
+    assert "<code>chart</code>" not in html  # the body above the table goes with it
+    html = _render(table.of([_thing(pk=1, name="甲", code="A1", active=True)]), value="chart")
+    assert "data-empty" not in html
+    assert html.index("<code>chart</code>") < html.index('<div class="table-responsive">')
+
+
+def test_the_table_wrapper_classes_and_the_footer_template() -> None:
+    table = replace(
+        PEOPLE, wrap_css="table-responsive mh-28", footer_template="tables/cells/code.html"
+    )
+    html = _render(table.of([]), value="more")
+    assert '<div class="table-responsive mh-28">' in html
+    # drawn at the card's end, after the footer of the total, in the page's context
+    assert html.index("0 people") < html.index("<code>more</code>") < html.rindex("</div>")
+    assert "<code>" not in _render(PEOPLE.of([]), value="more")
+
+
 def test_the_footer_shows_the_capped_total_or_the_note() -> None:
     capped = BoundTable(table=PEOPLE, records=[], page=_page(1001))
     assert capped.summary == "1000+ people"

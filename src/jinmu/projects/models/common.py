@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from jinmu.core.fields import belongs_to
 from jinmu.core.models import DomainModel
 from jinmu.projects.choices import AttractionExclusion
 from jinmu.projects.querysets import ProjectChildQuerySet
@@ -37,12 +38,10 @@ def _attachment_path(instance: Attachment, filename: str) -> str:
 
 def project_fk(related_name: str) -> models.ForeignKey[Project, Project]:
     """The project a row belongs to: removed with it."""
-    return models.ForeignKey(
-        "projects.Project",
-        verbose_name=_("project"),
-        on_delete=models.CASCADE,
-        related_name=related_name,
+    field: models.ForeignKey[Project, Project] = belongs_to(
+        "projects.Project", _("project"), related_name
     )
+    return field
 
 
 class ProjectChild(DomainModel):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.fields import (
+    belongs_to,
     figure_field,
     latitude_field,
     longitude_field,
@@ -66,9 +67,7 @@ class WeeklyReport(ProjectChild):
 class ReportPhoto(ProjectChild):
     """A site photo of a weekly report, with the time and place its camera recorded."""
 
-    report = models.ForeignKey(
-        WeeklyReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="photos"
-    )
+    report = belongs_to(WeeklyReport, _("report"), "photos")
     image = models.ImageField(_("photo"), upload_to=_photo_path)
     taken_at = models.DateTimeField(_("taken at (EXIF)"), null=True, blank=True)
     latitude = latitude_field(_("latitude (EXIF)"))

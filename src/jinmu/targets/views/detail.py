@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from jinmu.core.forms import add_row_errors, expected_version, mark_invalid, try_write
 from jinmu.core.models import Region
+from jinmu.core.tables import BoundTable
 from jinmu.core.types import AuthedRequest
-from jinmu.targets import queries, services
+from jinmu.targets import queries, services, tables
 from jinmu.targets.choices import Bound, IndicatorSource
 from jinmu.targets.forms.parts import MAX_PART_ROWS, PartFormSet, holder_choices
 from jinmu.targets.forms.report import ReportValueForm
@@ -80,6 +81,14 @@ def _target_form_page(
     return render(request, "targets/target_form.html", context, status=status)
 
 
+def _items_table(target: Target, items: list[dict[str, Any]], reported: Any) -> BoundTable:
+    """What the number is made of: the values a department reported, or the measured items."""
+    if target.indicator.source == IndicatorSource.REPORTED:
+        return tables.REPORTED.of(reported)
+    amounts = any(row["item"].amount is not None for row in items)
+    return tables.items_table(amounts=amounts).of(items)
+
+
 @login_required
 @require_GET
 def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
@@ -94,15 +103,15 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "tp": detail.progress,
         "today": detail.today,
         "items": items,
-        "items_have_amounts": any(row["item"].amount is not None for row in items),
         "reported": detail.reported,
+        "items_table": _items_table(target, items, detail.reported),
         "parts": detail.parts,
         "parts_summary": detail.parts_summary,
         "parts_add_up": detail.parts_add_up,
         "parent": parent,
         # The whole is named (and linked) only when the user may open it.
         "parent_url": reverse("targets:detail", args=[parent.pk]) if parent else None,
-        "snapshots": detail.snapshots,
+        "snapshots_table": tables.SNAPSHOTS.of(detail.snapshots),
         "chart": detail.chart,
         "can_manage": services.can_manage_targets(user),
         "can_report": target.indicator.source == IndicatorSource.REPORTED
@@ -263,7 +272,7 @@ def report_value(request: AuthedRequest) -> HttpResponse:
     mark_invalid(form)
     context = {
         "form": form,
-        "recent": recent,
+        "recent_table": tables.RECENT.of(recent),
         "correctable": correctable,
         "region": region,
         "correcting": correcting,
