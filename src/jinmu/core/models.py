@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -19,9 +19,6 @@ from jinmu.core.fields import optional_fk, region_fk, tree_parent, unique_rule, 
 from jinmu.core.permissions import AUDIT_ACTIONS
 from jinmu.core.querysets import UnitQuerySet
 from jinmu.core.regions import county_code, nearest_rows
-
-if TYPE_CHECKING:
-    from jinmu.enterprises.models import Enterprise
 
 
 class Region(models.Model):
@@ -148,11 +145,14 @@ class User(AbstractUser):
         help_text=_("The area the user works for; county-wide roles see all of it."),
     )
     roles = models.JSONField(_("roles"), default=list, blank=True)
-    enterprise: models.ForeignKey[Enterprise | None, Enterprise | None] = optional_fk(
+    # Named by a string: core sits below enterprises and never imports it (decision 0010).
+    enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        _("enterprise"),
-        related_name="users",
+        verbose_name=_("enterprise"),
+        null=True,
+        blank=True,
         on_delete=models.SET_NULL,
+        related_name="users",
         help_text=_("For an enterprise user: the one enterprise they act for."),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
