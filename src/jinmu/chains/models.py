@@ -28,10 +28,10 @@ from jinmu.chains.querysets import (
 )
 from jinmu.core.fields import (
     belongs_to,
+    model_unique_rule,
     optional_fk,
     region_fk,
     tree_parent,
-    unique_rule,
     unit_fk,
     user_fk,
 )
@@ -70,9 +70,9 @@ class Chain(DomainModel):
         verbose_name = _("industrial chain")
         verbose_name_plural = _("industrial chains")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("region", "name"),
-                "%(app_label)s_%(class)s_unique_name",
+                "name",
                 _("A chain with this name already exists."),
             ),
         )
@@ -122,9 +122,9 @@ class ChainNode(DomainModel):
         verbose_name = _("chain node")
         verbose_name_plural = _("chain nodes")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("chain", "name"),
-                "%(app_label)s_%(class)s_unique_name",
+                "name",
                 _("This chain already has a node with this name."),
             ),
         )
@@ -168,9 +168,9 @@ class EnterpriseNode(DomainModel):
         verbose_name = _("enterprise on a node")
         verbose_name_plural = _("enterprises on nodes")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("enterprise", "node"),
-                "%(app_label)s_%(class)s_unique_link",
+                "link",
                 _("This enterprise is already on this node."),
             ),
         )
@@ -207,9 +207,9 @@ class ChainPartner(DomainModel):
         verbose_name = _("chain partner")
         verbose_name_plural = _("chain partners")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("chain", "kind", "name"),
-                "%(app_label)s_%(class)s_unique_partner",
+                "partner",
                 _("This partner is already listed for this chain."),
             ),
         )

@@ -65,6 +65,14 @@ _SUMMARY_UPDATED = Column(
     css="text-nowrap small",
 )
 
+# The chain's name linked to its page (rows with a `chain`: ChainSummary, GapRow).
+_CHAIN_LINK = Column(
+    gettext_lazy("Chain"),
+    "chain.name",
+    link=lambda row: row.chain.get_absolute_url(),
+    css="text-nowrap",
+)
+
 # The chains in the user's scope (rows: ChainSummary).
 CHAINS = Table(
     columns=(
@@ -81,12 +89,7 @@ CHAINS = Table(
 # The chain office's chains on its home page (rows: ChainSummary).
 OFFICE_CHAINS = Table(
     columns=(
-        Column(
-            gettext_lazy("Chain"),
-            "chain.name",
-            link=lambda summary: summary.chain.get_absolute_url(),
-            css="text-nowrap",
-        ),
+        _CHAIN_LINK,
         _NODE_COUNT,
         *_gap_count_columns(zero_plain=False),
         replace(_SUMMARY_UPDATED, css="small text-nowrap"),
@@ -103,12 +106,7 @@ _FLAGS = Column(template=CELLS + "flags.html", css="text-nowrap")
 # Every gap of the chains in scope (rows: GapRow).
 GAPS = Table(
     columns=(
-        Column(
-            gettext_lazy("Chain"),
-            "chain.name",
-            link=lambda row: row.chain.get_absolute_url(),
-            css="text-nowrap",
-        ),
+        _CHAIN_LINK,
         Column(gettext_lazy("Node"), "gap", template=CELLS + "gap_node.html"),
         replace(_FLAGS, label=gettext_lazy("Gap"), accessor="gap"),
         Column(

@@ -196,3 +196,8 @@ def unique_rule(
     return models.UniqueConstraint(
         fields=fields, name=name, condition=condition, violation_error_message=message
     )
+
+
+def model_unique_rule(fields: tuple[str, ...], what: str, message: Any) -> models.UniqueConstraint:
+    """A `unique_rule` named after its model: `<app label>_<model name>_unique_<what>`."""
+    return unique_rule(fields, f"%(app_label)s_%(class)s_unique_{what}", message)

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.choices import AuditAction, RegionLevel, Role, UnitKind
-from jinmu.core.fields import optional_fk, region_fk, tree_parent, unique_rule, user_fk
+from jinmu.core.fields import (
+    model_unique_rule,
+    optional_fk,
+    region_fk,
+    tree_parent,
+    unique_rule,
+    user_fk,
+)
 from jinmu.core.permissions import AUDIT_ACTIONS
 from jinmu.core.querysets import UnitQuerySet
 from jinmu.core.regions import county_code, nearest_rows
@@ -82,9 +89,34 @@ class RegionSettings(DomainModel):
     without its own row uses its nearest ancestor's, and with none at all the field defaults
     apply."""
 
+    # The (yellow, red) pairs of threshold fields: a red threshold never starts before its yellow
+    # one. `threshold_message` is what a form says at a red one that does.
+    threshold_pairs: ClassVar[tuple[tuple[str, str], ...]] = ()
+    threshold_message: ClassVar[Any] = ""
+
     class Meta:
         abstract = True
         constraints = (unique_rule(("region",), "%(app_label)s_settings_one_per_region"),)
+
+    def __str__(self) -> str:
+        return f"{self.region}"
+
+    def threshold_errors(self) -> dict[str, Any]:
+        """The red thresholds set before their yellow ones, by field name (unset ones are left
+        to their own field's check)."""
+        errors: dict[str, Any] = {}
+        for yellow_name, red_name in self.threshold_pairs:
+            yellow, red = getattr(self, yellow_name), getattr(self, red_name)
+            if yellow is not None and red is not None and red < yellow:
+                errors[red_name] = self.threshold_message
+        return errors
+
+    def clean(self) -> None:
+        """Red thresholds must lie beyond yellow ones."""
+        super().clean()
+        errors = self.threshold_errors()
+        if errors:
+            raise ValidationError(errors)
 
     @classmethod
     def for_regions(cls, codes: Iterable[str]) -> dict[str, Self]:
@@ -122,9 +154,9 @@ class Unit(DomainModel):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("region", "kind", "name"),
-                "%(app_label)s_%(class)s_unique_name",
+                "name",
                 _("A unit of this kind and name already exists."),
             ),
         )

@@ -22,6 +22,11 @@ class ScopedQuerySet(models.QuerySet[_M]):
     # The model whose permissions govern these rows ("app_label.model"): a project's milestones
     # are read and changed under the project's permissions. None: the queryset's own model.
     permission_model: str | None = None
+    # Where `in_place` finds a row for a park's scope (the park's unit), a chain office's (the
+    # office of the row's chain, inside the region) and an enterprise user's (their enterprise).
+    park_lookup: str | None = None
+    chain_office_lookup: str | None = None
+    enterprise_lookup: str | None = None
 
     def for_user(self: _Q, user: Visitor | None, action: str = "view") -> _Q:
         """Only rows on which the user may take `action` (view, change, report, approve,
@@ -50,6 +55,22 @@ class ScopedQuerySet(models.QuerySet[_M]):
             return self.in_region(scope.region_prefix)
         if scope.kind is ScopeKind.TOWN:
             return self.filter(region_id=scope.region_code)
+        return None
+
+    def in_place(self: _Q, scope: Scope) -> _Q | None:
+        """As `in_area`, and for a park, a chain office or an enterprise the rows the class's
+        lookups place there; None for a kind that has no lookup here."""
+        area = self.in_area(scope)
+        if area is not None:
+            return area
+        if scope.kind is ScopeKind.PARK and self.park_lookup:
+            return self.filter(**{self.park_lookup: scope.unit_id})
+        if scope.kind is ScopeKind.CHAIN and self.chain_office_lookup:
+            return self.in_region(scope.region_prefix).filter(
+                **{self.chain_office_lookup: scope.unit_id}
+            )
+        if scope.kind is ScopeKind.ENTERPRISE and self.enterprise_lookup:
+            return self.filter(**{self.enterprise_lookup: scope.enterprise_id})
         return None
 
     def in_region(self: _Q, prefix: str) -> _Q:

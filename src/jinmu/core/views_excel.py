@@ -84,6 +84,16 @@ def require_export(request: HttpRequest, permission: str, *, no_access: str = ""
     require_action(request.user, permission, _("Your role may not export."))
 
 
+def export_filterset(
+    request: HttpRequest, permission: str, filterset_class: type[Any], *, no_access: str
+) -> Any:
+    """A list's export filter, once the user may export (`require_export`): the list page's
+    filterset, bound to the query, over the rows of its model in the user's scope."""
+    require_export(request, permission, no_access=no_access)
+    rows = filterset_class._meta.model.objects.for_user(request.user)
+    return filterset_class(request.GET or None, queryset=rows, request=request)
+
+
 def export_response(
     request: HttpRequest,
     rows: Iterable[Any],

@@ -16,9 +16,9 @@ from jinmu.core.fields import (
     belongs_to,
     latitude_field,
     longitude_field,
+    model_unique_rule,
     optional_fk,
     tree_parent,
-    unique_rule,
     unit_fk,
 )
 from jinmu.core.models import DomainModel
@@ -216,9 +216,9 @@ class AnnualFigures(DomainModel):
         verbose_name = _("annual figures")
         verbose_name_plural = _("annual figures")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("enterprise", "year"),
-                "%(app_label)s_%(class)s_unique_year",
+                "year",
                 _("Figures for this enterprise and year already exist."),
             ),
         )
@@ -303,9 +303,9 @@ class Qualification(DomainModel):
         verbose_name = _("qualification")
         verbose_name_plural = _("qualifications")
         constraints = (
-            unique_rule(
+            model_unique_rule(
                 ("enterprise", "kind", "granted_on"),
-                "%(app_label)s_%(class)s_unique_grant",
+                "grant",
                 _("This qualification is already recorded."),
             ),
         )

@@ -17,16 +17,15 @@ from jinmu.enterprises import extensions
 class EnterpriseQuerySet(ScopedQuerySet[Any]):
     """Enterprises, restricted by the user's scope."""
 
+    park_lookup = "park_id"
+    enterprise_lookup = "pk"
+
     def for_scope(self, scope: Scope) -> EnterpriseQuerySet:
         """Region-wide roles see the region; a chain office its chains; a town or park what lies
         in it; an enterprise user only their own enterprise."""
-        area = self.in_area(scope)
-        if area is not None:
-            return area
-        if scope.kind is ScopeKind.PARK:
-            return self.filter(park_id=scope.unit_id)
-        if scope.kind is ScopeKind.ENTERPRISE:
-            return self.filter(pk=scope.enterprise_id)
+        place = self.in_place(scope)
+        if place is not None:
+            return place
         # Scope kinds of the apps above (a chain office: the firms on its chains).
         condition = extensions.visible_to(scope)
         if condition is not None:

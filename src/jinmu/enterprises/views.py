@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -191,6 +192,26 @@ def figures_chart_data(request: AuthedRequest, pk: int) -> JsonResponse:
     return JsonResponse(chart_data(figures))
 
 
+def _enterprise_form(
+    request: AuthedRequest,
+    form: EnterpriseForm,
+    enterprise: Enterprise | None,
+    write: Callable[[], Enterprise],
+    success: str,
+) -> HttpResponse:
+    """The enterprise form page, new (`enterprise` None) or edit: a valid post is written by
+    `write` (a refusal goes on the form) and leads to the record, with `success` said."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = write()
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, success.format(name=saved))
+            return redirect(saved)
+    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request: AuthedRequest) -> HttpResponse:
@@ -199,15 +220,13 @@ def enterprise_create(request: AuthedRequest) -> HttpResponse:
     if not _may_write(request, scope):
         raise PermissionDenied(_("You may not record enterprises."))
     form = EnterpriseForm(request.POST or None, scope=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = create_enterprise(actor=request.user, data=form.service_data())
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Enterprise {name} recorded.").format(name=enterprise))
-            return redirect(enterprise)
-    return render(request, "enterprises/form.html", {"form": form, "enterprise": None})
+    return _enterprise_form(
+        request,
+        form,
+        None,
+        lambda: create_enterprise(actor=request.user, data=form.service_data()),
+        _("Enterprise {name} recorded."),
+    )
 
 
 @login_required
@@ -220,17 +239,15 @@ def enterprise_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         raise PermissionDenied(_("You may not change enterprise records."))
     # The form works on its own copy: a refused edit must not rename the page's heading.
     form = EnterpriseForm(request.POST or None, instance=copy.copy(enterprise), scope=scope)
-    if request.method == "POST" and form.is_valid():
-        try:
-            enterprise = update_enterprise(
-                actor=request.user,
-                enterprise=enterprise,
-                data=form.service_data(),
-                expected_version=form.expected_version,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Changes to {name} saved.").format(name=enterprise))
-            return redirect(enterprise)
-    return render(request, "enterprises/form.html", {"form": form, "enterprise": enterprise})
+    return _enterprise_form(
+        request,
+        form,
+        enterprise,
+        lambda: update_enterprise(
+            actor=request.user,
+            enterprise=enterprise,
+            data=form.service_data(),
+            expected_version=form.expected_version,
+        ),
+        _("Changes to {name} saved."),
+    )

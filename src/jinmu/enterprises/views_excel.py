@@ -29,16 +29,15 @@ from jinmu.core.views_excel import (
     SHOWN_ERRORS,
     SHOWN_ROWS,
     confirm_pending,
+    export_filterset,
     export_response,
     import_page,
     render_import,
-    require_export,
     xlsx_response,
 )
 from jinmu.enterprises import excel
 from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.forms import KIND_LABELS, ImportForm
-from jinmu.enterprises.models import Enterprise
 from jinmu.enterprises.tasks import IMPORTERS, start_import
 
 LIST_ORDER = ("name_pinyin", "id")
@@ -62,13 +61,11 @@ def _editor_scope(request: AuthedRequest) -> Scope:
 @require_GET
 def export_enterprises(request: AuthedRequest) -> HttpResponse:
     """The current filtered list as an .xlsx (same filters as the list page)."""
-    require_export(
+    filterset = export_filterset(
         request,
         "enterprises.export_enterprise",
+        EnterpriseFilterSet,
         no_access=_("Your role has no access to the enterprise register."),
-    )
-    filterset = EnterpriseFilterSet(
-        request.GET or None, queryset=Enterprise.objects.for_user(request.user), request=request
     )
     queryset = filterset.qs.select_related("region", "park").order_by(*LIST_ORDER)
     names: dict[str, dict[Any, str]] = {TOWN: {}, PARK: {}}

@@ -23,6 +23,10 @@ class ProjectQuerySet(ScopedQuerySet[Any]):
     """Projects: region-wide roles see the region; a chain office the projects on its chains;
     a town or park what lies in it; an enterprise user the projects of its own enterprise."""
 
+    park_lookup = "park_id"
+    chain_office_lookup = "chain__office_id"
+    enterprise_lookup = "enterprise_id"
+
     def for_user(self, user: Visitor | None, action: str = "view") -> ProjectQuerySet:
         """As for any scoped rows; a unit that keeps only the projects it answers for (a
         department) changes and reports just those."""
@@ -39,16 +43,8 @@ class ProjectQuerySet(ScopedQuerySet[Any]):
 
     def for_scope(self, scope: Scope) -> ProjectQuerySet:
         """Scope projects."""
-        area = self.in_area(scope)
-        if area is not None:
-            return area
-        if scope.kind is ScopeKind.PARK:
-            return self.filter(park_id=scope.unit_id)
-        if scope.kind is ScopeKind.CHAIN:
-            return self.in_region(scope.region_prefix).filter(chain__office_id=scope.unit_id)
-        if scope.kind is ScopeKind.ENTERPRISE:
-            return self.filter(enterprise_id=scope.enterprise_id)
-        return self.none()
+        place = self.in_place(scope)
+        return self.none() if place is None else place
 
     def monitored(self) -> ProjectQuerySet:
         """Projects under weekly scheduling (they carry a light)."""

@@ -204,11 +204,15 @@ class TargetSettings(RegionSettings):
         _("red above points behind 序时"), max_digits=5, decimal_places=2, default=Decimal(30)
     )
 
+    threshold_pairs = (("yellow_points", "red_points"),)
+    threshold_message = _("Red must start no earlier than yellow.")
+
     class Meta(RegionSettings.Meta):
         verbose_name = _("target settings")
         verbose_name_plural = _("target settings")
 
     def __str__(self) -> str:
+        # By the region's code, as its audit rows have always named it.
         return f"{self.region_id}"
 
     def clean(self) -> None:
@@ -216,9 +220,7 @@ class TargetSettings(RegionSettings):
         errors: dict[str, Any] = {}
         if self.yellow_points is not None and self.yellow_points <= 0:
             errors["yellow_points"] = _("Give a number of points above 0.")
-        if self.red_points is not None and self.yellow_points is not None:
-            if self.red_points < self.yellow_points:
-                errors["red_points"] = _("Red must start no earlier than yellow.")
+        errors.update(self.threshold_errors())
         if errors:
             raise ValidationError(errors)
 

@@ -129,21 +129,28 @@ class BoardGroup:
 
 
 @dataclass
-class TargetBoard:
-    """The year's targets the user sees, evaluated on `on`."""
+class EvaluatedTargets:
+    """Targets of a year evaluated on `on`: their rows (parts nested under their whole), the
+    序时 share expected by then and the status counts."""
 
     year: int
     on: dt.date
     expected: Decimal
     rows: list[BoardRow]
-    by_front: list[BoardGroup]
-    by_action: list[BoardGroup]
     counts: list[StatusCount]
 
     @property
     def total(self) -> int:
-        """Targets on the board (parts nested under a visible whole are not counted)."""
+        """Targets listed (parts nested under a listed whole are not counted)."""
         return len(self.rows)
+
+
+@dataclass
+class TargetBoard(EvaluatedTargets):
+    """The year's targets the user sees, evaluated on `on`."""
+
+    by_front: list[BoardGroup]
+    by_action: list[BoardGroup]
 
     @property
     def is_future(self) -> bool:
@@ -156,20 +163,10 @@ class TargetBoard:
 
 
 @dataclass
-class UnitTargets:
+class UnitTargets(EvaluatedTargets):
     """The targets one unit holds in a year."""
 
     unit: Unit
-    year: int
-    on: dt.date
-    expected: Decimal
-    rows: list[BoardRow]
-    counts: list[StatusCount]
-
-    @property
-    def total(self) -> int:
-        """The unit's targets."""
-        return len(self.rows)
 
 
 @dataclass

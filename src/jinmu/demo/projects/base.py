@@ -7,6 +7,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils import timezone
 
@@ -15,6 +16,7 @@ from jinmu.core.models import Unit, User
 from jinmu.core.money import WAN
 from jinmu.core.workdays import WorkCalendar
 from jinmu.demo.enterprises import LATEST_YEAR
+from jinmu.demo.names import person_name
 from jinmu.demo.ningjin import CHAINS, PARKS
 from jinmu.demo.projects.draft import Draft, Firm, month_end, round_yuan
 from jinmu.demo.projects.specs import (
@@ -39,7 +41,7 @@ from jinmu.demo.world import DemoContext
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus
 from jinmu.enterprises.models import AnnualFigures, Enterprise
 from jinmu.projects.lights import expected_share
-from jinmu.projects.models import ProjectYearPlan, settings_for
+from jinmu.projects.models import Project, ProjectYearPlan, settings_for
 from jinmu.projects.weeks import latest_due_week, monday_of
 
 
@@ -92,7 +94,7 @@ class BuilderBase:
                 region__code__startswith=self.ctx.county.code,
             )
             .order_by("pk")
-            .values_list("pk", "name", "region_id", "park_id", "latitude", "longitude")
+            .values("pk", "name", "region_id", "park_id", "latitude", "longitude")
         )
         revenue = dict(
             AnnualFigures.objects.filter(
@@ -110,18 +112,13 @@ class BuilderBase:
             links.setdefault(enterprise_id, (node_id, chain_id, node_name))
         firms: list[Firm] = []
         by_chain: dict[str, list[Firm]] = {key: [] for key in self.ctx.chains}
-        for pk, name, region_id, park_id, lat, lon in rows:
-            link = links.get(pk)
+        for row in rows:
+            link = links.get(row["pk"])
             if link is None:
                 continue
             firm = Firm(
-                pk=pk,
-                name=name,
-                region_id=region_id,
-                park_id=park_id,
-                latitude=lat,
-                longitude=lon,
-                revenue=Decimal(revenue.get(pk) or 0),
+                **row,
+                revenue=Decimal(revenue.get(row["pk"]) or 0),
                 chain_key=chain_keys[link[1]],
                 node_id=link[0],
                 node_name=link[2],
@@ -182,6 +179,22 @@ class BuilderBase:
     def phone(self) -> str:
         """A fictional landline in Dezhou's area code."""
         return f"0534-5{self.rng.randint(100000, 999999)}"
+
+    def unit_project(self, region: str, unit: str, **fields: Any) -> Project:
+        """A project a county unit answers for (no owner enterprise), at a point in its town,
+        in the park when the park runs it, with the county leader in charge."""
+        lat, lon = self.coords(region)
+        return Project(
+            region_id=region,
+            park=self.unit(unit) if unit == "开发区" else None,
+            latitude=lat,
+            longitude=lon,
+            responsible_unit=self.unit(unit),
+            responsible_person=person_name(self.rng),
+            responsible_phone=self.phone(),
+            leader=self.user("leader"),
+            **fields,
+        )
 
     def pick_firm(self, chain_key: str, node_name: str) -> Firm | None:
         """A big 规上 firm on the chain (on the node if possible), preferring unused ones."""

@@ -100,22 +100,14 @@ class KeyProjects(BuilderBase):
         self, spec: InfrastructureSpec, total: Decimal, scenario: str
     ) -> Draft:
         """A county key project of public infrastructure (no owner enterprise)."""
-        region = self.ctx.towns[spec.town].code
-        lat, lon = self.coords(region)
-        project = Project(
-            region_id=region,
+        project = self.unit_project(
+            self.ctx.towns[spec.town].code,
+            spec.unit,
             code=self.code("ZD"),
             name=spec.name,
             kind=ProjectKind.KEY,
             level=ProjectLevel.COUNTY,
             description=spec.content,
-            park=self.unit(spec.unit) if spec.unit == "开发区" else None,
-            latitude=lat,
-            longitude=lon,
-            responsible_unit=self.unit(spec.unit),
-            responsible_person=person_name(self.rng),
-            responsible_phone=self.phone(),
-            leader=self.user("leader"),
             total_investment=total,
             fixed_asset_investment=total,
         )

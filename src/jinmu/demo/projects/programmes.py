@@ -105,28 +105,22 @@ class Programmes(BuilderBase):
         if reached >= order.index(S.DISBURSED) and issued is not None:
             share = 1.0 if spec.status == S.EVALUATED else rng.uniform(0.4, 0.9)
             disbursed = round_yuan(float(issued) * share, 100_000)
-        lat, lon = self.coords(region)
-        project = Project(
-            region_id=region,
+        project = self.unit_project(
+            region,
+            spec.unit,
             code=self.code("ZQ"),
             name=spec.name,
             kind=ProjectKind.BOND,
             status=spec.status,
             description="专项债券项目：实施方案、财务评价和法律意见书随申报材料报送。",
-            park=self.unit(spec.unit) if spec.unit == "开发区" else None,
-            latitude=lat,
-            longitude=lon,
-            responsible_unit=self.unit(spec.unit),
-            responsible_person=person_name(rng),
-            responsible_phone=self.phone(),
-            leader=self.user("leader"),
             total_investment=yi_to_yuan(spec.total_yi),
             fixed_asset_investment=yi_to_yuan(spec.total_yi),
             bond_requested=requested,
             bond_issued=issued,
             bond_disbursed=disbursed,
-            coverage_ratio=Decimal(f"{rng.uniform(1.3, 2.1):.2f}"),
         )
+        # Drawn after the contact's name and phone, so the random sequence (the county) stays put.
+        project.coverage_ratio = Decimal(f"{rng.uniform(1.3, 2.1):.2f}")
         draft = Draft(project=project)
         if spec.scenario:
             draft.scenario = self.feasible(spec.scenario, has_milestones=False)

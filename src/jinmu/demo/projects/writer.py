@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import Any
 
 from django.db import models
 
+from jinmu.core.models import User
 from jinmu.demo.bulk import RowInserter
 from jinmu.demo.projects.base import BuilderBase
-from jinmu.demo.projects.draft import attach
+from jinmu.demo.projects.draft import Draft, attach
 from jinmu.problems.models import Problem
 from jinmu.projects.models import (
     ApprovalItem,
@@ -113,25 +115,36 @@ class Writer(BuilderBase):
                         entry["planned_end"] = (m.planned_end - back).isoformat()
                 if approved:
                     rows.append(
-                        Baseline(
-                            project=d.project,
-                            region_id=d.project.region_id,
-                            number=2,
+                        _baseline(
+                            d,
+                            2,
+                            approver,
+                            self.at(on, 15),
+                            current,
                             reason=reason,
                             requested_by=self.reporter(d),
-                            approved_by=approver,
-                            approved_at=self.at(on, 15),
-                            milestones=current,
                         )
                     )
-            rows.append(
-                Baseline(
-                    project=d.project,
-                    region_id=d.project.region_id,
-                    number=1,
-                    approved_by=approver,
-                    approved_at=self.at(d.plan_approved_on, 10),
-                    milestones=first,
-                )
-            )
+            rows.append(_baseline(d, 1, approver, self.at(d.plan_approved_on, 10), first))
         return rows
+
+
+def _baseline(
+    d: Draft,
+    number: int,
+    approver: User | None,
+    approved_at: dt.datetime,
+    milestones: list[dict[str, Any]],
+    **replan: Any,
+) -> Baseline:
+    """Baseline `number` of a draft's project, approved at `approved_at` with these milestones
+    (a re-plan's also names the request's `reason` and `requested_by`)."""
+    return Baseline(
+        project=d.project,
+        region_id=d.project.region_id,
+        number=number,
+        approved_by=approver,
+        approved_at=approved_at,
+        milestones=milestones,
+        **replan,
+    )

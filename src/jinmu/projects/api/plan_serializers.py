@@ -78,8 +78,15 @@ class MilestoneSerializer(VersionedSerializer):
 class BaselineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """A frozen copy of a plan: who approved it when, why it changed, its milestones."""
 
-    requested_by_name = serializers.SerializerMethodField()
-    approved_by_name = serializers.SerializerMethodField()
+    requested_by_name = serializers.CharField(
+        source="requested_by",
+        read_only=True,
+        allow_null=True,
+        help_text="Who asked for the re-plan (none for the first baseline).",
+    )
+    approved_by_name = serializers.CharField(
+        source="approved_by", read_only=True, allow_null=True, help_text="Who approved."
+    )
 
     class Meta:
         model = Baseline
@@ -96,14 +103,6 @@ class BaselineSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
             "milestones",
         )
         read_only_fields = fields
-
-    def get_requested_by_name(self, obj: Baseline) -> str | None:
-        """Who asked for the re-plan (none for the first baseline)."""
-        return str(obj.requested_by) if obj.requested_by_id else None
-
-    def get_approved_by_name(self, obj: Baseline) -> str | None:
-        """Who approved."""
-        return str(obj.approved_by) if obj.approved_by_id else None
 
 
 class ApprovalItemSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

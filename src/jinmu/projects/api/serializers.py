@@ -171,7 +171,7 @@ class ProjectListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
 class StatusChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """One lifecycle transition: from, to, when, who and why."""
 
-    changed_by_name = serializers.SerializerMethodField()
+    changed_by_name = serializers.CharField(source="changed_by", read_only=True, allow_null=True)
 
     class Meta:
         model = StatusChange
@@ -185,11 +185,6 @@ class StatusChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-
             "reason",
         )
         read_only_fields = fields
-
-    @extend_schema_field(serializers.CharField(allow_null=True))
-    def get_changed_by_name(self, obj: StatusChange) -> str | None:
-        """Who made the change."""
-        return str(obj.changed_by) if obj.changed_by_id else None
 
 
 class YearPlanSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -3,7 +3,8 @@ repeated header rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import attrgetter
 from pathlib import Path
 from typing import IO, Any
 
@@ -118,29 +119,10 @@ def _new_starts(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) 
         )
         % {"count": count},
     )
-    _table(
+    _numbered_table(
         document,
-        [
-            (_("No."), 6, _NUMBER),
-            (_("Project"), 26, _TEXT),
-            (_("Kind"), 12, _TEXT),
-            (_("Town"), 11, _TEXT),
-            (_("Responsible unit"), 16, _TEXT),
-            (_("Total investment (万元)"), 14, _RIGHT),
-            (_("Started on"), 15, _TEXT),
-        ],
-        [
-            [
-                str(i),
-                s.name,
-                s.kind_label,
-                s.town,
-                s.responsible_unit,
-                wan_text(s.total_investment),
-                date_text(s.started_on),
-            ]
-            for i, s in enumerate(bulletin.new_starts, 1)
-        ],
+        {"project": 26, "kind": 12, "town": 11, "unit": 16, "investment": 14, "started_on": 15},
+        bulletin.new_starts,
     )
 
 
@@ -159,19 +141,10 @@ def _flagged(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) -> 
         if not flagged:
             _paragraph(document, _("None."))
             continue
-        _table(
+        _numbered_table(
             document,
-            [
-                (_("No."), 6, _NUMBER),
-                (_("Project"), 24, _TEXT),
-                (_("Town"), 11, _TEXT),
-                (_("Responsible unit"), 15, _TEXT),
-                (_("Reasons"), 44, _TEXT),
-            ],
-            [
-                [str(i), p.name, p.town, p.responsible_unit, reasons_text(p)]
-                for i, p in enumerate(flagged, 1)
-            ],
+            {"project": 24, "town": 11, "unit": 15, "reasons": 44},
+            flagged,
         )
 
 
@@ -193,27 +166,10 @@ def _problems(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) ->
     )
     for position, group in enumerate(bulletin.problems_by_unit, 1):
         _heading(document, f"{position}. {group.unit_name}（{group.count}）", level=2)
-        _table(
+        _numbered_table(
             document,
-            [
-                (_("No."), 6, _NUMBER),
-                (_("Problem"), 28, _TEXT),
-                (_("Project"), 20, _TEXT),
-                (_("Raised on"), 15, _TEXT),
-                (_("Due on"), 15, _TEXT),
-                (_("Status"), 16, _TEXT),
-            ],
-            [
-                [
-                    str(i),
-                    p.title,
-                    p.project_name,
-                    date_text(p.raised_on),
-                    date_text(p.due_on),
-                    problem_status(p),
-                ]
-                for i, p in enumerate(group.problems, 1)
-            ],
+            {"problem": 28, "problem_project": 20, "raised_on": 15, "due_on": 15, "status": 16},
+            group.problems,
         )
 
 
@@ -246,19 +202,53 @@ def _reports(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) -> 
     if not bulletin.late:
         _paragraph(document, _("No report came in late."))
         return
+    _numbered_table(
+        document,
+        {"project": 36, "town": 14, "unit": 24, "submitted_at": 20},
+        bulletin.late,
+    )
+
+
+def _list_columns() -> dict[str, tuple[str, str, Callable[[Any], str]]]:
+    """The columns of the numbered lists by key: header, kind (see `_table`) and the text of
+    an item in it."""
+    return {
+        "project": (_("Project"), _TEXT, attrgetter("name")),
+        "kind": (_("Kind"), _TEXT, attrgetter("kind_label")),
+        "town": (_("Town"), _TEXT, attrgetter("town")),
+        "unit": (_("Responsible unit"), _TEXT, attrgetter("responsible_unit")),
+        "investment": (
+            _("Total investment (万元)"),
+            _RIGHT,
+            lambda s: wan_text(s.total_investment),
+        ),
+        "started_on": (_("Started on"), _TEXT, lambda s: date_text(s.started_on)),
+        "reasons": (_("Reasons"), _TEXT, reasons_text),
+        "problem": (_("Problem"), _TEXT, attrgetter("title")),
+        "problem_project": (_("Project"), _TEXT, attrgetter("project_name")),
+        "raised_on": (_("Raised on"), _TEXT, lambda p: date_text(p.raised_on)),
+        "due_on": (_("Due on"), _TEXT, lambda p: date_text(p.due_on)),
+        "status": (_("Status"), _TEXT, problem_status),
+        "submitted_at": (
+            _("Submitted at"),
+            _TEXT,
+            lambda r: r.submitted_at.strftime("%Y-%m-%d %H:%M"),
+        ),
+    }
+
+
+def _numbered_table(document: Any, widths: dict[str, int], items: Sequence[Any]) -> None:
+    """A table of `items` numbered from 1; `widths` gives its columns (keys of `_list_columns`)
+    and their widths in percent."""
+    known = _list_columns()
+    columns = [(key, *known[key]) for key in widths]
     _table(
         document,
         [
             (_("No."), 6, _NUMBER),
-            (_("Project"), 36, _TEXT),
-            (_("Town"), 14, _TEXT),
-            (_("Responsible unit"), 24, _TEXT),
-            (_("Submitted at"), 20, _TEXT),
+            *((header, widths[key], kind) for key, header, kind, _t in columns),
         ],
-        [
-            [str(i), r.name, r.town, r.responsible_unit, r.submitted_at.strftime("%Y-%m-%d %H:%M")]
-            for i, r in enumerate(bulletin.late, 1)
-        ],
+        [[str(i), *(text(item) for *_spec, text in columns)] for i, item in enumerate(items, 1)],
     )
 
 

@@ -3,9 +3,10 @@ numbers in 万元."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from operator import attrgetter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -45,171 +46,169 @@ def sheet_names() -> dict[str, str]:
     return {key: _sheet_name(value) for key, value in names.items()}
 
 
+class _Column(NamedTuple):
+    """A sheet column: header, width in characters, the row's attribute (dotted) or a function
+    of the row, and the number format (money is written in 万元, times without their zone)."""
+
+    header: str
+    width: int
+    value: str | Callable[[Any], Any]
+    number_format: str | None = None
+
+    def of(self, row: Any) -> Any:
+        """The cell value of `row` in this column."""
+        value = attrgetter(self.value)(row) if isinstance(self.value, str) else self.value(row)
+        if self.number_format == _MONEY_FORMAT:
+            return in_wan(value)
+        if self.number_format == _DATETIME_FORMAT:
+            return value.replace(tzinfo=None)
+        return value
+
+
+class _InGroup(NamedTuple):
+    """A row of a sheet listing grouped items: the group (unit or town) and one item."""
+
+    group: Any
+    item: Any
+
+
+class _Sheet(NamedTuple):
+    """A sheet: its key in `sheet_names`, lines above the table (text, bold size or None),
+    the keys of its columns in `_columns` and its rows (the last one bold with `bold_last`)."""
+
+    key: str
+    lines: list[tuple[str, float | None]]
+    columns: tuple[str, ...]
+    rows: Iterable[Any]
+    bold_last: bool = False
+
+
+def _money(header: str, attribute: str) -> _Column:
+    """An amount column: yuan written as a number of 万元."""
+    return _Column(header, 18, attribute, _MONEY_FORMAT)
+
+
+def _columns() -> dict[str, _Column]:
+    """Every column of the workbook by key, headers in the active language."""
+    return {
+        "kind": _Column(_("Kind"), 16, "label"),
+        "count": _Column(_("Projects"), 10, "count"),
+        "monitored": _Column(_("Under weekly scheduling"), 12, "monitored"),
+        "total_investment": _money(_("Total investment (万元)"), "total_investment"),
+        "planned_year": _money(_("Planned this year (万元)"), "planned_year"),
+        "completed_year": _money(_("Completed this year (万元)"), "completed_year"),
+        "completion": _Column(_("Completion (percent)"), 12, "completion_percent", _PERCENT_FORMAT),
+        "expected": _Column(_("Due (序时, percent)"), 12, "expected_percent", _PERCENT_FORMAT),
+        "completed_week": _money(_("Completed this week (万元)"), "completed_week"),
+        "reported": _Column(_("Reported for the week"), 12, "reported"),
+        "light": _Column(_("Light"), 8, "light_label"),
+        "project": _Column(_("Project"), 36, "name"),
+        "project_kind": _Column(_("Kind"), 14, "kind_label"),
+        "town": _Column(_("Town"), 14, "town"),
+        "unit": _Column(_("Responsible unit"), 20, "responsible_unit"),
+        "started_on": _Column(_("Started on"), 12, "started_on", _DATE_FORMAT),
+        "reasons": _Column(_("Reasons"), 80, reasons_text),
+        "submitted_at": _Column(_("Submitted at"), 18, "submitted_at", _DATETIME_FORMAT),
+        "owner_unit": _Column(_("Owner unit"), 20, "group.unit_name"),
+        "problem": _Column(_("Problem"), 40, "item.title"),
+        "problem_project": _Column(_("Project"), 30, "item.project_name"),
+        "raised_on": _Column(_("Raised on"), 12, "item.raised_on", _DATE_FORMAT),
+        "due_on": _Column(_("Due on"), 12, "item.due_on", _DATE_FORMAT),
+        "overdue": _Column(_("Overdue"), 8, lambda row: _("yes") if row.item.overdue else _("no")),
+        "status": _Column(_("Status"), 10, "item.status_label"),
+        "missing_town": _Column(_("Town"), 14, "group.town"),
+        "missing_unit": _Column(_("Responsible unit"), 20, "group.responsible_unit"),
+        "missing_project": _Column(_("Project"), 40, "item.name"),
+    }
+
+
+# The totals by kind: counts, the year's figures and the week's.
+_OVERVIEW_COLUMNS = (
+    *("kind", "count", "monitored", "total_investment", "planned_year", "completed_year"),
+    *("completion", "expected", "completed_week", "reported"),
+)
+
+
+def _sheets(bulletin: WeeklyBulletin) -> list[_Sheet]:
+    """The workbook's sheets in order: the overview, then one per section of the bulletin."""
+    heads = headings(bulletin)
+    note = lights_note(bulletin)
+    return [
+        _Sheet(
+            "overview",
+            [
+                (bulletin.title, 14),
+                (generated_text(bulletin), None),
+                (summary_text(bulletin), None),
+                (heads["overview"], 12),
+            ],
+            _OVERVIEW_COLUMNS,
+            [*bulletin.totals, bulletin.overall],
+            bold_last=True,
+        ),
+        _Sheet(
+            "new_starts",
+            [(heads["new_starts"], 12)],
+            ("project", "project_kind", "town", "unit", "total_investment", "started_on"),
+            bulletin.new_starts,
+        ),
+        _Sheet(
+            "flagged",
+            [(heads["flagged"], 12), *([(note, None)] if note else [])],
+            ("light", "project", "project_kind", "town", "unit", "reasons"),
+            [*bulletin.red, *bulletin.yellow],
+        ),
+        _Sheet(
+            "problems",
+            [(heads["problems"], 12)],
+            (
+                "owner_unit",
+                "problem",
+                "problem_project",
+                "raised_on",
+                "due_on",
+                "overdue",
+                "status",
+            ),
+            [_InGroup(g, p) for g in bulletin.problems_by_unit for p in g.problems],
+        ),
+        _Sheet(
+            "missing",
+            [(f"{heads['reports']} {heads['missing']}", 12)],
+            ("missing_town", "missing_unit", "missing_project"),
+            [_InGroup(g, p) for g in bulletin.missing for p in g.projects],
+        ),
+        _Sheet(
+            "late",
+            [(f"{heads['reports']} {heads['late']}", 12)],
+            ("project", "town", "unit", "submitted_at"),
+            bulletin.late,
+        ),
+    ]
+
+
 def write_xlsx(bulletin: WeeklyBulletin, path_or_stream: str | Path | IO[bytes]) -> None:
     """Write the bulletin as an Excel workbook: one sheet per section, bold headers, amounts
     as numbers in 万元."""
     # Rows stored before control characters were refused must not break the workbook.
     bulletin = neutralise_strings(bulletin)
     workbook = Workbook()
-    heads = headings(bulletin)
     names = sheet_names()
-    overview = workbook.active
-    assert overview is not None  # a new workbook has its first sheet
-    overview.title = names["overview"]
-    _overview(overview, bulletin, heads)
-    _new_starts(workbook.create_sheet(names["new_starts"]), bulletin, heads)
-    _flagged(workbook.create_sheet(names["flagged"]), bulletin, heads)
-    _problems(workbook.create_sheet(names["problems"]), bulletin, heads)
-    _missing(workbook.create_sheet(names["missing"]), bulletin, heads)
-    _late(workbook.create_sheet(names["late"]), bulletin, heads)
+    columns = _columns()
+    for spec in _sheets(bulletin):
+        if spec.key == "overview":
+            sheet = workbook.active
+            assert sheet is not None  # a new workbook has its first sheet
+            sheet.title = names[spec.key]
+        else:
+            sheet = workbook.create_sheet(names[spec.key])
+        for row_number, (text, size) in enumerate(spec.lines, 1):
+            sheet.append([text])
+            if size is not None:
+                sheet.cell(row=row_number, column=1).font = _bold(size=size)
+        _sheet_table(sheet, [columns[key] for key in spec.columns], spec.rows, spec.bold_last)
     target: Any = str(path_or_stream) if isinstance(path_or_stream, Path) else path_or_stream
     workbook.save(target)
-
-
-def _overview(overview: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    overview.append([bulletin.title])
-    overview["A1"].font = _bold(size=14)
-    overview.append([generated_text(bulletin)])
-    overview.append([summary_text(bulletin)])
-    overview.append([heads["overview"]])
-    overview.cell(row=overview.max_row, column=1).font = _bold(size=12)
-    _sheet_table(
-        overview,
-        [
-            (_("Kind"), None, 16),
-            (_("Projects"), None, 10),
-            (_("Under weekly scheduling"), None, 12),
-            (_("Total investment (万元)"), _MONEY_FORMAT, 18),
-            (_("Planned this year (万元)"), _MONEY_FORMAT, 18),
-            (_("Completed this year (万元)"), _MONEY_FORMAT, 18),
-            (_("Completion (percent)"), _PERCENT_FORMAT, 12),
-            (_("Due (序时, percent)"), _PERCENT_FORMAT, 12),
-            (_("Completed this week (万元)"), _MONEY_FORMAT, 18),
-            (_("Reported for the week"), None, 12),
-        ],
-        [
-            [
-                t.label,
-                t.count,
-                t.monitored,
-                in_wan(t.total_investment),
-                in_wan(t.planned_year),
-                in_wan(t.completed_year),
-                t.completion_percent,
-                t.expected_percent,
-                in_wan(t.completed_week),
-                t.reported,
-            ]
-            for t in [*bulletin.totals, bulletin.overall]
-        ],
-        bold_last=True,
-    )
-
-
-def _new_starts(starts: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    _sheet_heading(starts, heads["new_starts"])
-    _sheet_table(
-        starts,
-        [
-            (_("Project"), None, 36),
-            (_("Kind"), None, 14),
-            (_("Town"), None, 14),
-            (_("Responsible unit"), None, 20),
-            (_("Total investment (万元)"), _MONEY_FORMAT, 18),
-            (_("Started on"), _DATE_FORMAT, 12),
-        ],
-        [
-            [
-                s.name,
-                s.kind_label,
-                s.town,
-                s.responsible_unit,
-                in_wan(s.total_investment),
-                s.started_on,
-            ]
-            for s in bulletin.new_starts
-        ],
-    )
-
-
-def _flagged(flagged: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    _sheet_heading(flagged, heads["flagged"])
-    if bulletin.lights_of_today:
-        flagged.append([lights_note(bulletin)])
-    _sheet_table(
-        flagged,
-        [
-            (_("Light"), None, 8),
-            (_("Project"), None, 36),
-            (_("Kind"), None, 14),
-            (_("Town"), None, 14),
-            (_("Responsible unit"), None, 20),
-            (_("Reasons"), None, 80),
-        ],
-        [
-            [p.light_label, p.name, p.kind_label, p.town, p.responsible_unit, reasons_text(p)]
-            for p in [*bulletin.red, *bulletin.yellow]
-        ],
-    )
-
-
-def _problems(problems: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    _sheet_heading(problems, heads["problems"])
-    _sheet_table(
-        problems,
-        [
-            (_("Owner unit"), None, 20),
-            (_("Problem"), None, 40),
-            (_("Project"), None, 30),
-            (_("Raised on"), _DATE_FORMAT, 12),
-            (_("Due on"), _DATE_FORMAT, 12),
-            (_("Overdue"), None, 8),
-            (_("Status"), None, 10),
-        ],
-        [
-            [
-                group.unit_name,
-                p.title,
-                p.project_name,
-                p.raised_on,
-                p.due_on,
-                _("yes") if p.overdue else _("no"),
-                p.status_label,
-            ]
-            for group in bulletin.problems_by_unit
-            for p in group.problems
-        ],
-    )
-
-
-def _missing(missing: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    _sheet_heading(missing, f"{heads['reports']} {heads['missing']}")
-    _sheet_table(
-        missing,
-        [(_("Town"), None, 14), (_("Responsible unit"), None, 20), (_("Project"), None, 40)],
-        [
-            [group.town, group.responsible_unit, p.name]
-            for group in bulletin.missing
-            for p in group.projects
-        ],
-    )
-
-
-def _late(late: Worksheet, bulletin: WeeklyBulletin, heads: dict[str, str]) -> None:
-    _sheet_heading(late, f"{heads['reports']} {heads['late']}")
-    _sheet_table(
-        late,
-        [
-            (_("Project"), None, 36),
-            (_("Town"), None, 14),
-            (_("Responsible unit"), None, 20),
-            (_("Submitted at"), _DATETIME_FORMAT, 18),
-        ],
-        [
-            [r.name, r.town, r.responsible_unit, r.submitted_at.replace(tzinfo=None)]
-            for r in bulletin.late
-        ],
-    )
 
 
 def _bold(size: float | None = None) -> Any:
@@ -222,17 +221,8 @@ def _sheet_name(title: str) -> str:
     return cleaned[:31]
 
 
-def _sheet_heading(sheet: Worksheet, text: str) -> None:
-    sheet.append([text])
-    sheet["A1"].font = _bold(size=12)
-
-
 def _sheet_table(
-    sheet: Worksheet,
-    columns: Sequence[tuple[str, str | None, int]],
-    rows: Iterable[Sequence[Any]],
-    *,
-    bold_last: bool = False,
+    sheet: Worksheet, columns: Sequence[_Column], rows: Iterable[Any], bold_last: bool
 ) -> None:
     """Write a header row (bold, frozen below it) and the rows, with number formats.
 
@@ -241,20 +231,20 @@ def _sheet_table(
     """
     bold = _bold()
     header_row = sheet.max_row + 1 if sheet.max_row > 1 or sheet["A1"].value else 1
-    for column, (header, _fmt, width) in enumerate(columns, 1):
-        sheet.cell(row=header_row, column=column, value=header).font = bold
-        sheet.column_dimensions[get_column_letter(column)].width = width
+    for number, column in enumerate(columns, 1):
+        sheet.cell(row=header_row, column=number, value=column.header).font = bold
+        sheet.column_dimensions[get_column_letter(number)].width = column.width
     sheet.freeze_panes = f"A{header_row + 1}"
-    formats = [fmt for _header, fmt, _width in columns]
     row_number = header_row
-    for values in rows:
+    for row in rows:
         row_number += 1
-        for column, (value, fmt) in enumerate(zip(values, formats, strict=True), 1):
-            cell = sheet.cell(row=row_number, column=column, value=neutralise_cell(value))
+        for number, column in enumerate(columns, 1):
+            value = column.of(row)
+            cell = sheet.cell(row=row_number, column=number, value=neutralise_cell(value))
             if isinstance(value, str):
                 cell.data_type = "s"  # a name starting with = is text, never a formula
-            if fmt is not None:
-                cell.number_format = fmt
+            if column.number_format is not None:
+                cell.number_format = column.number_format
     if bold_last and row_number > header_row:
-        for column in range(1, len(columns) + 1):
-            sheet.cell(row=row_number, column=column).font = bold
+        for number in range(1, len(columns) + 1):
+            sheet.cell(row=row_number, column=number).font = bold

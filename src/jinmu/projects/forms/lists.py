@@ -23,6 +23,17 @@ def _chain_filter() -> forms.ModelChoiceField[Any]:
     return optional_choice(Chain, gettext_lazy("Chain"), empty_label=gettext_lazy("All chains"))
 
 
+def _offer(form: forms.BaseForm, chains: QuerySet[Chain], **choices: list[tuple[Any, Any]]) -> None:
+    """Offer `chains` in the form's chain filter and the given choices in its other filters."""
+    chain = form.fields["chain"]
+    assert isinstance(chain, forms.ModelChoiceField)
+    chain.queryset = chains
+    for name, options in choices.items():
+        field = form.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = options
+
+
 class PipelineFilterForm(TablerForm):
     """Filter of the attraction pipeline: chain, purpose, origin province, overdue leads."""
 
@@ -39,15 +50,12 @@ class PipelineFilterForm(TablerForm):
         self, *args: Any, chains: QuerySet[Chain], provinces: list[str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        chain = self.fields["chain"]
-        assert isinstance(chain, forms.ModelChoiceField)
-        chain.queryset = chains
-        purpose = self.fields["purpose"]
-        assert isinstance(purpose, forms.ChoiceField)
-        purpose.choices = [("", _("All purposes")), *Purpose.choices]
-        province = self.fields["province"]
-        assert isinstance(province, forms.ChoiceField)
-        province.choices = [("", _("All provinces")), *[(p, p) for p in provinces]]
+        _offer(
+            self,
+            chains,
+            purpose=[("", _("All purposes")), *Purpose.choices],
+            province=[("", _("All provinces")), *[(p, p) for p in provinces]],
+        )
 
 
 class CoverageFilterForm(TablerForm):
@@ -73,12 +81,7 @@ class CoverageFilterForm(TablerForm):
         self, *args: Any, towns: Iterable[Region], chains: QuerySet[Chain], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        town = self.fields["town"]
-        assert isinstance(town, forms.ChoiceField)
-        town.choices = [("", _("All towns")), *[(t.code, t.name) for t in towns]]
-        chain = self.fields["chain"]
-        assert isinstance(chain, forms.ModelChoiceField)
-        chain.queryset = chains
+        _offer(self, chains, town=[("", _("All towns")), *[(t.code, t.name) for t in towns]])
 
 
 class TagForm(TablerForm):

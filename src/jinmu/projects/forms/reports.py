@@ -29,6 +29,19 @@ class MilestoneChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type
         }
 
 
+def _phone_number(inputmode: str, **attrs: str) -> forms.NumberInput:
+    """A large, non-negative number input that opens the phone's `inputmode` keypad (reports
+    are typed on site)."""
+    return forms.NumberInput(
+        attrs={"inputmode": inputmode, "min": "0", "class": "form-control form-control-lg", **attrs}
+    )
+
+
+def _week_field(**kwargs: Any) -> forms.CharField:
+    """An optional week, typed as ISO text (2026-W48): `kwargs` give its widget and help."""
+    return forms.CharField(label=gettext_lazy("Week"), required=False, max_length=10, **kwargs)
+
+
 class ReportForm(TablerForm):
     """The few figures a weekly report asks; amounts in 万元 (stored in yuan)."""
 
@@ -39,26 +52,11 @@ class ReportForm(TablerForm):
         label=gettext_lazy("Investment completed this week (万元)"),
         max_digits=14,
         decimal_places=4,
-        widget=forms.NumberInput(
-            attrs={
-                "inputmode": "decimal",
-                "step": "any",
-                "min": "0",
-                "class": "form-control form-control-lg",
-                "autocomplete": "off",
-            }
-        ),
+        widget=_phone_number("decimal", step="any", autocomplete="off"),
     )
     percent_complete = forms.IntegerField(
         label=gettext_lazy("Percent complete (形象进度 %)"),
-        widget=forms.NumberInput(
-            attrs={
-                "inputmode": "numeric",
-                "min": "0",
-                "max": "100",
-                "class": "form-control form-control-lg",
-            }
-        ),
+        widget=_phone_number("numeric", max="100"),
     )
     progress_text = forms.CharField(
         label=gettext_lazy("Progress this week"),
@@ -90,10 +88,7 @@ class WeekForm(TablerForm):
 
     outline_errors = False
 
-    week = forms.CharField(
-        label=gettext_lazy("Week"),
-        required=False,
-        max_length=10,
+    week = _week_field(
         widget=forms.TextInput(
             attrs={
                 "type": "week",
@@ -126,10 +121,7 @@ class ReportImportForm(TablerForm):
 
     outline_errors = False
 
-    week = forms.CharField(
-        label=gettext_lazy("Week"),
-        required=False,
-        max_length=10,
+    week = _week_field(
         help_text=gettext_lazy("ISO week such as 2026-W47, for rows whose 周次 is empty."),
         widget=forms.TextInput(attrs={"placeholder": "2026-W47"}),
     )

@@ -76,7 +76,7 @@ class Planner:
         if current is not None:
             before["region"] = current.region  # the county as well as a town
         after = self._given(row, current, errors)
-        self._place(row, current, after, errors)
+        after.update(self._place(row, current, errors))
         self._resolve_node(row, current, after, errors)
         status = after.pop("status", None)
         if status and status not in LIFECYCLES[kind]:
@@ -124,17 +124,14 @@ class Planner:
         return after
 
     def _place(
-        self,
-        row: ProjectRow,
-        current: Project | None,
-        after: dict[str, Any],
-        errors: list[RowError],
-    ) -> None:
-        """Town and park of the row after the scope rules (a town imports only its own)."""
+        self, row: ProjectRow, current: Project | None, errors: list[RowError]
+    ) -> dict[str, Any]:
+        """Town and park of the row after the scope rules (a town imports only its own); none
+        when the row names neither for a project in the ledger."""
         present = self.present
         town_header, park_header = self.headers["region"], self.headers["park"]
         if town_header not in present and park_header not in present and current is not None:
-            return
+            return {}
         lookups = self.lookups
         if park_header in present:
             park: Unit | None = row.values.get("park")
@@ -169,8 +166,7 @@ class Planner:
                     row.number, town_header, _("Choose the town the project lies in."), "place"
                 )
             )
-        after["region"] = region
-        after["park"] = park
+        return {"region": region, "park": park}
 
     def _scope_errors(
         self, number: int, region: Region | None, park: Unit | None

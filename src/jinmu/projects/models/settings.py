@@ -4,9 +4,7 @@ board's cache token of lights."""
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -85,24 +83,16 @@ class LedgerSettings(RegionSettings):
         help_text=_("Codes of AttractionExclusion that keep a project from counting."),
     )
 
+    threshold_pairs = (
+        ("schedule_yellow_points", "schedule_red_points"),
+        ("milestone_yellow_days", "milestone_red_days"),
+        ("statistics_yellow_months", "statistics_red_months"),
+    )
+    threshold_message = _("Must not be below the yellow threshold.")
+
     class Meta(RegionSettings.Meta):
         verbose_name = _("ledger settings")
         verbose_name_plural = _("ledger settings")
-
-    def __str__(self) -> str:
-        return f"{self.region}"
-
-    def clean(self) -> None:
-        """Red thresholds must lie beyond yellow ones."""
-        errors: dict[str, Any] = {}
-        if self.schedule_red_points < self.schedule_yellow_points:
-            errors["schedule_red_points"] = _("Must not be below the yellow threshold.")
-        if self.milestone_red_days < self.milestone_yellow_days:
-            errors["milestone_red_days"] = _("Must not be below the yellow threshold.")
-        if self.statistics_red_months < self.statistics_yellow_months:
-            errors["statistics_red_months"] = _("Must not be below the yellow threshold.")
-        if errors:
-            raise ValidationError(errors)
 
 
 def settings_for(region: Region | str) -> LedgerSettings:

@@ -27,7 +27,7 @@ from jinmu.projects.views.common import (
     optional_url,
     require_editor,
     visible_project,
-    write_form,
+    write_project_row,
 )
 
 _PROJECT_RELATIONS = ("region", "responsible_unit")
@@ -61,13 +61,8 @@ def approvals(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         require_editor(request, project)
         form = ApprovalForm(request.POST, project=project)
-        if write_form(
-            request,
-            form,
-            lambda: services.save_approval(
-                actor=request.user, project=project, data=form.service_data()
-            ),
-            _("Approval item added."),
+        if write_project_row(
+            request, form, project, services.save_approval, _("Approval item added.")
         ):
             return redirect("projects:approvals", pk=project.pk)
     return render(

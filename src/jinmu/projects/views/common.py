@@ -126,6 +126,27 @@ def write_form(
     return form.is_valid() and run_write(request, form, write, success)[0]
 
 
+def write_project_row(
+    request: AuthedRequest,
+    form: forms.BaseForm,
+    project: Project,
+    service: Callable[..., Any],
+    success: str,
+) -> bool:
+    """`write_form` of a row added to `project`: `service` takes the user, the project and the
+    form's `service_data()`."""
+    return write_form(
+        request,
+        form,
+        lambda: service(
+            actor=request.user,
+            project=project,
+            data=form.service_data(),  # type: ignore[attr-defined]
+        ),
+        success,
+    )
+
+
 def save_and_show(
     request: AuthedRequest,
     form: forms.BaseForm,

@@ -30,10 +30,10 @@ from jinmu.core.models import BackgroundTask
 from jinmu.core.types import AuthedRequest
 from jinmu.core.views_excel import (
     confirm_pending,
+    export_filterset,
     export_response,
     import_page,
     render_import,
-    require_export,
     xlsx_response,
 )
 from jinmu.projects import excel, reporting
@@ -59,13 +59,11 @@ def _require_importer(request: AuthedRequest) -> None:
 @require_GET
 def export_projects(request: AuthedRequest) -> HttpResponse:
     """The ledger's current filtered list (same filters as the page) as an .xlsx."""
-    require_export(
+    filterset = export_filterset(
         request,
         "projects.export_project",
+        ProjectFilterSet,
         no_access=_("Your role has no access to the project ledger."),
-    )
-    filterset = ProjectFilterSet(
-        request.GET or None, queryset=Project.objects.for_user(request.user), request=request
     )
     if filterset.is_bound and not filterset.form.is_valid():
         # Exporting another list than the one asked for would mislead; say what is wrong.

@@ -41,6 +41,7 @@ from jinmu.projects.views.common import (
     require_editor,
     visible_project,
     write_form,
+    write_project_row,
 )
 from jinmu.projects.views.plan_display import (
     STATE_CLASSES,
@@ -171,14 +172,7 @@ def milestone_create(request: AuthedRequest, pk: int) -> HttpResponse:
     project = _project(request, pk)
     require_editor(request, project)
     form = MilestoneForm(request.POST, project=project)
-    if write_form(
-        request,
-        form,
-        lambda: planning.add_milestone(
-            actor=request.user, project=project, data=form.service_data()
-        ),
-        _("Milestone added."),
-    ):
+    if write_project_row(request, form, project, planning.add_milestone, _("Milestone added.")):
         return redirect(_plan_url(project, "#milestones"))
     return _render_plan(request, project, add_form=form)
 

@@ -1,13 +1,9 @@
 /* Lights on the portfolio board: a stacked bar per town, chain, kind or unit; a bar opens its list.
  * Data comes from the page's json_script element. */
-(function () {
+jinmuChart("board-chart", "board-chart-data", function (el, data, init) {
   "use strict";
-  var el = document.getElementById("board-chart");
-  var source = document.getElementById("board-chart-data");
-  if (!el || !source || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
   var narrow = el.clientWidth < 576;
-  var chart = echarts.init(el, null, { renderer: "canvas" });
+  var chart = init();
   chart.setOption({
     // richText: drawn on the canvas; ECharts' default HTML tooltip carries style attributes (CSP).
     tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true, renderMode: "richText" },
@@ -29,5 +25,4 @@
     var url = series && series.urls[p.dataIndex];
     if (url) { window.location.href = url; }
   });
-  window.addEventListener("resize", function () { chart.resize(); });
-})();
+});

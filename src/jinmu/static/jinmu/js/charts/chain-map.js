@@ -1,17 +1,13 @@
 /* The chain map: the node tree with each node's state; a node opens its page.
  * Data comes from the page's json_script element. */
-(function () {
+jinmuChart("chain-map", "chain-map-data", function (el, data, init) {
   "use strict";
-  var el = document.getElementById("chain-map");
-  var source = document.getElementById("chain-map-data");
-  if (!el || !source || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
   var L = data.labels;
   var encode = echarts.format.encodeHTML;
   var narrow = el.clientWidth < 576;
   // One line per leaf, so long chains stay readable instead of squeezed.
   el.style.height = Math.max(narrow ? 480 : 560, data.leaf_count * (narrow ? 28 : 30)) + "px";
-  var chart = echarts.init(el, null, { renderer: "canvas" });
+  var chart = init();
 
   function tooltip(params) {
     var d = params.data || {};
@@ -69,5 +65,4 @@
   chart.on("click", function (params) {
     if (params.data && params.data.url) { window.location.href = params.data.url; }
   });
-  window.addEventListener("resize", function () { chart.resize(); });
-})();
+});

@@ -1,12 +1,8 @@
 /* An enterprise's annual figures.
  * Data comes from the page's json_script element. */
-(function () {
+jinmuChart("figures-chart", "figures-chart-data", function (el, data, init) {
   "use strict";
-  var element = document.getElementById("figures-chart");
-  var source = document.getElementById("figures-chart-data");
-  if (!element || !source || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
-  var chart = echarts.init(element);
+  var chart = init();
   chart.setOption({
     // richText: drawn on the canvas; ECharts' default HTML tooltip carries style attributes (CSP).
     tooltip: { trigger: "axis", confine: true, renderMode: "richText" },
@@ -18,5 +14,4 @@
       return { name: s.name, type: s.type, data: s.data, smooth: s.type === "line", connectNulls: true };
     })
   });
-  window.addEventListener("resize", function () { chart.resize(); });
-})();
+});

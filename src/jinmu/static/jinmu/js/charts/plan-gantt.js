@@ -1,12 +1,8 @@
 /* A project's milestone plan as a Gantt (baseline, plan, actual) and its A3 wall copy.
  * Data comes from the page's json_script element. */
-(function () {
+jinmuChart("plan-gantt", "plan-gantt-data", function (el, data, init) {
   "use strict";
-  var el = document.getElementById("plan-gantt");
-  var source = document.getElementById("plan-gantt-data");
   var printImg = document.getElementById("plan-gantt-print");
-  if (!el || !source || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
   if (!data.rows.length) { return; }
   var L = data.labels;
   var DAY = 86400000;
@@ -136,9 +132,8 @@
   el.style.height = height + "px";
   var narrow = el.clientWidth < 576;
   // SVG renders crisply on paper as well as on screen.
-  var chart = echarts.init(el, null, { renderer: "svg" });
+  var chart = init("svg");
   chart.setOption(option(narrow, false));
-  window.addEventListener("resize", function () { chart.resize(); });
 
   // The wall copy: drawn once at A3-landscape width, off screen and without animation, and
   // kept as an image the print stylesheet shows instead of the live chart.
@@ -153,4 +148,4 @@
     copy.dispose();
     holder.remove();
   }
-})();
+});

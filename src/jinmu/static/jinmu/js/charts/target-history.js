@@ -1,13 +1,9 @@
 /* A target's month-end progress against 序时.
  * Data comes from the page's json_script element. */
-(function () {
+jinmuChart("target-history-chart", "target-history-data", function (el, data, init) {
   "use strict";
-  var el = document.getElementById("target-history-chart");
-  var source = document.getElementById("target-history-data");
-  if (!el || !source || typeof echarts === "undefined") { return; }
-  var data = JSON.parse(source.textContent);
   if (!data.labels.length) { return; }
-  var chart = echarts.init(el, null, { renderer: "canvas" });
+  var chart = init();
   var percent = function (v) { return v === null || v === undefined ? "—" : v + "%"; };
   chart.setOption({
     // richText: drawn on the canvas; ECharts' default HTML tooltip carries style attributes (CSP).
@@ -23,5 +19,4 @@
         lineStyle: { type: "dashed" }, itemStyle: { color: "#737373" } }
     ]
   });
-  window.addEventListener("resize", function () { chart.resize(); });
-})();
+});
