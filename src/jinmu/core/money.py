@@ -54,6 +54,30 @@ def from_wan(wan: Any) -> Decimal | None:
     return None if amount is None else amount * WAN
 
 
+def rounded(value: Any, places: int = 2) -> Decimal | None:
+    """A number rounded half up to `places` decimals; None when missing."""
+    amount = as_decimal(value)
+    if amount is None:
+        return None
+    return amount.quantize(_step(places), rounding=ROUND_HALF_UP)
+
+
+def share_as_percent(share: Any, places: int = 1) -> Decimal | None:
+    """A share (0–1) as a percentage rounded half up: 0.87345 → 87.3; None when missing."""
+    amount = as_decimal(share)
+    return None if amount is None else rounded(amount * 100, places)
+
+
+def plain_text(value: Any, places: int = 2) -> str:
+    """A number rounded half up, without trailing zeros or separators (30, 291.3); a dash when
+    missing."""
+    amount = rounded(value, places)
+    if amount is None:
+        return DASH
+    text = format(amount.normalize(), "f")
+    return "0" if text in ("-0", "") else text
+
+
 def number_text(value: Any, places: int = 2) -> str:
     """A number with thousands separators, rounded half up; a dash when missing."""
     amount = as_decimal(value)

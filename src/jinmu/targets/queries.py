@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Region, Unit
+from jinmu.core.money import share_as_percent
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.types import User
 from jinmu.targets.choices import Action, Aggregation, Front, IndicatorSource, Status
@@ -412,9 +413,8 @@ def sees_whole_region(user: User, target: Target) -> bool:
 
 def _percent(share: Decimal | None) -> float | None:
     """A share as a percentage with one decimal, for the chart."""
-    if share is None:
-        return None
-    return float((share * 100).quantize(Decimal("0.1")))
+    percentage = share_as_percent(share, 1)
+    return None if percentage is None else float(percentage)
 
 
 def history_chart(

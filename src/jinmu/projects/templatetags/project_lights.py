@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -12,6 +11,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinmu.core.money import as_decimal, percent_text
 from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER, wan
 from jinmu.projects.choices import Light, LightRule
 from jinmu.projects.lights import OVERRIDE_RULE
@@ -112,10 +112,8 @@ def _value_text(key: str, value: str) -> str:
     if value and key in MONEY_INPUTS:
         return wan(value)
     if value and key in SHARE_INPUTS:
-        try:
-            return f"{Decimal(value) * 100:.2f}%"
-        except ArithmeticError:
-            return value
+        share = as_decimal(value)
+        return value if share is None else percent_text(share * 100)
     return value or "—"
 
 

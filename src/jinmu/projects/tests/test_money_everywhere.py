@@ -19,8 +19,13 @@ from jinmu.chains.chain_map import wan_text as chain_map_wan_text
 from jinmu.core import money
 from jinmu.core.templatetags.jinmu import wan as wan_filter
 from jinmu.projects.bulletin import weekly_bulletin, write_docx, write_xlsx
+from jinmu.projects.templatetags.project_lights import _value_text
 from jinmu.projects.tests.factories import ProjectFactory
 from jinmu.projects.tests.test_bulletin import docx_lines
+from jinmu.targets.queries import _percent as chart_percent
+from jinmu.targets.templatetags.target_progress import percent, plain
+from jinmu.targets.views.board import _number as export_number
+from jinmu.targets.views.board import _percent as export_percent
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +44,21 @@ def test_the_formatter_rounds_half_up() -> None:
     assert money.from_wan("1234.505") == AMOUNT
     assert money.wan_text_exact(Decimal("4999999")) == "499.9999"
     assert money.percent_text("12.345") == "12.35%"
+
+
+def test_shares_and_plain_numbers_round_half_up_on_every_door() -> None:
+    """Target shares and values (board page, its export, the history chart) and ledger shares
+    round the same way as money: 87.25 % is 87.3, 0.125 is 0.13 (half to even once gave 87.2)."""
+    assert money.share_as_percent(Decimal("0.8725")) == Decimal("87.3")
+    assert money.rounded("0.125") == Decimal("0.13")
+    assert money.plain_text(Decimal("291.300")) == "291.3"
+    assert money.plain_text(None) == money.DASH
+    assert plain(Decimal("0.125")) == "0.13"
+    assert percent(Decimal("0.125")) == "13%"
+    assert export_percent(Decimal("0.8725")) == Decimal("87.3")
+    assert export_number(Decimal("0.125")) == Decimal("0.13")
+    assert chart_percent(Decimal("0.8725")) == 87.3
+    assert _value_text("expected_share", "0.12345") == "12.35%"
 
 
 def test_every_door_prints_the_same_text(client: Client, world: Any) -> None:

@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from jinmu.core.money import DASH, plain_text, rounded, share_as_percent
 from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER
 from jinmu.targets.choices import Bound, Status
 from jinmu.targets.models import Target
@@ -26,19 +27,14 @@ STATUS_TABLER = TRAFFIC_TABLER
 @register.filter
 def plain(value: Any) -> str:
     """A number without trailing zeros (30, 291.3), rounded to two decimals; "—" for None."""
-    if value is None or value == "":
-        return "—"
-    number = Decimal(str(value)).quantize(Decimal("0.01"))
-    text = format(number.normalize(), "f")
-    return "0" if text in ("-0", "") else text
+    return plain_text(value)
 
 
 @register.filter
 def percent(value: Any) -> str:
     """A share (0–1) as a whole percentage, e.g. 0.874 → 87%; "—" for None."""
-    if value is None:
-        return "—"
-    return f"{(Decimal(str(value)) * 100).quantize(Decimal(1))}%"
+    percentage = share_as_percent(value, 0)
+    return DASH if percentage is None else f"{percentage}%"
 
 
 @register.filter
@@ -83,11 +79,11 @@ def target_bar(tp: TargetProgress) -> SafeString:
         '<div class="position-absolute top-0 bottom-0 border-start border-2 border-dark'
         ' target-marker" data-left="{}" data-marker></div></div>',
         title,
-        "" if tp.progress is None else format(tp.progress.quantize(Decimal("0.0001")), "f"),
-        format(tp.expected.quantize(Decimal("0.0001")), "f"),
+        "" if tp.progress is None else format(rounded(tp.progress, 4), "f"),
+        format(rounded(tp.expected, 4), "f"),
         colour,
-        format((done * 100).quantize(Decimal("0.1")), "f"),
-        format((done * 100).quantize(Decimal(1)), "f"),
+        format(share_as_percent(done, 1), "f"),
+        format(share_as_percent(done, 0), "f"),
         title,
-        format((expected * 100).quantize(Decimal("0.1")), "f"),
+        format(share_as_percent(expected, 1), "f"),
     )

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET
 from jinmu.core import tables
 from jinmu.core.audit import record_access
 from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
+from jinmu.core.money import rounded, share_as_percent
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.types import AuthedRequest, User
 from jinmu.core.views_excel import require_export, xlsx_response
@@ -155,16 +156,14 @@ def unit(request: AuthedRequest, unit_pk: int) -> HttpResponse:
 
 def _percent(share: Decimal | None) -> Decimal | None:
     """A share as a percentage with one decimal (0.8734 → 87.3)."""
-    if share is None:
-        return None
-    return plain_decimal((share * 100).quantize(Decimal("0.1")))
+    percentage = share_as_percent(share, 1)
+    return None if percentage is None else plain_decimal(percentage)
 
 
 def _number(value: Decimal | None) -> Decimal | None:
     """A value rounded to two decimals, without trailing zeros."""
-    if value is None:
-        return None
-    return plain_decimal(Decimal(value).quantize(Decimal("0.01")))
+    number = rounded(value, 2)
+    return None if number is None else plain_decimal(number)
 
 
 def _label(choices: Any, value: str) -> str:
