@@ -9,7 +9,7 @@ LOCK := requirements/dev.lock
 LOCK_FLAGS := --python-version 3.11 --python-platform x86_64-manylinux_2_28 --generate-hashes \
 	--no-header --annotation-style line
 
-.PHONY: lock wheelhouse run test lint types messages check-messages suite browser fuzz bench bench-big bench-projects clean
+.PHONY: lock wheelhouse run test lint types messages check-messages suite browser fuzz bench bench-big bench-projects bench-http bench-profile clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,19 @@ bench-big: $(STAMP)
 
 bench-projects: $(STAMP)
 	$(BIN)/python bench/projects.py --sizes 0 50000
+
+# Over the wire (issue 11): gunicorn as in README's production section and a bare Django page,
+# loaded alternately by wrk (Debian package) at 8 and 50 connections; data sets are generated
+# once into bench/data/wire/ (PostgreSQL: jinmu_bench_* databases). Needs Redis and, for the
+# PostgreSQL set, PostgreSQL on 127.0.0.1. E.g. `make bench-http BENCH_HTTP_DATA=demo-sqlite`.
+BENCH_HTTP_DATA ?= demo-sqlite large-sqlite demo-pg
+BENCH_HTTP_LABEL ?= current
+bench-http: $(STAMP)
+	$(BIN)/python bench/wire.py --data $(BENCH_HTTP_DATA) --label "$(BENCH_HTTP_LABEL)"
+
+# Where the time goes per page: cProfile through the test client on one data set of bench-http.
+bench-profile: $(STAMP)
+	$(BIN)/python bench/profile_pages.py --data $(firstword $(BENCH_HTTP_DATA)) --label "$(BENCH_HTTP_LABEL)"
 
 clean:
 	rm -rf $(VENV) var wheelhouse
