@@ -106,6 +106,18 @@ def html_attrs(attrs: Mapping[str, Any]) -> SafeString:
     )
 
 
+def badged(text: Any, label: Text, *, title: Text = "", css: str = "") -> SafeString:
+    """`text` followed by a small badge: `label`, `title` shown on hover, `css` its colour
+    ("bg-yellow-lt")."""
+    return format_html(
+        '{} <span class="{}"{}>{}</span>',
+        text,
+        _classes("badge", css),
+        html_attrs({"title": title or None}),
+        label,
+    )
+
+
 @dataclass(frozen=True)
 class Column:
     """One column: its heading and how each row's cell is drawn.
@@ -197,10 +209,12 @@ class Table:
     a footer text shown instead; `title` (a text, or the same form as `total`) heads the card,
     with `actions_template` after it. `body_template` is drawn above the table (a chart …),
     `footer_template` at the card's end, after the footer of the total and the pager (its own
-    `card-footer`s, a form …). `empty_body` shows the empty text alone in the card body when
-    there are no rows (no table head, no `body_template`). `row_attrs` adds <tr> attributes
-    (`data-unit` …). `mobile` stacks the table on phones (`table-mobile-md`, with each cell's
-    `data-label`). `hx_target` makes the pager links swap that element with htmx.
+    `card-footer`s, a form …), `foot_template` in the table's <tfoot> (a sum row). `empty_body`
+    shows the empty text alone in the card body when there are no rows (no table head, no
+    `body_template`). `row_attrs` adds <tr> attributes (`data-unit` …). `mobile` stacks the
+    table on phones (`table-mobile-md`, with each cell's `data-label`). `hx_target` makes the
+    pager links swap that element with htmx. A page with a card of its own (or a bare printed
+    table) includes `tables/grid.html`: the <table> alone.
     """
 
     columns: Sequence[Column]
@@ -220,6 +234,11 @@ class Table:
     empty_body: bool = False  # with no rows, the empty text in a card body instead of the table
     body_template: str = ""  # drawn between the card header and the table (a chart …)
     footer_template: str = ""  # drawn at the card's end, in the page's context (footers …)
+    foot_template: str = ""  # the <tfoot>'s rows (a sum row), in the page's context
+    # Rows drawn under each record in a <tbody> of its own (a target's parts, shown on demand),
+    # with `tbody_attrs`; None draws every row in one <tbody>.
+    group_rows: Callable[[Any], Iterable[Any]] | None = None
+    tbody_attrs: Mapping[str, Any] | None = None
 
     def page(
         self,
@@ -329,6 +348,23 @@ class BoundTable:
             for record in self.records
         ]
 
+    @cached_property
+    def bodies(self) -> list[BoundTable]:
+        """The <tbody>s: one per record with its `group_rows` when the table groups its rows,
+        else one holding every row (none when there are no rows)."""
+        group_rows = self.table.group_rows
+        if group_rows is None:
+            return [self] if self.records else []
+        return [
+            BoundTable(table=self.table, records=[record, *group_rows(record)])
+            for record in self.records
+        ]
+
+    @property
+    def tbody_attrs(self) -> SafeString:
+        """The attributes of each <tbody>."""
+        return html_attrs(self.table.tbody_attrs or {})
+
     def _with_total(self, text: Text) -> str:
         """`text` with its "%(n)s" filled: the page's capped total, or the rows of a list that
         is not paged."""
@@ -364,6 +400,7 @@ __all__ = [
     "Column",
     "Row",
     "Table",
+    "badged",
     "html_attrs",
     "resolve",
     "url",

@@ -1,13 +1,11 @@
 """The audit log pages: the filtered list (row changes and events alike) and its Excel export.
 
-Both read the same rows: the audit administrator and county leaders, scoped to their region;
-filters `q` (object or user), `action`, `from` and `to` (YYYY-MM-DD, both days included).
-The export is itself audited.
+Both read the same rows: the audit administrator and county leaders, scoped to their region,
+through the same filters (`AuditFilterForm`). The export is itself audited.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +13,7 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -27,6 +25,7 @@ from jinmu.core import tables
 from jinmu.core.audit import record_event
 from jinmu.core.choices import AuditAction
 from jinmu.core.excel import TEXT, Column, write_export
+from jinmu.core.forms_audit import AuditFilterForm
 from jinmu.core.models import AuditLog
 from jinmu.core.pagination import page_url
 from jinmu.core.permissions import has_action
@@ -61,10 +60,6 @@ ENTRIES = tables.Table(
 )
 
 
-class AuditFilterError(ValueError):
-    """A filter value the page cannot use (shown above the list, with a 400)."""
-
-
 def scoped_entries(request: AuthedRequest) -> QuerySet[AuditLog]:
     """The audit rows the user may read (403 for everyone else)."""
     if not can_read_audit(request.user):
@@ -84,69 +79,26 @@ def scoped_entries(request: AuthedRequest) -> QuerySet[AuditLog]:
     return entries
 
 
-def _day(request: HttpRequest, name: str) -> dt.date | None:
-    text = request.GET.get(name, "").strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise AuditFilterError(
-            _("Give the date as YYYY-MM-DD (you gave “{text}”).").format(text=text[:20])
-        ) from None
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
-
-
-def filtered(request: AuthedRequest, entries: QuerySet[AuditLog]) -> QuerySet[AuditLog]:
-    """`entries` narrowed by the request's filters; a bad value is an AuditFilterError."""
-    if q := request.GET.get("q", "").strip():
-        entries = entries.filter(Q(object_repr__icontains=q) | Q(actor_name=q))
-    action = request.GET.get("action", "").strip()
-    if action:
-        if action not in AuditAction.values:
-            raise AuditFilterError(_("Choose an action from the list."))
-        entries = entries.filter(action=action)
-    start, end = _day(request, "from"), _day(request, "to")
-    if start and end and end < start:
-        raise AuditFilterError(_("The end date is before the start date."))
-    if start:
-        entries = entries.filter(time__gte=_midnight(start))
-    if end:
-        entries = entries.filter(time__lt=_midnight(end + dt.timedelta(days=1)))
-    return entries
-
-
 @login_required
 def audit_log(request: AuthedRequest) -> HttpResponse:
     """The audit log, for the audit admin and county leaders, newest first."""
-    entries = scoped_entries(request)
-    error = ""
-    try:
-        entries = filtered(request, entries)
-    except AuditFilterError as exc:
-        error = str(exc)
-        entries = entries.none()
-    table = ENTRIES.page(request, entries, order=("-time", "-id"), page_size=50)
-    filters = {key: request.GET.get(key, "").strip() for key in ("q", "action", "from", "to")}
+    form = AuditFilterForm(request.GET)
+    table = ENTRIES.page(
+        request, form.filter(scoped_entries(request)), order=("-time", "-id"), page_size=50
+    )
     return render(
         request,
         "core/audit_log.html",
         {
             "table": table,
-            "filters": filters,
-            "q": filters["q"],
-            "error": error,
-            "actions": AuditAction.choices,
+            "form": form,
             "export_url": (
                 reverse("audit_export") + page_url(request.GET, None)
                 if has_action(request.user, "core.export_auditlog")
                 else ""
             ),
         },
-        status=400 if error else 200,
+        status=200 if form.is_valid() else 400,
     )
 
 
@@ -204,10 +156,10 @@ def audit_export(request: AuthedRequest) -> HttpResponse:
     entries = scoped_entries(request)
     if not has_action(request.user, "core.export_auditlog"):
         raise PermissionDenied
-    try:
-        entries = filtered(request, entries)
-    except AuditFilterError as exc:
-        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    form = AuditFilterForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse(form.error_text(), status=400, content_type="text/plain; charset=utf-8")
+    entries = form.filter(entries)
     counted = [0]
     content = write_export(
         _export_rows(entries, counted), columns=_columns(), sheet_name=_("Audit log")

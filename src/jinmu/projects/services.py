@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypedDict
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -351,6 +351,26 @@ def _record_dates(project: Project, to_status: str, day: dt.date) -> None:
         project.signed_on = day
     if to_status == ProjectStatus.ASSESSING and project.lead_assessed_on is None:
         project.lead_assessed_on = day
+
+
+class TransitionInput(TypedDict):
+    """What `transition` takes besides the actor and the project."""
+
+    to_status: str
+    reason: str
+    on: dt.date | None
+    expected_version: int | None
+
+
+def transition_input(*, data: Mapping[str, Any], expected_version: int | None) -> TransitionInput:
+    """`transition`'s arguments from a form's or the API's validated `data` (no reason: "", no
+    date: today), with the version the client read."""
+    return TransitionInput(
+        to_status=data["to_status"],
+        reason=data.get("reason") or "",
+        on=data.get("on"),
+        expected_version=expected_version,
+    )
 
 
 @transaction.atomic

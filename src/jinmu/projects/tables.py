@@ -1,6 +1,7 @@
-"""The tables of the project lists (the ledger, a project list, the renovation coverage, the
-missing and late weekly reports, the project lists and a project's approval items), drawn by
-`tables/table.html` (`jinmu.core.tables`).
+"""The tables of the project pages (the ledger, a project list, the renovation coverage, the
+missing and late weekly reports, the project lists, a project's approval items, milestones and
+baselines, the sections of the portfolio board), drawn by `tables/table.html` or, inside a card
+of the page's own, `tables/grid.html` (`jinmu.core.tables`).
 
 Tables whose columns depend on the request (a year in a heading, a column only curators or
 editors see) are built by a function of what they depend on; the others are declared once."""
@@ -10,16 +11,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.template.defaultfilters import date as date_filter
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.money import wan_text, yi_text
-from jinmu.core.tables import Column, Table, money_column, resolve, url
+from jinmu.core.tables import (
+    BoundTable,
+    Column,
+    Table,
+    Text,
+    badged,
+    money_column,
+    resolve,
+    url,
+)
+from jinmu.projects.queries import BOARD_LIGHTS
+from jinmu.projects.templatetags.project_lights import light_dot, light_label
 
 DASH = "—"
 CELLS = "projects/cells/"
+# A count of none, greyed; constant markup.
+_GREY_ZERO = mark_safe('<span class="text-secondary">0</span>')
 
 # A project's name linked to its record, with the column's value (its code, its enterprise)
 # in small text under it.
@@ -234,6 +251,96 @@ def approvals_table(*, can_edit: bool) -> Table:
     return _APPROVALS.with_column(_EDIT_APPROVAL, when=can_edit)
 
 
+def _span(start: Any, end: Any, default: str = "") -> str:
+    """Two days as "start – end" (Y-m-d), `default` for a missing one."""
+    return f"{date_filter(start, 'Y-m-d') or default} – {date_filter(end, 'Y-m-d') or default}"
+
+
+def _baseline_span(item: Any) -> SafeString:
+    """A milestone's dates in the baseline, with how far re-planning moved its end."""
+    row = item["row"]
+    if not row.baseline_start:
+        return format_html('<span class="text-secondary">{}</span>', gettext("not in baseline"))
+    slip = row.slip_days
+    if not slip:
+        return format_html("{}", _span(row.baseline_start, row.baseline_end))
+    return format_html(
+        '{} <span class="text-orange">({}{}{})</span>',
+        _span(row.baseline_start, row.baseline_end),
+        "+" if slip > 0 else "",
+        slip,
+        gettext("d"),
+    )
+
+
+def _milestone(accessor: str) -> str:
+    """The path of a milestone's field in a row of the battle map's table."""
+    return "row.milestone." + accessor
+
+
+_SMALL_DATES = "text-nowrap small"
+_EDIT_MILESTONE = Column(
+    template=CELLS + "milestone_edit.html", css="no-print", head_css="no-print"
+)
+
+
+def milestones_table(*, baseline: int | None, can_edit: bool) -> Table:
+    """The battle map's milestones (rows of `row`, `number`, `state_label` and `state_class`);
+    `baseline` (the compared baseline's number) heads its column; editors get a column of
+    "Edit" links."""
+    return Table(
+        card_id="milestones",
+        card_css="card mb-3",
+        title=gettext_lazy("Milestones"),
+        css="table table-vcenter card-table table-sm",
+        columns=(
+            Column("#", "number", css="text-secondary"),
+            Column(gettext_lazy("Milestone"), _milestone("name")),
+            Column(gettext_lazy("Owner unit"), _milestone("owner_unit"), default=DASH),
+            Column(
+                gettext_lazy("Weight"),
+                lambda item: floatformat(item["row"].milestone.weight, "-2"),
+                align="num",
+            ),
+            Column(
+                gettext_lazy("Baseline")
+                if baseline is None
+                else gettext("Baseline %(number)s") % {"number": baseline},
+                _baseline_span,
+                css=_SMALL_DATES,
+            ),
+            Column(
+                gettext_lazy("Plan"),
+                lambda item: _span(
+                    item["row"].milestone.planned_start, item["row"].milestone.planned_end
+                ),
+                css=_SMALL_DATES,
+            ),
+            Column(
+                gettext_lazy("Actual"),
+                lambda item: _span(
+                    item["row"].milestone.actual_start, item["row"].milestone.actual_end, DASH
+                ),
+                css=_SMALL_DATES,
+            ),
+            Column(
+                gettext_lazy("Days late"),
+                "row.days_late",
+                align="num",
+                attrs=lambda item: _days_late_attrs(item["row"]),
+            ),
+            Column(
+                gettext_lazy("State"),
+                lambda item: format_html(
+                    '<span class="badge {}">{}</span>', item["state_class"], item["state_label"]
+                ),
+            ),
+        ),
+        empty=gettext_lazy("No milestones yet."),
+        footer_template="projects/_plan_removed.html",
+    ).with_column(_EDIT_MILESTONE, when=can_edit)
+
+
 def baselines_table(*, chosen: int | None) -> Table:
     """A project's approved baselines; the one the plan is compared with is highlighted."""
     return Table(
@@ -256,3 +363,122 @@ def baselines_table(*, chosen: int | None) -> Table:
         empty=gettext_lazy("No baseline yet: the plan has not been approved."),
         row_attrs=lambda baseline: {"class": "table-active" if baseline.number == chosen else None},
     )
+
+
+# -- the portfolio board: a section's counts by light, each linked to the projects it counts.
+
+
+def _light_count(index: int) -> Callable[[Any], Any]:
+    """The count of a board row's `index`-th light: linked to its projects, a grey 0 for
+    none."""
+
+    def draw(row: Any) -> Any:
+        cell = row.cells[index]
+        if cell.count and cell.url:
+            return format_html('<a href="{}">{}</a>', cell.url, cell.count)
+        return cell.count or _GREY_ZERO
+
+    return draw
+
+
+def _light_attrs(index: int) -> Callable[[Any], dict[str, str]]:
+    """The light of a board row's `index`-th count, on its cell."""
+    return lambda row: {"data-light": row.cells[index].light}
+
+
+def board_section_table(section: Any) -> BoundTable:
+    """A section of the portfolio board (by town, chain, kind or unit): a row per value with
+    its count per light and in all, and the section's total row under them."""
+    lights = [
+        Column(
+            format_html(
+                '{}<span class="d-none d-sm-inline ms-1">{}</span>',
+                light_dot(light),
+                light_label(light),
+            ),
+            _light_count(index),
+            align="num",
+            attrs=_light_attrs(index),
+        )
+        for index, light in enumerate(BOARD_LIGHTS)
+    ]
+    return Table(
+        css="table table-vcenter card-table table-sm",
+        columns=(
+            Column(format_html('<span class="visually-hidden">{}</span>', section.title), "label"),
+            *lights,
+            Column(gettext_lazy("Total"), "total", align="num", css="fw-bold"),
+        ),
+        empty=gettext_lazy("Nothing to count."),
+        row_attrs=lambda row: {"data-key": row.key},
+        foot_template=CELLS + "board_total.html",
+    ).of(section.rows)
+
+
+# -- a project's panels: its latest weekly reports, an attraction lead's deadlines.
+
+
+def _report_week(report: Any) -> Any:
+    """The report's ISO week, marked when the report came in late."""
+    if not report.is_late:
+        return report.iso_week
+    return badged(
+        report.iso_week,
+        gettext("late"),
+        title=gettext("Submitted after the deadline"),
+        css="bg-yellow-lt",
+    )
+
+
+def _wan_column(label: Text, accessor: str) -> Column:
+    """An amount in 万元, right-aligned."""
+    return Column(
+        label, lambda row: wan_text(resolve(row, accessor)), css="num", head_css="text-end"
+    )
+
+
+def reports_panel_table(*, monitored: bool) -> Table:
+    """A project's latest weekly reports; a project not under weekly scheduling with no report
+    says so in the card body."""
+    return Table(
+        card_id="reports-panel",
+        title=gettext_lazy("Weekly reports"),
+        actions_template="projects/_reports_panel_actions.html",
+        body_template="projects/_reports_panel_due.html",
+        footer_template="projects/_reports_panel_more.html",
+        mobile=True,
+        columns=(
+            Column(gettext_lazy("Week"), _report_week),
+            _wan_column(gettext_lazy("This week (万元)"), "invested_this_week"),
+            _wan_column(gettext_lazy("Cumulative (万元)"), "cumulative_invested"),
+            Column(
+                gettext_lazy("Complete"),
+                lambda report: f"{report.percent_complete}%",
+                css="num",
+                head_css="text-end",
+            ),
+            Column(
+                gettext_lazy("Progress"),
+                lambda report: Truncator(report.progress_text).chars(80),
+                default=DASH,
+            ),
+            Column(gettext_lazy("Photos"), template=CELLS + "report_photos.html"),
+            Column(gettext_lazy("Problems"), template=CELLS + "report_problems.html"),
+        ),
+        empty=gettext_lazy("No weekly report yet.")
+        if monitored
+        else gettext_lazy("Not under weekly scheduling in its present state."),
+        empty_body=not monitored,
+        row_attrs=lambda report: {"class": "report-row", "data-week": report.iso_week},
+    )
+
+
+LEAD_DEADLINES = Table(
+    columns=(
+        Column(gettext_lazy("Lead deadline"), "label"),
+        Column(gettext_lazy("Due on"), "due_on", date="Y-m-d", css="text-nowrap"),
+        Column(gettext_lazy("Done on"), "done_on", date="Y-m-d", default=DASH, css="text-nowrap"),
+        Column(gettext_lazy("State"), template=CELLS + "deadline_state.html"),
+    ),
+    empty="",
+)

@@ -1,20 +1,30 @@
 """The tables of the target pages (a target's month-end snapshots, its reported values or the
 items behind its number, and a department's recent values), drawn by `tables/table.html`
-(`jinmu.core.tables`). Each shows its empty text alone in the card body, as the cards did."""
+(`jinmu.core.tables`), and a target's parts. Each shows its empty text alone in the card body,
+as the cards did."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.money import wan_text
-from jinmu.core.tables import Column, Table
-from jinmu.targets.templatetags.target_progress import percent, plain, status_badge
+from jinmu.core.tables import Column, Table, url
+from jinmu.targets.queries import STATUS_ORDER
+from jinmu.targets.templatetags.target_progress import (
+    percent,
+    plain,
+    status_badge,
+    target_bar,
+    target_value,
+)
 
 CELLS = "targets/cells/"
 _MONTH = Column(gettext_lazy("Month"), "month", date="Y-m", css="text-nowrap")
@@ -123,3 +133,213 @@ RECENT = Table(
     card_id="recent",
     empty_body=True,
 )
+
+
+def _part_progress(row: Any) -> SafeString:
+    """A part's progress bar, with its shares done and due (序时)."""
+    tp = row[1]
+    return format_html(
+        '{}<div class="small text-secondary">{} / {}</div>',
+        target_bar(tp),
+        percent(tp.progress),
+        percent(tp.expected),
+    )
+
+
+def _part_number(label: Any, accessor: str) -> Column:
+    """A right-aligned figure of a part's progress."""
+    return Column(
+        label, lambda row: plain(getattr(row[1], accessor)), align="end", css="text-nowrap"
+    )
+
+
+_PARTS = Table(
+    columns=(
+        Column(gettext_lazy("Held by"), template=CELLS + "part_holder.html"),
+        Column(
+            gettext_lazy("Target"), lambda row: target_value(row[0]), align="end", css="text-nowrap"
+        ),
+        _part_number(gettext_lazy("Measured"), "measured"),
+        Column(gettext_lazy("Progress / 序时"), _part_progress, head_css="w-25"),
+        Column(gettext_lazy("Status"), lambda row: status_badge(row[1].status)),
+        _part_number(gettext_lazy("Forecast"), "forecast"),
+    ),
+    empty=gettext_lazy("This target has not been decomposed."),
+    title=gettext_lazy("Decomposition"),
+    actions_template="targets/_parts_additive.html",
+    card_id="parts",
+    empty_body=True,
+    row_attrs=lambda row: {"data-part": row[0].pk},
+)
+
+
+def parts_table(*, target: Any, summed: bool, can_manage: bool) -> Table:
+    """A target's parts (pairs of a part and its progress), with the sum of the parts under
+    them when `summed`; a manager is offered to decompose a target that has no parts."""
+    empty: Any = _PARTS.empty
+    if can_manage:
+        empty = format_html(
+            '{} <a href="{}">{}</a>',
+            empty,
+            reverse("targets:decompose", args=[target.pk]),
+            gettext("Decompose it to towns, parks, departments or chains."),
+        )
+    return replace(_PARTS, empty=empty, foot_template=CELLS + "parts_sum.html" if summed else "")
+
+
+# -- the board: each goal in a <tbody> of its own, its parts under it, shown on demand.
+
+
+# Marks a part under its goal; constant markup, nothing from the data.
+_PART_MARK = mark_safe('<span class="text-secondary" aria-hidden="true">↳ </span>')
+
+
+def _goal(row: Any) -> SafeString:
+    """A target's name linked to its page, with its period (when not the year) and condition."""
+    target = row.target
+    return format_html(
+        '{}<a href="{}" data-goal>{}</a>{}{}',
+        _PART_MARK if row.depth else "",
+        reverse("targets:detail", args=[target.pk]),
+        target.name,
+        format_html(' <span class="badge bg-blue-lt ms-1">{}</span>', target.get_period_display())
+        if target.period != "year"
+        else "",
+        format_html('<div class="small text-secondary">{}</div>', target.condition)
+        if target.condition
+        else "",
+    )
+
+
+_MISSING = format_html('<span class="text-secondary">{}</span>', "—")
+
+
+def _figure(accessor: str) -> Any:
+    """A figure of a row's progress with the target's unit; a grey dash when there is none."""
+
+    def draw(row: Any) -> Any:
+        value = getattr(row.progress, accessor)
+        return _MISSING if value is None else f"{plain(value)}{row.target.unit}"
+
+    return draw
+
+
+def _shares(row: Any) -> SafeString:
+    """The progress bar, with the shares done and due (序时)."""
+    tp = row.progress
+    return format_html(
+        '{}<div class="small text-secondary mt-1" data-shares>{}</div>',
+        target_bar(tp),
+        gettext("%(done)s done · 序时 %(expected)s")
+        % {"done": percent(tp.progress), "expected": percent(tp.expected)},
+    )
+
+
+def _holder(row: Any) -> Any:
+    """The unit holding the target (its short name); a grey dash for none."""
+    holder = row.holder
+    return _MISSING if holder is None else (holder.short_name or holder.name)
+
+
+def _board_row_attrs(row: Any) -> dict[str, Any]:
+    """A row's target and status; a part's row names its whole and shows on demand."""
+    attrs: dict[str, Any] = {"data-target": row.target.pk, "data-status": row.progress.status}
+    if row.depth:
+        attrs.update(
+            {
+                "data-part-of": row.target.parent_id,
+                "x-show": "open",
+                "x-cloak": True,
+                "class": "bg-secondary-lt",
+            }
+        )
+    return attrs
+
+
+BOARD = Table(
+    columns=(
+        Column(
+            gettext_lazy("Goal"),
+            _goal,
+            head_css="mw-10",
+            attrs=lambda row: {"class": f"indent-{row.depth + 1}"} if row.depth else {},
+        ),
+        Column(
+            gettext_lazy("Target"),
+            lambda row: target_value(row.target),
+            align="num",
+            head_css="w-7r",
+            attrs=lambda row: {"data-value": True},
+        ),
+        Column(
+            gettext_lazy("Measured"),
+            _figure("measured"),
+            align="num",
+            head_css="w-7r",
+            attrs=lambda row: {"data-measured": True},
+        ),
+        Column(gettext_lazy("Progress against 序时"), _shares, css="mw-9", head_css="w-14r"),
+        Column(
+            gettext_lazy("Status"), lambda row: status_badge(row.progress.status), head_css="w-7r"
+        ),
+        Column(
+            gettext_lazy("Year-end forecast"),
+            _figure("forecast"),
+            align="num",
+            head_css="w-8r",
+            attrs=lambda row: {"data-forecast": True},
+        ),
+        Column(
+            gettext_lazy("Responsible unit"),
+            _holder,
+            head_css="w-10r",
+            attrs=lambda row: {"data-holder": True},
+        ),
+        Column(
+            gettext_lazy("Parts"),
+            template=CELLS + "board_parts.html",
+            align="num",
+            head_css="w-5r",
+            attrs=lambda row: {"data-parts": row.part_count},
+        ),
+    ),
+    empty=gettext_lazy("No targets."),
+    css="table table-vcenter card-table table-sm",
+    row_attrs=_board_row_attrs,
+    group_rows=lambda row: row.descendants,
+    tbody_attrs={"x-data": "{ open: false }"},
+)
+
+
+# -- the units page: each unit holding targets, with its targets by status.
+
+
+def _count_column(index: int, status: str) -> Column:
+    """The column counting one status's targets (headed by the status's badge)."""
+    return Column(
+        status_badge(status),
+        lambda summary: summary.counts[index],
+        "targets/_count_cell.html",
+        align="num",
+        attrs=lambda summary: {"data-count": summary.counts[index].status},
+    )
+
+
+def units_table(year: int) -> Table:
+    """The units page's table: each unit (linked to its targets of `year`), its kind, its
+    targets by status and in all."""
+    return Table(
+        columns=(
+            Column(
+                gettext("Unit"),
+                "unit.name",
+                link=url("targets:unit", "unit.pk", query=f"?year={year}"),
+            ),
+            Column(gettext("Kind"), "unit.get_kind_display", css="text-secondary"),
+            *(_count_column(i, status) for i, status in enumerate(STATUS_ORDER)),
+            Column(gettext("Total"), "total", align="num", css="fw-bold"),
+        ),
+        empty=gettext("No unit holds targets for %(year)s in your scope.") % {"year": year},
+        css="table table-vcenter card-table table-sm",
+        row_attrs=lambda summary: {"data-unit": summary.unit.pk},
+    )

@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from jinmu.core.choices import Role
 from jinmu.core.models import User
 from jinmu.core.pagination import KeysetPage, decode_cursor, page_links
-from jinmu.core.tables import BoundTable, Column, Table, html_attrs, resolve, url
+from jinmu.core.tables import BoundTable, Column, Table, badged, html_attrs, resolve, url
 from jinmu.core.tests.factories import user_with
 
 
@@ -77,6 +77,14 @@ def test_a_cell_carries_its_classes_attributes_and_link() -> None:
 def test_attributes_keep_their_order_and_are_escaped() -> None:
     attrs = html_attrs({"data-b": '"x"', "class": "a", "hidden": True, "off": False, "no": None})
     assert attrs == ' data-b="&quot;x&quot;" class="a" hidden'
+
+
+def test_a_badge_follows_its_text_escaped() -> None:
+    assert badged("<b>W47</b>", "late", title="After the deadline", css="bg-yellow-lt") == (
+        '&lt;b&gt;W47&lt;/b&gt; <span class="badge bg-yellow-lt" title="After the deadline">'
+        "late</span>"
+    )
+    assert badged("甲", "overridden") == '甲 <span class="badge">overridden</span>'
 
 
 def test_url_reverses_with_arguments_read_from_the_row() -> None:
@@ -159,6 +167,40 @@ def test_the_footer_shows_the_capped_total_or_the_note() -> None:
     assert _render(titled.of([_thing(name="甲", pk=1, code="", active=False)])).count(
         '<h3 class="card-title">1 people</h3>'
     )
+
+
+def test_the_grid_is_the_table_alone_with_its_foot() -> None:
+    table = replace(PEOPLE, foot_template="tables/cells/code.html")
+    with translation.override("en"):
+        html = render_to_string(
+            "tables/grid.html",
+            {"table": table.of([_thing(pk=1, name="甲", code="A1", active=True)]), "value": "sum"},
+        )
+    assert html.strip().startswith('<div class="table-responsive">')
+    assert "card" not in html.replace("card-table", "")  # no card, header or footer around it
+    assert re.search(r"<tfoot><code>sum</code>\s*</tfoot>", html)
+    assert html.index("</tbody>") < html.index("<tfoot>") < html.index("</table>")
+    assert "<tfoot>" not in _render(PEOPLE.of([]))
+
+
+def test_grouped_rows_draw_a_tbody_per_record() -> None:
+    table = Table(
+        columns=(Column("Name", "name"),),
+        empty="Nothing.",
+        group_rows=lambda r: r.parts,
+        tbody_attrs={"x-data": "{ open: false }"},
+    )
+    whole = _thing(name="甲", parts=[_thing(name="甲1", parts=[]), _thing(name="甲2", parts=[])])
+    html = _render(table.of([whole, _thing(name="乙", parts=[])]))
+    bodies = re.findall(r"<tbody([^>]*)>(.*?)</tbody>", html, re.S)
+    assert [attrs for attrs, _rows in bodies] == [' x-data="{ open: false }"'] * 2
+    assert [re.findall(r"<td>(.*?)</td>", rows) for _attrs, rows in bodies] == [
+        ["甲", "甲1", "甲2"],
+        ["乙"],
+    ]
+    empty = _render(table.of([]))
+    assert re.findall(r"<tbody>", empty) == ["<tbody>"]  # one plain tbody for the empty line
+    assert "Nothing." in empty
 
 
 def test_a_mobile_table_labels_its_cells() -> None:

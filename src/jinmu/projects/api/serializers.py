@@ -32,7 +32,7 @@ from jinmu.projects.choices import (
 )
 from jinmu.projects.models import Project, ProjectTag, ProjectYearPlan, StatusChange
 from jinmu.projects.querysets import regions_for_projects, staff_users
-from jinmu.projects.services import ALL_FIELDS, fields_for
+from jinmu.projects.services import ALL_FIELDS, TransitionInput, fields_for, transition_input
 from jinmu.projects.weeks import iso_label
 
 _LIGHT_FIELD = serializers.ChoiceField(choices=Light.choices, allow_null=True)
@@ -324,15 +324,10 @@ class TransitionSerializer(serializers.Serializer):  # type: ignore[type-arg]
     )
     expected_version = expected_version_field()
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> TransitionInput:
         """What `services.transition` takes besides the actor and the project."""
         data = self.validated_data
-        return {
-            "to_status": data["to_status"],
-            "reason": data.get("reason") or "",
-            "on": data.get("on"),
-            "expected_version": data.get("expected_version"),
-        }
+        return transition_input(data=data, expected_version=data.get("expected_version"))
 
 
 class LightOverrideSerializer(serializers.Serializer):  # type: ignore[type-arg]

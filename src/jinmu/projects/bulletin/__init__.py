@@ -32,8 +32,9 @@ Conventions:
   claimed at the end of the as-of day (raised by then, not resolved by then).
 
 Modules: `content` (the dataclasses), `gather` (computing a bulletin), `figures` (the year's
-figures and the report exceptions, in SQL), `text` (text shared by every output), `docx` and
-`xlsx` (the files).
+figures and the report exceptions, in SQL), `text` (text shared by every output), `columns` (the
+tables' columns, shared by the Word document and the page), `docx` and `xlsx` (the files),
+`preview` (the page's tables).
 """
 
 from __future__ import annotations

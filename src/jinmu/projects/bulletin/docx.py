@@ -3,8 +3,7 @@ repeated header rows)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from operator import attrgetter
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -16,19 +15,10 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from jinmu.core.money import wan_text
 from jinmu.core.uploads import neutralise_strings
+from jinmu.projects.bulletin.columns import LISTS, TOTALS, ListColumn
 from jinmu.projects.bulletin.content import WeeklyBulletin
-from jinmu.projects.bulletin.text import (
-    date_text,
-    generated_text,
-    headings,
-    lights_note,
-    problem_status,
-    reasons_text,
-    summary_text,
-    totals_table,
-)
+from jinmu.projects.bulletin.text import generated_text, headings, lights_note, summary_text
 
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -90,15 +80,11 @@ def _overview(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) ->
     """一、the overview paragraph and the totals by kind."""
     _heading(document, heads["overview"])
     _paragraph(document, summary_text(bulletin))
-    headers, rows = totals_table(bulletin)
     widths = (14, 8, 9, 11, 11, 11, 10, 11, 15)
     _table(
         document,
-        [
-            (h, w, _TEXT if k == 0 else _RIGHT)
-            for k, (h, w) in enumerate(zip(headers, widths, strict=True))
-        ],
-        rows,
+        [_head(column, width) for column, width in zip(TOTALS, widths, strict=True)],
+        [[column.text(t) for column in TOTALS] for t in [*bulletin.totals, bulletin.overall]],
         bold_last=True,
     )
 
@@ -119,7 +105,7 @@ def _new_starts(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) 
         )
         % {"count": count},
     )
-    _numbered_table(
+    _list_table(
         document,
         {"project": 26, "kind": 12, "town": 11, "unit": 16, "investment": 14, "started_on": 15},
         bulletin.new_starts,
@@ -141,7 +127,7 @@ def _flagged(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) -> 
         if not flagged:
             _paragraph(document, _("None."))
             continue
-        _numbered_table(
+        _list_table(
             document,
             {"project": 24, "town": 11, "unit": 15, "reasons": 44},
             flagged,
@@ -166,7 +152,7 @@ def _problems(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) ->
     )
     for position, group in enumerate(bulletin.problems_by_unit, 1):
         _heading(document, f"{position}. {group.unit_name}（{group.count}）", level=2)
-        _numbered_table(
+        _list_table(
             document,
             {"problem": 28, "problem_project": 20, "raised_on": 15, "due_on": 15, "status": 16},
             group.problems,
@@ -183,18 +169,11 @@ def _reports(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) -> 
             _("Monitored projects without a report for the week (due %(deadline)s): %(count)s.")
             % {"count": bulletin.missing_count, "deadline": bulletin.deadline.isoformat()},
         )
-        _table(
+        _list_table(
             document,
-            [
-                (_("Town"), 14, _TEXT),
-                (_("Responsible unit"), 22, _TEXT),
-                (_("Missing"), 12, _RIGHT),
-                (_("Projects"), 52, _TEXT),
-            ],
-            [
-                [g.town, g.responsible_unit, str(g.count), "、".join(p.name for p in g.projects)]
-                for g in bulletin.missing
-            ],
+            {"town": 14, "unit": 22, "missing": 12, "missing_projects": 52},
+            bulletin.missing,
+            numbered=False,
         )
     else:
         _paragraph(document, _("Every monitored project reported for the week."))
@@ -202,54 +181,30 @@ def _reports(document: Any, bulletin: WeeklyBulletin, heads: dict[str, str]) -> 
     if not bulletin.late:
         _paragraph(document, _("No report came in late."))
         return
-    _numbered_table(
+    _list_table(
         document,
         {"project": 36, "town": 14, "unit": 24, "submitted_at": 20},
         bulletin.late,
     )
 
 
-def _list_columns() -> dict[str, tuple[str, str, Callable[[Any], str]]]:
-    """The columns of the numbered lists by key: header, kind (see `_table`) and the text of
-    an item in it."""
-    return {
-        "project": (_("Project"), _TEXT, attrgetter("name")),
-        "kind": (_("Kind"), _TEXT, attrgetter("kind_label")),
-        "town": (_("Town"), _TEXT, attrgetter("town")),
-        "unit": (_("Responsible unit"), _TEXT, attrgetter("responsible_unit")),
-        "investment": (
-            _("Total investment (万元)"),
-            _RIGHT,
-            lambda s: wan_text(s.total_investment),
-        ),
-        "started_on": (_("Started on"), _TEXT, lambda s: date_text(s.started_on)),
-        "reasons": (_("Reasons"), _TEXT, reasons_text),
-        "problem": (_("Problem"), _TEXT, attrgetter("title")),
-        "problem_project": (_("Project"), _TEXT, attrgetter("project_name")),
-        "raised_on": (_("Raised on"), _TEXT, lambda p: date_text(p.raised_on)),
-        "due_on": (_("Due on"), _TEXT, lambda p: date_text(p.due_on)),
-        "status": (_("Status"), _TEXT, problem_status),
-        "submitted_at": (
-            _("Submitted at"),
-            _TEXT,
-            lambda r: r.submitted_at.strftime("%Y-%m-%d %H:%M"),
-        ),
-    }
+def _head(column: ListColumn, width: int) -> tuple[str, int, str]:
+    """A column of `_table`: its header, `width` in percent and its kind."""
+    return str(column.label), width, _RIGHT if column.right else _TEXT
 
 
-def _numbered_table(document: Any, widths: dict[str, int], items: Sequence[Any]) -> None:
-    """A table of `items` numbered from 1; `widths` gives its columns (keys of `_list_columns`)
-    and their widths in percent."""
-    known = _list_columns()
-    columns = [(key, *known[key]) for key in widths]
-    _table(
-        document,
-        [
-            (_("No."), 6, _NUMBER),
-            *((header, widths[key], kind) for key, header, kind, _t in columns),
-        ],
-        [[str(i), *(text(item) for *_spec, text in columns)] for i, item in enumerate(items, 1)],
-    )
+def _list_table(
+    document: Any, widths: dict[str, int], items: Sequence[Any], *, numbered: bool = True
+) -> None:
+    """A table of `items`, numbered from 1 unless `numbered` is False; `widths` gives its
+    columns (keys of `columns.LISTS`) and their widths in percent."""
+    columns = [LISTS[key] for key in widths]
+    heads = [_head(column, widths[key]) for key, column in zip(widths, columns, strict=True)]
+    rows = [[column.text(item) for column in columns] for item in items]
+    if numbered:
+        heads.insert(0, (_("No."), 6, _NUMBER))
+        rows = [[str(i), *row] for i, row in enumerate(rows, 1)]
+    _table(document, heads, rows)
 
 
 def _set_fonts(element: Any, east_asian: str, latin: str = "Times New Roman") -> None:

@@ -1,5 +1,6 @@
 """The bulletin's text shared by the Word document, the workbook and the page: the overview
-paragraph, numbered headings, notes and table rows (money via `jinmu.core.money`)."""
+paragraph, numbered headings, notes and the texts of some table cells (money via
+`jinmu.core.money`; the columns are in `columns`)."""
 
 from __future__ import annotations
 
@@ -89,35 +90,6 @@ def lights_note(bulletin: WeeklyBulletin) -> str:
         "Lights are not kept week by week: the red and yellow projects below are those of "
         "%(today)s, when this bulletin was generated, not those at the end of week %(week)s."
     ) % {"today": bulletin.generated_on.isoformat(), "week": bulletin.iso_label}
-
-
-def totals_table(bulletin: WeeklyBulletin) -> tuple[list[str], list[list[str]]]:
-    headers = [
-        _("Kind"),
-        _("Projects"),
-        _("Under weekly scheduling"),
-        _("Total investment (亿元)"),
-        _("Planned this year (亿元)"),
-        _("Completed this year (亿元)"),
-        _("Completion"),
-        _("Due (序时)"),
-        _("Completed this week (万元)"),
-    ]
-    rows = [
-        [
-            t.label,
-            str(t.count),
-            str(t.monitored),
-            yi_text(t.total_investment),
-            yi_text(t.planned_year),
-            yi_text(t.completed_year),
-            percent_text(t.completion_percent),
-            percent_text(t.expected_percent),
-            wan_text(t.completed_week),
-        ]
-        for t in [*bulletin.totals, bulletin.overall]
-    ]
-    return headers, rows
 
 
 def reasons_text(project: FlaggedProject) -> str:

@@ -20,6 +20,7 @@ from jinmu.core.forms import add_version_field, expected_version
 from jinmu.projects.choices import AttachmentKind, Light, ProjectStatus
 from jinmu.projects.forms.fields import TablerForm, WanField, date_widget
 from jinmu.projects.models import Project
+from jinmu.projects.services import TransitionInput, transition_input
 
 
 def _reason_field(help_text: Any) -> forms.CharField:
@@ -50,15 +51,9 @@ class TransitionForm(TablerForm):
         add_version_field(self, project.version)
         self.initial.setdefault("on", timezone.localdate())
 
-    def service_data(self) -> dict[str, Any]:
+    def service_data(self) -> TransitionInput:
         """What `services.transition` takes besides the actor and the project."""
-        data = self.cleaned_data
-        return {
-            "to_status": data["to_status"],
-            "reason": data.get("reason") or "",
-            "on": data.get("on"),
-            "expected_version": expected_version(self),
-        }
+        return transition_input(data=self.cleaned_data, expected_version=expected_version(self))
 
 
 class LightOverrideForm(TablerForm):

@@ -12,6 +12,7 @@ from jinmu.projects.choices import ProjectKind
 from jinmu.projects.eligibility import eligibility
 from jinmu.projects.leads import lead_deadlines, lead_state
 from jinmu.projects.models import settings_for
+from jinmu.projects.tables import LEAD_DEADLINES
 from jinmu.projects.templatetags import context_today
 
 register = template.Library()
@@ -35,6 +36,7 @@ def attraction_panel(context: template.Context, project: Any) -> SafeString:
             "project": project,
             "verdict": eligibility(project, rules),
             "deadlines": deadlines,
+            "deadlines_table": LEAD_DEADLINES.of(deadlines),
             "lead_state": lead_state(deadlines),
             "rules": rules,
             "today": today,

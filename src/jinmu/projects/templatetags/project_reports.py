@@ -12,6 +12,7 @@ from jinmu.projects import reporting, weeks
 from jinmu.projects.models import Project, settings_for
 from jinmu.projects.permissions import can_report
 from jinmu.projects.queries.reports import project_reports
+from jinmu.projects.tables import reports_panel_table
 from jinmu.projects.templatetags import context_today
 
 register = template.Library()
@@ -37,6 +38,7 @@ def reports_panel(context: template.Context, project: Project, user: User) -> di
     return {
         "project": project,
         "reports": reports[:PANEL_WEEKS],
+        "reports_table": reports_panel_table(monitored=monitored).of(reports[:PANEL_WEEKS]),
         "has_more": len(reports) > PANEL_WEEKS,
         "can_report": may_report,
         "is_monitored": monitored,

@@ -14,6 +14,7 @@ from django.urls import URLPattern, path, reverse
 
 from jinmu.core.types import AuthedRequest
 from jinmu.projects import queries
+from jinmu.projects.tables import board_section_table
 from jinmu.projects.views.common import STAFF_SCOPES, require_scope
 
 
@@ -27,6 +28,10 @@ def board(request: AuthedRequest) -> HttpResponse:
         "projects/board.html",
         {
             "board": data,
+            # Each section's table, by its dimension (`projects/board_section.html`).
+            "section_tables": {
+                section.dimension: board_section_table(section) for section in data.sections
+            },
             "lights": queries.BOARD_LIGHTS,
             "colours": queries.LIGHT_COLOURS,
         },

@@ -32,6 +32,7 @@ from jinmu.projects.bulletin import (
     to_bytes,
     weekly_bulletin,
 )
+from jinmu.projects.bulletin.preview import bulletin_tables
 from jinmu.projects.forms.reports import WeekForm
 from jinmu.projects.views.common import STAFF_SCOPES, require_scope
 
@@ -97,6 +98,7 @@ def _render(
         "heads": headings(bulletin),
         "lights_note": lights_note(bulletin) if bulletin is not None else "",
         "summary": summary_text(bulletin) if bulletin is not None else "",
+        "tables": bulletin_tables(bulletin) if bulletin is not None else None,
     }
     return render(
         request,

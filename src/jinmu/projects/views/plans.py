@@ -31,7 +31,7 @@ from jinmu.projects.choices import PlanState
 from jinmu.projects.forms.plans import MilestoneForm, PlanDecisionForm, ReplanForm
 from jinmu.projects.models import Baseline, Milestone, Project
 from jinmu.projects.permissions import can_approve_plans, can_edit_project
-from jinmu.projects.tables import baselines_table
+from jinmu.projects.tables import baselines_table, milestones_table
 from jinmu.projects.views.common import (
     decide,
     delete_row_view,
@@ -97,17 +97,23 @@ def _plan_context(
     )
     chosen = chosen_baseline(request, baselines)
     rows, removed = planning.milestone_rows(project, baseline=chosen, today=today)
+    items = [
+        {
+            "row": row,
+            "number": number,
+            "state_label": STATE_LABELS[row.state],
+            "state_class": STATE_CLASSES[row.state],
+        }
+        for number, row in enumerate(rows, 1)
+    ]
+    forms = _plan_forms(request, project, len(rows), add_form, replan_form)
     return {
         "project": project,
         "today": today,
-        "rows": [
-            {
-                "row": row,
-                "state_label": STATE_LABELS[row.state],
-                "state_class": STATE_CLASSES[row.state],
-            }
-            for row in rows
-        ],
+        "rows": items,
+        "milestones_table": milestones_table(
+            baseline=chosen.number if chosen is not None else None, can_edit=forms["can_edit"]
+        ).of(items),
         "removed": removed,
         "baselines": baselines,
         "baselines_table": baselines_table(chosen=chosen.number if chosen is not None else None).of(
@@ -118,7 +124,7 @@ def _plan_context(
         "summary": planning.plan_summary(project, today=today),
         "signature": planning.plan_signature(project),
         "can_approve": can_approve_plans(request.user),
-        **_plan_forms(request, project, len(rows), add_form, replan_form),
+        **forms,
         "requester": planning.replan_requester(project)
         if project.plan_state == PlanState.REPLANNING
         else None,

@@ -21,7 +21,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from jinmu.core import tables
 from jinmu.core.audit import record_access
 from jinmu.core.excel import DECIMAL, TEXT, Column, plain_decimal, write_export
 from jinmu.core.money import rounded, share_as_percent
@@ -33,7 +32,8 @@ from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front, Stat
 from jinmu.targets.forms.target import bounded_int
 from jinmu.targets.models import Target
 from jinmu.targets.services import actor_region
-from jinmu.targets.templatetags.target_progress import status_badge, target_value
+from jinmu.targets.tables import BOARD, units_table
+from jinmu.targets.templatetags.target_progress import target_value
 
 BOARD_SCOPES = (ScopeKind.REGION, ScopeKind.CHAIN, ScopeKind.TOWN, ScopeKind.PARK)
 # The years `?year=` may name; anything else falls back to this year.
@@ -79,40 +79,11 @@ def board(request: AuthedRequest) -> HttpResponse:
         {
             "board": data,
             "groups": groups,
+            # Each group's table, by the group's key (`targets/_board_table.html`).
+            "board_tables": {group.key: BOARD.of(group.rows) for group in groups},
             "grouping": grouping,
             **_year_context(request, year),
         },
-    )
-
-
-def _count_column(index: int, status: str) -> tables.Column:
-    """The column counting one status's targets (headed by the status's badge)."""
-    return tables.Column(
-        status_badge(status),
-        lambda summary: summary.counts[index],
-        "targets/_count_cell.html",
-        align="num",
-        attrs=lambda summary: {"data-count": summary.counts[index].status},
-    )
-
-
-def units_table(year: int) -> tables.Table:
-    """The units page's table: each unit (linked to its targets of `year`), its kind, its
-    targets by status and in all."""
-    return tables.Table(
-        columns=(
-            tables.Column(
-                _("Unit"),
-                "unit.name",
-                link=tables.url("targets:unit", "unit.pk", query=f"?year={year}"),
-            ),
-            tables.Column(_("Kind"), "unit.get_kind_display", css="text-secondary"),
-            *(_count_column(i, status) for i, status in enumerate(queries.STATUS_ORDER)),
-            tables.Column(_("Total"), "total", align="num", css="fw-bold"),
-        ),
-        empty=_("No unit holds targets for %(year)s in your scope.") % {"year": year},
-        css="table table-vcenter card-table table-sm",
-        row_attrs=lambda summary: {"data-unit": summary.unit.pk},
     )
 
 
@@ -147,7 +118,14 @@ def unit(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     year = _year(request)
     data = queries.unit_targets(request.user, found, year, queries.as_of(year))
     return render(
-        request, "targets/unit.html", {"data": data, "unit": found, **_year_context(request, year)}
+        request,
+        "targets/unit.html",
+        {
+            "data": data,
+            "unit": found,
+            "board_table": BOARD.of(data.rows),
+            **_year_context(request, year),
+        },
     )
 
 

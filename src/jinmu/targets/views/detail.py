@@ -98,6 +98,7 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     detail = queries.target_detail(user, target, timezone.localdate())
     items = _item_rows(detail.progress.items)
     parent = detail.parent
+    can_manage = services.can_manage_targets(user)
     context = {
         "target": target,
         "tp": detail.progress,
@@ -108,12 +109,15 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "parts": detail.parts,
         "parts_summary": detail.parts_summary,
         "parts_add_up": detail.parts_add_up,
+        "parts_table": tables.parts_table(
+            target=target, summed=bool(detail.parts_summary), can_manage=can_manage
+        ).of(detail.parts),
         "parent": parent,
         # The whole is named (and linked) only when the user may open it.
         "parent_url": reverse("targets:detail", args=[parent.pk]) if parent else None,
         "snapshots_table": tables.SNAPSHOTS.of(detail.snapshots),
         "chart": detail.chart,
-        "can_manage": services.can_manage_targets(user),
+        "can_manage": can_manage,
         "can_report": target.indicator.source == IndicatorSource.REPORTED
         and services.can_report_indicator(user, target.indicator),
     }
