@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 
 from django.urls import reverse
 
@@ -83,6 +84,9 @@ class NodeGap:
     open_bottlenecks: list[Bottleneck] = field(default_factory=list)
     state: str = GapState.COVERED
     last_updated: dt.datetime | None = None
+    # The stored stats' stamps (computed, links and enterprises last updated): they change with
+    # every write that the node's links or their enterprises see, so they version its lists.
+    stats_stamps: tuple[dt.datetime | None, ...] = ()
 
     @property
     def is_group(self) -> bool:
@@ -141,9 +145,9 @@ class NodeGap:
         """Badge class of the single state."""
         return STATE_BADGES[self.state]
 
-    @property
+    @cached_property
     def url(self) -> str:
-        """The node's page."""
+        """The node's page (reversed once: the map, the table and the lists each ask)."""
         return reverse("chains:node", args=[self.node.pk])
 
 
@@ -241,6 +245,7 @@ def _node_gap(
         gap.enterprise_count = stats.total
         gap.operating_count = stats.operating
         gap.local_output = Decimal(stats.output or 0)
+        gap.stats_stamps = (stats.computed_at, stats.links_updated, stats.enterprises_updated)
     gap.last_updated = latest_of(
         node.updated_at,
         stats.links_updated if stats else None,

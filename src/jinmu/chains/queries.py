@@ -10,6 +10,7 @@ re-exported here, where the pages and tests read them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import Case, CharField, Count, Max, Q, QuerySet, Value, When
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -39,7 +41,7 @@ from jinmu.chains.gaps import (
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, ChainPartner, EnterpriseNode
 from jinmu.chains.stats import latest_output
 from jinmu.core.models import AuditLog, Region, Unit
-from jinmu.core.scoping import ScopeKind, scope_for
+from jinmu.core.scoping import Scope, ScopeKind, scope_for
 from jinmu.core.types import User
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus
 from jinmu.enterprises.models import EXPIRY_WARNING_DAYS, Enterprise, Qualification
@@ -78,6 +80,9 @@ def region_prefix(code: str) -> str:
 LIST_LIMIT = 50
 # The chain page is an overview: its 链主 and backbone lists show fewer rows.
 CHAIN_LIST_LIMIT = 20
+# Which enterprises head those lists is cached under the chain's generation; the timeout only
+# bounds what no service announces (rows changed by hand in the database).
+LISTS_CACHE_SECONDS = 600
 
 
 @dataclass
@@ -144,9 +149,27 @@ def _listing(rows: list[T], stamps: Iterable[dt.datetime | None]) -> Listing[T]:
     return Listing(rows=rows, last_updated=latest_of(*stamps))
 
 
-def _role_listing(links: QuerySet[EnterpriseNode], role: str) -> Listing[ChainEnterpriseRow]:
-    """The first CHAIN_LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
-    last change over all of them (three queries, whatever the number of links)."""
+def _lists_token(chain: Chain, gaps: Sequence[NodeGap], scope: Scope | None) -> str:
+    """A cache key of the chain's enterprise lists that changes with their inputs (no query).
+
+    Every write that changes a link, or an enterprise's name, place, status or figures, goes
+    through the services, which refresh or bump the nodes' `NodeStats` (decision 0003): their
+    stamps, read with the gaps, are the chain's generation. Writes past the services are
+    bounded by the timeout.
+    """
+    stamps = sorted((gap.node.pk, gap.stats_stamps) for gap in gaps)
+    digest = hashlib.sha256(repr(stamps).encode()).hexdigest()[:32]
+    where = (
+        "all"
+        if scope is None
+        else f"{scope.kind.value}:{scope.region_prefix}:{scope.region_code}:{scope.unit_id}"
+    )
+    return f"chains:lists:{chain.pk}:{where}:{digest}"
+
+
+def _role_summary(links: QuerySet[EnterpriseNode]) -> tuple[list[int], int, dt.datetime | None]:
+    """The first CHAIN_LIST_LIMIT enterprise ids (by pinyin) of the links, how many enterprises
+    they hold, and the last change of any of them (two queries over every link)."""
     # Start from the role's links (an index range per node) rather than from the enterprise
     # table, which would walk every firm of the region in pinyin order to find a handful.
     first = list(
@@ -159,14 +182,25 @@ def _role_listing(links: QuerySet[EnterpriseNode], role: str) -> Listing[ChainEn
         links_updated=Max("updated_at"),
         enterprises_updated=Max("enterprise__updated_at"),
     )
+    stamp = latest_of(summary["links_updated"], summary["enterprises_updated"])
+    return first, summary["total"], stamp
+
+
+def _role_listing(
+    links: QuerySet[EnterpriseNode], role: str, cache_key: str
+) -> Listing[ChainEnterpriseRow]:
+    """The first CHAIN_LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
+    last change over all of them: which ones, the total and the time are cached under the
+    chain's generation (`_lists_token`); the rows are read fresh (one query when cached)."""
+    cached = cache.get(cache_key)
+    if cached is None:
+        cached = _role_summary(links)
+        cache.set(cache_key, cached, LISTS_CACHE_SECONDS)
+    first, total, last_updated = cached
     rows = _enterprise_rows(
         links.filter(enterprise_id__in=first).select_related("enterprise", "node")
     ).get(role, [])
-    return Listing(
-        rows=rows,
-        last_updated=latest_of(summary["links_updated"], summary["enterprises_updated"]),
-        total=summary["total"],
-    )
+    return Listing(rows=rows, last_updated=last_updated, total=total)
 
 
 def _partial_scope(user: User) -> bool:
@@ -184,11 +218,12 @@ def chain_lists(
     gaps = node_gaps(chain) if gaps is None else gaps
     is_partial = user is not None and _partial_scope(user)
     role_lists: dict[str, Listing[ChainEnterpriseRow]] = {}
+    token = _lists_token(chain, gaps, scope_for(user) if is_partial and user is not None else None)
     for role in (ChainRole.LEADER, ChainRole.BACKBONE):
         links = EnterpriseNode.objects.filter(node__chain=chain, role=role)
         if is_partial:
             links = links.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
-        role_lists[role] = _role_listing(links, role)
+        role_lists[role] = _role_listing(links, role, f"{token}:{role}")
     gap_rows = [gap for gap in gaps if gap.is_gap]
     partner_order = {kind: i for i, kind in enumerate(PartnerKind.values)}
     partners = sorted(

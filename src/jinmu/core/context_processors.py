@@ -5,11 +5,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 
-from jinmu.core.registry import menu_for
+from jinmu.core.registry import MenuEntry, menu_for
 from jinmu.core.scoping import scope_for
+
+# Each entry's label, group and address per (entry, language, script prefix, URLconf): the same
+# for every request of the process, so translating and reversing them once is enough. Keyed by
+# the entry's URL name and checked against the entry itself, since registering again replaces it.
+_ITEMS: dict[tuple[str, str | None, str, Any], tuple[MenuEntry, dict[str, str]]] = {}
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -19,18 +26,27 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_items": []}
     scope = scope_for(user)
-    items = [
-        {
-            "group": str(entry.group),
-            "label": str(entry.label),
-            "url": reverse(entry.url_name),
-            "icon": entry.icon,
-        }
-        for entry in menu_for(user, scope)
-    ]
+    context = (get_language(), get_script_prefix(), get_urlconf(settings.ROOT_URLCONF))
+    items = [dict(_item(entry, context)) for entry in menu_for(user, scope)]
     _mark_current(items, request.path)
     _flatten_single_groups(items)
     return {"nav_items": items, "user_scope": scope}
+
+
+def _item(entry: MenuEntry, context: tuple[str | None, str, Any]) -> dict[str, str]:
+    """The entry's translated label and group, address and icon (cached, see `_ITEMS`)."""
+    key = (entry.url_name, *context)
+    cached = _ITEMS.get(key)
+    if cached is not None and cached[0] is entry:
+        return cached[1]
+    item = {
+        "group": str(entry.group),
+        "label": str(entry.label),
+        "url": reverse(entry.url_name),
+        "icon": entry.icon,
+    }
+    _ITEMS[key] = (entry, item)
+    return item
 
 
 def _flatten_single_groups(items: list[dict[str, Any]]) -> None:

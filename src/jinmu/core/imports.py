@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils.translation import gettext as _
 
 from jinmu.core.excel import Column, parse_text
@@ -275,6 +275,39 @@ def run_atomically(result: ImportResult, work: Callable[[], None]) -> None:
                 transaction.set_rollback(True)
     except IntegrityError:
         result.errors.append(concurrent_error())
+
+
+def insert_rows(objects: Sequence[models.Model]) -> None:
+    """INSERT new rows of one model in batches, as `save()` would (defaults and timestamps
+    filled in, ids set on the objects); custom `save()` logic is the caller's to apply."""
+    if objects:
+        type(objects[0])._default_manager.bulk_create(objects, batch_size=CHUNK)
+
+
+def update_rows(objects: Sequence[models.Model]) -> None:
+    """UPDATE every column of existing rows of one model, as `save()` would (auto_now
+    timestamps renewed), in one `executemany`: the same small statement per row, prepared
+    once, where `bulk_update` would build a CASE per column over the whole batch."""
+    if not objects:
+        return
+    model = type(objects[0])
+    meta = model._meta
+    connection = connections[router.db_for_write(model)]
+    fields = [
+        field
+        for field in meta.local_concrete_fields
+        if not field.primary_key and not field.generated
+    ]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"
+    params = [
+        [field.get_db_prep_save(field.pre_save(obj, False), connection) for field in fields]
+        + [obj.pk]
+        for obj in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 # -- comparing and looking up --------------------------------------------------------------------

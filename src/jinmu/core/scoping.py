@@ -62,6 +62,20 @@ def scope_for(user: Visitor | None) -> Scope:
     """Resolve the broadest scope among the user's roles."""
     if user is None or isinstance(user, AnonymousUser) or not user.is_authenticated:
         return NO_SCOPE
+    # Pages and the API ask many times per request (menus, permissions, each queryset): the
+    # answer is kept on the user object, which lives for one request, and recomputed if the
+    # fields it derives from change on that object.
+    key = (tuple(user.roles or ()), user.region_id, user.unit_id, user.enterprise_id)
+    cached: tuple[object, Scope] | None = getattr(user, "_jinmu_scope", None)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    scope = _resolve_scope(user)
+    user._jinmu_scope = (key, scope)  # type: ignore[attr-defined]
+    return scope
+
+
+def _resolve_scope(user: User) -> Scope:
+    """The scope of a signed-in user, from their roles, region and unit."""
     roles = set(user.roles or [])
     region = user.region
     unit = user.unit

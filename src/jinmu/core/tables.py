@@ -125,6 +125,11 @@ class Column:
     The cell shows the accessor's value (formatted with `date` when given, `default` when it
     is None or empty), linked when `link` is given; or, with `template`, that small template
     rendered with `row` (the record), `value` and `column` on top of the page's context.
+
+    A cell with markup of its own (a badge, a link with a line under it) is best drawn by an
+    accessor function returning `format_html(…)`: a template per cell costs a 50-row list
+    several milliseconds (bench/RESULTS.md, issue 11). `template` is for cells that need the
+    page's context (`csrf_token`, the user, the page's variables).
     """
 
     label: Text = ""

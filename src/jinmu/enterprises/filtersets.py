@@ -10,12 +10,17 @@ chains app: chain, node and chain role; see `jinmu.enterprises.extensions`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Mapping
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.filtersets import (
@@ -49,12 +54,71 @@ _towns = towns_for_request
 _parks = parks_for_request
 
 
+# Reference data (GB/T 4754 industry codes, qualification kinds) changes a few times a year, yet
+# every list request built its selects from it (a query and a model instance per option). Their
+# choices are cached under a generation of their own, replaced whenever a row of the model is
+# saved or deleted (the loader and the admin save row by row; migrations' historical models
+# send the same signals); the timeout bounds what a raw SQL write could leave stale.
+REFERENCE_MODELS = frozenset({"enterprises.industrycode", "enterprises.qualificationkind"})
+REFERENCE_TIMEOUT = 3600
+EMPTY_CHOICE = ("", "---------")
+
+
+def _generation_key(label: str) -> str:
+    return f"enterprises:reference-generation:{label}"
+
+
+@receiver(post_save)
+@receiver(post_delete)
+def _reference_changed(sender: type[Model], **kwargs: Any) -> None:
+    """A new generation of a reference model's cached choices after any write to it."""
+    label = sender._meta.label_lower
+    if label in REFERENCE_MODELS:
+        # Now, for this transaction's own reads; again at commit, since another request may
+        # have cached the rows as they were before it in between.
+        _new_generation(label)
+        transaction.on_commit(lambda: _new_generation(label))
+
+
+def _new_generation(label: str) -> None:
+    cache.set(_generation_key(label), uuid.uuid4().hex, None)
+
+
+def reference_choices(
+    model: type[Model], load: Callable[[], Iterable[tuple[str, str]]]
+) -> list[tuple[str, str]]:
+    """The choices `load` reads from reference `model`, cached under the model's generation."""
+    label = model._meta.label_lower
+    generation = cache.get_or_set(_generation_key(label), uuid.uuid4().hex, None)
+    key = f"enterprises:reference-choices:{label}:{generation}"
+    choices: list[tuple[str, str]] | None = cache.get(key)
+    if choices is None:
+        choices = [EMPTY_CHOICE, *load()]
+        cache.set(key, choices, REFERENCE_TIMEOUT)
+    return choices
+
+
 def industry_choices() -> list[tuple[str, str]]:
-    """Sections and divisions of GB/T 4754-2017 for the filter's select."""
-    rows = IndustryCode.objects.filter(
-        level__in=(IndustryLevel.SECTION, IndustryLevel.DIVISION)
-    ).order_by("code")
-    return [("", "---------"), *((row.code, str(row)) for row in rows)]
+    """Sections and divisions of GB/T 4754-2017 for the filter's select ("C34 name", as
+    `str(code)` reads)."""
+
+    def load() -> Iterator[tuple[str, str]]:
+        rows = (
+            IndustryCode.objects.filter(level__in=(IndustryLevel.SECTION, IndustryLevel.DIVISION))
+            .order_by("code")
+            .values_list("code", "name")
+        )
+        return ((code, f"{code} {name}") for code, name in rows)
+
+    return reference_choices(IndustryCode, load)
+
+
+def qualification_choices() -> list[tuple[str, str]]:
+    """The active qualification kinds by code, in their own order, for the filter's select."""
+    return reference_choices(
+        QualificationKind,
+        lambda: QualificationKind.objects.filter(is_active=True).values_list("code", "name"),
+    )
 
 
 def _json_escaped(text: str) -> str:
@@ -112,27 +176,18 @@ def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[En
     return queryset.filter(condition)
 
 
-class _OnceChoices:
-    """Choices loaded on first use and then kept (a Select iterates its choices twice)."""
-
-    def __init__(self, load: Callable[[], list[tuple[str, str]]]) -> None:
-        self._load = load
-        self._rows: list[tuple[str, str]] | None = None
-
-    def __iter__(self) -> Iterator[tuple[str, str]]:
-        if self._rows is None:
-            self._rows = self._load()
-        return iter(self._rows)
-
-
 class EnterpriseFilterForm(forms.Form):
-    """Tabler classes on the filter widgets; the industry select lists sections and divisions."""
+    """Tabler classes on the filter widgets; the industry select lists sections and divisions;
+    the options of reference data come from the cache."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fast_selects(self)
         if "industry" in self.fields:
-            self.fields["industry"].widget = FastSelect(choices=_OnceChoices(industry_choices))
+            self.fields["industry"].widget = FastSelect(choices=industry_choices())
+        if "qualification" in self.fields:
+            # The field keeps its queryset to validate a choice; only the options are cached.
+            self.fields["qualification"].widget.choices = qualification_choices()
         bootstrap(self)
         search_box(self, _("Name, credit code or pinyin initials"))
 

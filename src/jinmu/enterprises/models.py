@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, ClassVar
 
 from django.core.exceptions import ValidationError
@@ -138,11 +139,20 @@ class Enterprise(DomainModel):
             self.uscc = normalize_uscc(self.uscc)
         super().clean()
 
+    @classmethod
+    def fill_name_keys(cls, enterprises: Iterable[Enterprise]) -> None:
+        """Derive the pinyin sort key and initials from each name, as `save` does; for writes
+        that bypass `save` (an import's bulk INSERT and UPDATE)."""
+        for enterprise in enterprises:
+            enterprise.name_pinyin = pinyin_key(enterprise.name)
+            enterprise.name_initials = pinyin_initials(enterprise.name)
+            enterprise.brand_initials = trade_name_initials(
+                enterprise.name, enterprise.name_initials
+            )
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Keep the pinyin sort key and initials in step with the name."""
-        self.name_pinyin = pinyin_key(self.name)
-        self.name_initials = pinyin_initials(self.name)
-        self.brand_initials = trade_name_initials(self.name, self.name_initials)
+        self.fill_name_keys([self])
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "name" in update_fields:
             kwargs["update_fields"] = {

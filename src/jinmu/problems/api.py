@@ -21,6 +21,7 @@ from rest_framework.routers import SimpleRouter
 
 from jinmu.api.actors import actor_of
 from jinmu.api.exceptions import version_conflict
+from jinmu.api.filtersets import StaticFilterSet
 from jinmu.api.versions import expected_version_field
 from jinmu.core.filtersets import IdFilter
 from jinmu.core.models import Unit
@@ -103,7 +104,7 @@ class ResolveSerializer(serializers.Serializer[Any]):
     expected_version = expected_version_field(help_text=_EXPECTED_VERSION_HELP)
 
 
-class ProblemFilterSet(django_filters.FilterSet):
+class ProblemFilterSet(StaticFilterSet):
     """Problems by status, owner unit, category, source, project; `overdue=true`."""
 
     status = django_filters.ChoiceFilter(choices=ProblemStatus.choices)
@@ -123,6 +124,16 @@ class ProblemFilterSet(django_filters.FilterSet):
             return queryset
         condition = {"status__in": UNRESOLVED, "due_on__lt": timezone.localdate()}
         return queryset.filter(**condition) if value else queryset.exclude(**condition)
+
+
+# The fields `ProblemSerializer` reads: the problem's own and one of each related row.
+READ_FIELDS = (
+    *(field.name for field in Problem._meta.concrete_fields),
+    "owner_unit__name",
+    "project__name",
+    "enterprise__name",
+    "report__week",
+)
 
 
 class ProblemAccess(permissions.BasePermission):
@@ -147,9 +158,14 @@ class ProblemViewSet(
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
-        return Problem.objects.for_user(self.request.user).select_related(
+        problems = Problem.objects.for_user(self.request.user).select_related(
             "owner_unit", "project", "enterprise", "report"
         )
+        if self.action in ("list", "retrieve"):
+            # Reading: of the related rows only what the serializer shows (projects and
+            # enterprises are wide rows); the writes hand whole objects to the services.
+            problems = problems.only(*READ_FIELDS)
+        return problems
 
     def get_serializer_context(self) -> dict[str, Any]:
         """Today, for the overdue flag."""

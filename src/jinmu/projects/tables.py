@@ -21,6 +21,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.money import wan_text, yi_text
 from jinmu.core.tables import (
+    Accessor,
     BoundTable,
     Column,
     Table,
@@ -31,33 +32,57 @@ from jinmu.core.tables import (
     url,
 )
 from jinmu.projects.queries import BOARD_LIGHTS
-from jinmu.projects.templatetags.project_lights import light_dot, light_label
+from jinmu.projects.templatetags.project_lights import light_button, light_dot, light_label
 
 DASH = "—"
 CELLS = "projects/cells/"
 # A count of none, greyed; constant markup.
 _GREY_ZERO = mark_safe('<span class="text-secondary">0</span>')
 
-# A project's name linked to its record, with the column's value (its code, its enterprise)
-# in small text under it.
-_PROJECT_NAME = CELLS + "project_name.html"
 
+# The busiest cells are drawn in Python: a small template per cell of a 50-row page costs the
+# list several milliseconds (bench/RESULTS.md, issues 10 and 11).
+def _linked_name(viewname: str, under: Accessor) -> Callable[[Any], SafeString]:
+    """A row's name linked to `viewname` (with the row's pk), with `under`'s value in small
+    text under it (nothing when empty)."""
 
-# The ledger's busiest cells are drawn in Python: a small template per cell of a 50-row page
-# costs the list several milliseconds (bench/RESULTS.md, issue 10).
-def _name_with(accessor: str) -> Callable[[Any], SafeString]:
-    """A project's name linked to its record, with `accessor`'s value in small text under it."""
-
-    def draw(project: Any) -> SafeString:
-        under = resolve(project, accessor)
+    def draw(row: Any) -> SafeString:
+        text = resolve(row, under)
         return format_html(
             '<a href="{}">{}</a>{}',
-            reverse("projects:detail", args=[project.pk]),
-            project.name,
-            format_html('<div class="small text-secondary">{}</div>', under) if under else "",
+            reverse(viewname, args=[row.pk]),
+            row.name,
+            format_html('<div class="small text-secondary">{}</div>', text) if text else "",
         )
 
     return draw
+
+
+def _name_with(accessor: str) -> Callable[[Any], SafeString]:
+    """A project's name linked to its record, with `accessor`'s value in small text under it."""
+    return _linked_name("projects:detail", accessor)
+
+
+# The light of a project on a list, as a pale badge (no reasons).
+_PALE_LIGHTS = {"red": "bg-red-lt", "yellow": "bg-yellow-lt", "green": "bg-green-lt"}
+
+
+def _pale_light(project: Any) -> SafeString | str:
+    """The project's light as a pale badge; "—" for none."""
+    if not project.light:
+        return DASH
+    return format_html(
+        '<span class="badge {}">{}</span>',
+        _PALE_LIGHTS.get(project.light, "bg-secondary-lt"),
+        project.get_light_display(),
+    )
+
+
+def _responsible(project: Any) -> str:
+    """The responsible unit, and the person when one is named."""
+    unit = project.responsible_unit.name if project.responsible_unit else ""
+    person = project.responsible_person
+    return f"{unit or DASH} · {person}" if person else unit or DASH
 
 
 def _status(project: Any) -> SafeString:
@@ -118,7 +143,7 @@ def ledger_table(year: int) -> Table:
                 head_css="text-end",
             ),
             Column(gettext_lazy("Last report"), "last_week_label", default=DASH),
-            Column(gettext_lazy("Light"), template=CELLS + "light.html"),
+            Column(gettext_lazy("Light"), light_button),
             Column(gettext_lazy("Responsible unit"), "responsible_unit.name", default=DASH),
         ),
         empty=gettext_lazy("No projects match."),
@@ -132,12 +157,12 @@ def ledger_table(year: int) -> Table:
 _TAG_PROJECTS = Table(
     id="tag-projects",
     columns=(
-        Column(gettext_lazy("Project"), "enterprise.name", template=_PROJECT_NAME),
+        Column(gettext_lazy("Project"), _name_with("enterprise.name")),
         Column(gettext_lazy("Kind"), "get_kind_display", css="text-nowrap"),
         Column(gettext_lazy("Status"), "get_status_display", css="text-nowrap"),
         Column(gettext_lazy("Town"), "region.name", css="text-nowrap"),
         money_column(gettext_lazy("Total investment (100m yuan)"), "total_investment", yi_text),
-        Column(gettext_lazy("Light"), template=CELLS + "light_tag.html", css="text-nowrap"),
+        Column(gettext_lazy("Light"), _pale_light, css="text-nowrap"),
     ),
     empty=gettext_lazy("No projects on this list."),
     row_attrs=lambda project: {"data-project": project.pk},
@@ -153,7 +178,7 @@ def tag_projects_table(*, can_curate: bool) -> Table:
 TAGS = Table(
     id="tag-table",
     columns=(
-        Column(gettext_lazy("List"), template=CELLS + "tag_name.html"),
+        Column(gettext_lazy("List"), _linked_name("projects:tag", "description")),
         Column(gettext_lazy("Projects"), "project_count", align="num", css="tag-count"),
         money_column(gettext_lazy("Total investment (100m yuan)"), "project_amount", yi_text),
         Column(gettext_lazy("Last updated"), "updated_at", date="Y-m-d", css="text-nowrap small"),
@@ -167,7 +192,7 @@ def coverage_table(*, year: int, with_project: bool) -> Table:
     """The enterprises of the renovation coverage; those with a project show the projects of
     `year`."""
     columns = [
-        Column(gettext_lazy("Enterprise"), template=CELLS + "enterprise_name.html"),
+        Column(gettext_lazy("Enterprise"), _linked_name("enterprises:detail", "park")),
         Column(gettext_lazy("Town"), "region.name", css="text-nowrap"),
     ]
     if with_project:
@@ -192,9 +217,9 @@ MISSING_REPORTS = Table(
     title=gettext_lazy("Missing reports"),
     mobile=True,
     columns=(
-        Column(gettext_lazy("Project"), "enterprise.name", template=_PROJECT_NAME),
+        Column(gettext_lazy("Project"), _name_with("enterprise.name")),
         Column(gettext_lazy("Town"), "region.name"),
-        Column(gettext_lazy("Responsible unit"), template=CELLS + "responsible.html"),
+        Column(gettext_lazy("Responsible unit"), _responsible),
         Column(gettext_lazy("Latest report"), "last_report_week", date="Y-m-d", default=DASH),
         Column(template=CELLS + "report_button.html"),
     ),

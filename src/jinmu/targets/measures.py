@@ -10,22 +10,24 @@ queries per indicator, not per target.
 from __future__ import annotations
 
 import datetime as dt
+import operator
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import reduce
+from typing import Any, Protocol
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
 from jinmu.chains.models import EnterpriseNode
-from jinmu.core.choices import UnitKind
 from jinmu.core.money import WAN, YI
 from jinmu.enterprises.models import Qualification
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import Project, WeeklyReport
 from jinmu.targets.choices import Aggregation, IndicatorSource
 from jinmu.targets.models import Indicator, ReportedValue, Target
+from jinmu.targets.rows import Item, MeasureResult, MeasureScope, Row
 
 # Yuan in one of each money unit an indicator may be expressed in.
 MONEY_UNITS: dict[str, Decimal] = {
@@ -35,79 +37,43 @@ MONEY_UNITS: dict[str, Decimal] = {
 }
 
 
-@dataclass(frozen=True)
-class Item:
-    """One measured thing behind a number (an enterprise certified, a project signed …)."""
-
-    id: int
-    name: str
-    date: dt.date
-    url_name: str
-    amount: Decimal | None = None
-
-
-@dataclass(frozen=True)
-class MeasureResult:
-    """A measured value (None when there is nothing to measure from) and its items."""
-
-    value: Decimal | None
-    items: list[Item] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class MeasureScope:
-    """Where a target applies: a region code prefix, and optionally a park or a chain."""
-
-    region_prefix: str
-    park_id: int | None = None
-    chain_id: int | None = None
-
-    @classmethod
-    def of(cls, target: Target) -> MeasureScope:
-        """The scope a target's region, park responsible unit and chain describe."""
-        unit = target.responsible_unit
-        park_id = unit.pk if unit is not None and unit.kind == UnitKind.PARK else None
-        return cls(target.region.scope_prefix, park_id, target.chain_id)
-
-
-@dataclass(frozen=True)
-class Row:
-    """One measured thing with what decides whether a scope and window count it."""
-
-    key: int
-    date: dt.date
-    region_id: str
-    park_id: int | None
-    chain_ids: frozenset[int]
-    amount: Decimal
-    item: Item
-
-    def in_scope(self, scope: MeasureScope) -> bool:
-        """Whether the row lies in the scope's region, park and chain."""
-        if not self.region_id.startswith(scope.region_prefix):
-            return False
-        if scope.park_id is not None and self.park_id != scope.park_id:
-            return False
-        return scope.chain_id is None or scope.chain_id in self.chain_ids
-
-
 # A queryset of a measure's things for params, a region prefix and a window.
 Base = Callable[[dict[str, Any], str, dt.date, dt.date], Any]
+
+
+class Fetch(Protocol):
+    """Reads a measure's rows of params, a region prefix and a window; their chains only
+    when `chains` (no scope of a chain, no chain to look up)."""
+
+    def __call__(
+        self, params: dict[str, Any], prefix: str, start: dt.date, end: dt.date, *, chains: bool
+    ) -> list[Row]: ...
 
 
 @dataclass(frozen=True)
 class Totals:
     """How the database totals a measure without reading its rows: the base queryset of a
-    region prefix and window (`base(params, prefix, start, end)`), the lookups of a row's
-    date, region, park and chain, and the field summed for money."""
+    region prefix and window (`base(params, prefix, start, end)`, filtering them as the
+    lookups would, so that a target as wide as the base needs no condition), the lookups of a row's
+    date, region and park, the chain's (a lookup, or a condition of a chain id when a row
+    has many chains), the field summed for money ("" when a row counts one) and the key
+    counted once (several rows of one key, as repeated grants, count once). `by` names a
+    parameter told apart in the query, with its lookup: indicators that differ only in it
+    share one query, whose base gets the list of their values (the kinds of qualification)."""
 
     base: Base
     date: str
     region: str
     park: str
-    chain: str
+    chain: str | Callable[[int], Q]
     amount: str
     timestamp: bool = False  # the date is a datetime column (compared by local days)
+    key: str = "pk"
+    by: tuple[str, str] | None = None
+
+    def in_chain(self, chain_id: int) -> Q:
+        """The rows that support a chain."""
+        return self.chain(chain_id) if callable(self.chain) else Q(**{self.chain: chain_id})
 
 
 @dataclass(frozen=True)
@@ -118,7 +84,7 @@ class Measure:
     board that needs no items lets the database count and sum each target in one query
     (`measure_many(..., with_items=False)`), instead of reading every row."""
 
-    fetch: Callable[[dict[str, Any], str, dt.date, dt.date], list[Row]]
+    fetch: Fetch
     money: bool = False
     level: bool = False
     totals: Totals | None = None
@@ -135,16 +101,29 @@ def _chains_of_enterprises(enterprise_ids: Iterable[int]) -> dict[int, frozenset
     return {key: frozenset(value) for key, value in chains.items()}
 
 
+def _qualifications(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
+    """Qualifications of the kind (or of a list of kinds, for the totals of several
+    indicators) granted in the window to enterprises of the region prefix."""
+    kinds = params["kind"]
+    return Qualification.objects.filter(
+        kind__code__in=[kinds] if isinstance(kinds, str) else kinds,
+        granted_on__range=(start, end),
+        enterprise__region__code__startswith=prefix,
+    )
+
+
+def _enterprise_in_chain(chain_id: int) -> Q:
+    """Qualifications whose enterprise supports the chain through one of its nodes."""
+    nodes = EnterpriseNode.objects.filter(enterprise_id=OuterRef("enterprise_id"))
+    return Q(Exists(nodes.filter(node__chain_id=chain_id)))
+
+
 def _qualification_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
+    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date, *, chains: bool
 ) -> list[Row]:
-    """Qualifications of the kind granted in the window, placed where their enterprise is."""
+    """Rows of `_qualifications`, placed where their enterprise is."""
     found = list(
-        Qualification.objects.filter(
-            kind__code=params["kind"],
-            granted_on__range=(start, end),
-            enterprise__region__code__startswith=prefix,
-        )
+        _qualifications(params, prefix, start, end)
         .order_by("granted_on", "pk")
         .values_list(
             "enterprise_id",
@@ -154,14 +133,14 @@ def _qualification_rows(
             "enterprise__park_id",
         )
     )
-    chains = _chains_of_enterprises(row[0] for row in found)
+    supported = _chains_of_enterprises(row[0] for row in found) if chains else {}
     return [
         Row(
             key=enterprise_id,
             date=granted_on,
             region_id=region_id,
             park_id=park_id,
-            chain_ids=chains.get(enterprise_id, frozenset()),
+            chain_ids=supported.get(enterprise_id, frozenset()),
             amount=Decimal(1),
             item=Item(enterprise_id, name, granted_on, "enterprises:detail"),
         )
@@ -217,25 +196,11 @@ def _renovations(params: dict[str, Any], prefix: str, start: dt.date, end: dt.da
     )
 
 
-def _renovation_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
-) -> list[Row]:
-    """Rows of `_renovations`."""
-    return _project_rows(_renovations(params, prefix, start, end), "actual_start")
-
-
 def _attractions(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
     """Attraction projects signed in the window with a total at or above the threshold."""
     return _live_projects(ProjectKind.ATTRACTION, prefix).filter(
         signed_on__range=(start, end), total_investment__gte=Decimal(str(params["min_total"]))
     )
-
-
-def _attraction_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
-) -> list[Row]:
-    """Rows of `_attractions`."""
-    return _project_rows(_attractions(params, prefix, start, end), "signed_on")
 
 
 def _key_projects(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
@@ -253,13 +218,6 @@ def _day_after(day: dt.date) -> dt.datetime:
     return timezone.make_aware(midnight)
 
 
-def _key_project_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
-) -> list[Row]:
-    """Rows of `_key_projects`."""
-    return _project_rows(_key_projects(params, prefix, start, end), "created_at")
-
-
 def _investment_reports(params: dict[str, Any], prefix: str, start: dt.date, end: dt.date) -> Any:
     """Weekly reports with an amount invested, of weeks whose Monday lies in the window."""
     return WeeklyReport.objects.filter(
@@ -268,7 +226,7 @@ def _investment_reports(params: dict[str, Any], prefix: str, start: dt.date, end
 
 
 def _investment_rows(
-    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date
+    params: dict[str, Any], prefix: str, start: dt.date, end: dt.date, *, chains: bool
 ) -> list[Row]:
     """Each project's investment reported in the window, one row per project and week so
     that any sub-window can be summed."""
@@ -292,26 +250,40 @@ def _investment_rows(
     ]
 
 
-def _project_totals(base: Base, date: str, *, timestamp: bool = False) -> Totals:
-    """Totals of a measure over projects dated by `date`."""
-    return Totals(base, date, "region__code", "park_id", "chain_id", "total_investment", timestamp)
+def _projects(base: Base, date: str, *, level: bool = False, timestamp: bool = False) -> Measure:
+    """A measure of the projects of `base` dated by `date`: their rows, and their totals."""
+
+    def fetch(
+        params: dict[str, Any], prefix: str, start: dt.date, end: dt.date, *, chains: bool
+    ) -> list[Row]:
+        """Rows of the base's projects (their chain is a column: `chains` costs nothing)."""
+        return _project_rows(base(params, prefix, start, end), date)
+
+    totals = Totals(
+        base, date, "region__code", "park_id", "chain_id", "total_investment", timestamp
+    )
+    return Measure(fetch, level=level, totals=totals)
 
 
 MEASURES: dict[str, Measure] = {
-    # Qualifications stay on rows: an enterprise's chains are many-valued, and the grants of a
-    # year are few.
-    "qualification_granted": Measure(_qualification_rows),
-    "renovation_projects": Measure(
-        _renovation_rows, totals=_project_totals(_renovations, "actual_start")
+    # An enterprise counts once however often it was certified, and supports a chain when
+    # one of its nodes is in it.
+    "qualification_granted": Measure(
+        _qualification_rows,
+        totals=Totals(
+            _qualifications,
+            "granted_on",
+            "enterprise__region__code",
+            "enterprise__park_id",
+            _enterprise_in_chain,
+            "",
+            key="enterprise_id",
+            by=("kind", "kind__code"),
+        ),
     ),
-    "attraction_signed": Measure(
-        _attraction_rows, totals=_project_totals(_attractions, "signed_on")
-    ),
-    "key_projects": Measure(
-        _key_project_rows,
-        level=True,
-        totals=_project_totals(_key_projects, "created_at", timestamp=True),
-    ),
+    "renovation_projects": _projects(_renovations, "actual_start"),
+    "attraction_signed": _projects(_attractions, "signed_on"),
+    "key_projects": _projects(_key_projects, "created_at", level=True, timestamp=True),
     "investment_completed": Measure(
         _investment_rows,
         money=True,
@@ -370,12 +342,15 @@ def _per_thing(rows: Iterable[Row]) -> list[Item]:
     return list(items.values())
 
 
-def fetch_rows(indicator: Indicator, prefix: str, start: dt.date, end: dt.date) -> list[Row]:
+def fetch_rows(
+    indicator: Indicator, prefix: str, start: dt.date, end: dt.date, *, chains: bool = True
+) -> list[Row]:
     """Rows of a measured indicator for a region prefix and window (level measures: from the
-    beginning of time, as what exists counts whenever it began)."""
+    beginning of time, as what exists counts whenever it began); `chains=False` when no
+    scope reading them is a chain's."""
     measure = MEASURES[indicator.measure]
     first = dt.date(1900, 1, 1) if measure.level else start
-    return measure.fetch(indicator.params, prefix, first, end)
+    return measure.fetch(indicator.params, prefix, first, end, chains=chains)
 
 
 def _reported_rows(
@@ -431,7 +406,7 @@ def measure_target(target: Target, start: dt.date, end: dt.date) -> MeasureResul
     if indicator.measure not in MEASURES:
         return MeasureResult(None)
     scope = MeasureScope.of(target)
-    rows = fetch_rows(indicator, scope.region_prefix, start, end)
+    rows = fetch_rows(indicator, scope.region_prefix, start, end, chains=scope.chain_id is not None)
     return summarise(indicator, rows, scope, start, end)
 
 
@@ -446,24 +421,40 @@ def _common_prefix(codes: Sequence[str]) -> str:
 
 
 def _condition(
-    measure: Measure, totals: Totals, scope: MeasureScope, start: dt.date, end: dt.date
-) -> Q:
-    """What one target counts of a measure's base: its scope and window."""
-    condition = Q(**{f"{totals.region}__startswith": scope.region_prefix})
-    if totals.timestamp:
-        # Local days, as the rows read them, without a per-row date conversion.
-        condition &= Q(**{f"{totals.date}__lt": _day_after(end)})
-        if not measure.level:
-            condition &= Q(**{f"{totals.date}__gte": _day_after(start - dt.timedelta(days=1))})
-    else:
-        condition &= Q(**{f"{totals.date}__lte": end})
-        if not measure.level:
-            condition &= Q(**{f"{totals.date}__gte": start})
+    target: Target,
+    totals: Totals,
+    scope: MeasureScope,
+    window: tuple[dt.date, dt.date],
+    base: tuple[str, dt.date, dt.date],
+) -> Q | None:
+    """What one target counts of a measure's base (its prefix and window): its `by` value
+    first (the cheapest test), then its scope and window where they are narrower than the
+    base's (None: all of the base)."""
+    level = MEASURES[target.indicator.measure].level
+    (start, end), (prefix, first, last) = window, base
+    found: list[Q] = []
+    if totals.by is not None:
+        found.append(Q(**{totals.by[1]: target.indicator.params[totals.by[0]]}))
+    if scope.region_prefix != prefix:
+        found.append(Q(**{f"{totals.region}__startswith": scope.region_prefix}))
+    # Local days of a datetime column, as the rows read them, without a per-row conversion.
+    if end != last:
+        found.append(
+            Q(**{f"{totals.date}__lt": _day_after(end)})
+            if totals.timestamp
+            else Q(**{f"{totals.date}__lte": end})
+        )
+    if not level and start != first:
+        found.append(
+            Q(**{f"{totals.date}__gte": _day_after(start - dt.timedelta(days=1))})
+            if totals.timestamp
+            else Q(**{f"{totals.date}__gte": start})
+        )
     if scope.park_id is not None:
-        condition &= Q(**{totals.park: scope.park_id})
+        found.append(Q(**{totals.park: scope.park_id}))
     if scope.chain_id is not None:
-        condition &= Q(**{totals.chain: scope.chain_id})
-    return condition
+        found.append(totals.in_chain(scope.chain_id))
+    return reduce(operator.and_, found) if found else None
 
 
 def _totals(
@@ -481,15 +472,19 @@ def _totals(
     prefix = _common_prefix([scope.region_prefix for scope in scopes.values()])
     first = dt.date(1900, 1, 1) if measure.level else min(windows[t.pk][0] for t in group)
     last = max(windows[t.pk][1] for t in group)
+    params = indicator.params
+    if totals.by is not None:
+        params = {**params, totals.by[0]: sorted({t.indicator.params[totals.by[0]] for t in group})}
     expressions: dict[str, Any] = {}
     for target in group:
-        condition = _condition(measure, totals, scopes[target.pk], *windows[target.pk])
+        base = (prefix, first, last)
+        condition = _condition(target, totals, scopes[target.pk], windows[target.pk], base)
         expressions[f"t{target.pk}"] = (
             Sum(totals.amount, filter=condition)
-            if _is_money(target.indicator, measure)
-            else Count("pk", filter=condition)
+            if totals.amount and _is_money(target.indicator, measure)
+            else Count(totals.key, filter=condition, distinct=totals.key != "pk")
         )
-    found = totals.base(indicator.params, prefix, first, last).aggregate(**expressions)
+    found = totals.base(params, prefix, first, last).aggregate(**expressions)
     results: dict[int, MeasureResult] = {}
     for target in group:
         value = Decimal(found[f"t{target.pk}"] or 0)
@@ -500,9 +495,11 @@ def _totals(
 
 
 def _base_key(indicator: Indicator) -> str:
-    """Indicators with equal keys read the same base rows (the `figure` only says what to do
-    with them)."""
-    params = {k: v for k, v in sorted(indicator.params.items()) if k != "figure"}
+    """Indicators with equal keys share a query of the database's totals (the `figure` only
+    says what to do with the rows; the totals' `by` parameter is told apart in the query)."""
+    totals = MEASURES[indicator.measure].totals
+    apart = {"figure", totals.by[0]} if totals is not None and totals.by else {"figure"}
+    params = {k: v for k, v in sorted(indicator.params.items()) if k not in apart}
     return f"{indicator.measure}:{params}"
 
 
@@ -550,7 +547,8 @@ def measure_many(
         start = min(windows[target.pk][0] for target in group)
         end = max(windows[target.pk][1] for target in group)
         indicator = group[0].indicator
-        rows = fetch_rows(indicator, prefix, start, end)
+        chains = any(scope.chain_id is not None for scope in scopes.values())
+        rows = fetch_rows(indicator, prefix, start, end, chains=chains)
         for target in group:
             first, last = windows[target.pk]
             results[target.pk] = summarise(indicator, rows, scopes[target.pk], first, last)

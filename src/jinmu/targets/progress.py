@@ -28,8 +28,9 @@ from decimal import Decimal
 from typing import Any
 
 from jinmu.targets.choices import Aggregation, Bound, Direction, Status
-from jinmu.targets.measures import Item, measure_many
+from jinmu.targets.measures import measure_many
 from jinmu.targets.models import Target, target_settings_for_many
+from jinmu.targets.rows import Item
 
 # Defaults from practice.md's project lights (银川 发改委): green at or above plan, yellow from
 # 10 up to and including 30 percentage points behind 序时, red more than 30 behind. A county's

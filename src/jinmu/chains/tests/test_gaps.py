@@ -19,6 +19,7 @@ from jinmu.chains.tests.factories import (
 )
 from jinmu.core.choices import RegionLevel
 from jinmu.core.tests.factories import RegionFactory
+from jinmu.enterprises.services import update_enterprise
 from jinmu.enterprises.tests.factories import (
     AnnualFiguresFactory,
     EnterpriseFactory,
@@ -363,6 +364,40 @@ def test_chain_lists_show_leaders_backbone_gaps_partners_with_last_updated(world
     assert town_lists.is_partial
     assert town_lists.backbone.rows == []  # the backbone firm lies in 保店镇
     assert [row.enterprise.pk for row in town_lists.leaders.rows] == [leader.pk]
+
+
+def test_chain_lists_follow_link_and_enterprise_writes_through_the_services(world: Any) -> None:
+    # given: the lists read once (their heads are cached under the chain's node stats)
+    chain = ChainFactory(office=world.chain_office)
+    node = ChainNodeFactory(chain=chain)
+    first = EnterpriseFactory(region=world.town_a, name="丙公司")
+    services.link_enterprise(
+        actor=world.user("chain"), node=node, enterprise=first, role="backbone"
+    )
+    assert queries.chain_lists(chain).backbone.total == 1
+    # when: a firm is linked, then renamed to sort first
+    second = EnterpriseFactory(region=world.town_a, name="乙公司")
+    link = services.link_enterprise(
+        actor=world.user("chain"), node=node, enterprise=second, role="backbone"
+    )
+    added = queries.chain_lists(chain).backbone
+    update_enterprise(
+        actor=world.user("industry"),
+        enterprise=second,
+        data={"name": "安公司"},
+        expected_version=second.version,
+    )
+    renamed = queries.chain_lists(chain).backbone
+    services.unlink_enterprise(actor=world.user("chain"), link=link)
+    removed = queries.chain_lists(chain).backbone
+    # then
+    assert [row.enterprise.pk for row in added.rows] == [first.pk, second.pk]
+    assert added.total == 2
+    assert [row.enterprise.pk for row in renamed.rows] == [second.pk, first.pk]
+    assert added.last_updated is not None
+    assert renamed.last_updated is not None
+    assert renamed.last_updated > added.last_updated
+    assert ([row.enterprise.pk for row in removed.rows], removed.total) == ([first.pk], 1)
 
 
 def test_region_overview_counts_in_scope(world: Any, django_assert_max_num_queries: Any) -> None:

@@ -39,6 +39,9 @@ from jinmu.enterprises.services import (
 _WRITING_SCOPES = (ScopeKind.REGION, ScopeKind.TOWN, ScopeKind.PARK)
 
 
+_OWN_FIELDS = tuple(field.name for field in Enterprise._meta.concrete_fields)
+
+
 class EnterpriseAccess(permissions.BasePermission):
     """Reading needs a scope (security admin, auditor, bank and judge have none: 403);
     writing needs `can_edit_enterprises` and a town, park or region scope."""
@@ -85,7 +88,13 @@ class EnterpriseViewSet(
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
-        return Enterprise.objects.for_user(self.request.user).select_related("region", "park")
+        enterprises = Enterprise.objects.for_user(self.request.user).select_related(
+            "region", "park"
+        )
+        if self.action == "list":
+            # Of the region and the park a row shows only the name.
+            enterprises = enterprises.only(*_OWN_FIELDS, "region__name", "park__name")
+        return enterprises
 
     def perform_create(self, serializer: Any) -> None:
         """Record through the service."""

@@ -193,6 +193,40 @@ def test_industry_filter_matches_by_code_prefix(world: Any, admin: Any) -> None:
     assert filtered(admin, "industry=C") == {"电梯公司", "通用设备公司", "家具公司"}
 
 
+def _options(admin: Any, name: str) -> list[tuple[str, str]]:
+    """The (value, text) options of the filter form's `name` select."""
+    request = RequestFactory().get("/enterprises/")
+    request.user = admin
+    form = EnterpriseFilterSet(None, queryset=Enterprise.objects.none(), request=request).form
+    return [(str(value), str(text)) for value, text in form.fields[name].widget.choices]
+
+
+def test_reference_choices_are_cached_until_their_data_changes(
+    world: Any, admin: Any, django_assert_num_queries: Any
+) -> None:
+    # given: the options read once
+    kind = QualificationKindFactory(code="gazelle", name="瞪羚企业")
+    industry("C34", "通用设备制造业", "division")
+    assert ("C34", "C34 通用设备制造业") in _options(admin, "industry")
+    assert (kind.code, "瞪羚企业") in _options(admin, "qualification")
+
+    # when: read again, the reference data is not queried
+    with django_assert_num_queries(0):
+        industry_options = _options(admin, "industry")
+    assert ("C34", "C34 通用设备制造业") in industry_options
+
+    # when: a kind is renamed, another deactivated, a code added
+    kind.name = "瞪羚企业（省级）"
+    kind.save()
+    QualificationKindFactory(code="retired", name="停用资质", is_active=False)
+    industry("C35", "专用设备制造业", "division")
+
+    # then: the options follow
+    assert (kind.code, "瞪羚企业（省级）") in _options(admin, "qualification")
+    assert "停用资质" not in {text for _value, text in _options(admin, "qualification")}
+    assert ("C35", "C35 专用设备制造业") in _options(admin, "industry")
+
+
 def test_filters_combine(world: Any, admin: Any) -> None:
     # given
     EnterpriseFactory(name="宁津健身器材有限公司", region=world.town_a, scale="above")

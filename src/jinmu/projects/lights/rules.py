@@ -408,10 +408,12 @@ def is_monitored(project: Project) -> bool:
 
 def worst_light(lights: Iterable[str]) -> str:
     """The most severe of some rule lights (red > grey > yellow > green); green when none."""
-    worst = Light.GREEN.value
+    worst, severity = Light.GREEN.value, LIGHT_SEVERITY[Light.GREEN]
     for light in lights:
-        if LIGHT_SEVERITY[Light(light)] > LIGHT_SEVERITY[Light(worst)]:
-            worst = light
+        # Light is a str enum: its members and their values are the same dict keys.
+        light_severity = LIGHT_SEVERITY[light]  # type: ignore[index]
+        if light_severity > severity:
+            worst, severity = light, light_severity
     return worst
 
 

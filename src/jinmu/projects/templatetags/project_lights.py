@@ -1,4 +1,5 @@
-"""Lights in templates: `{% light_badge project %}` (a badge that opens its reasons),
+"""Lights in templates: `{% light_badge project %}` (a badge that opens its reasons; in a list's
+rows `light_button`, whose reasons are fetched when opened),
 `{% light_dot "red" %}` (a bare coloured dot for tables and boards) and `|light_label`."""
 
 from __future__ import annotations
@@ -6,8 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,10 +64,14 @@ INPUT_LABELS: dict[str, Any] = {
 }
 
 
+# `Light.values` builds a new list on each read; a list page asks once per row.
+_LIGHT_VALUES = frozenset(Light.values)
+
+
 @register.filter
 def light_label(value: Any) -> str:
     """The label of a light value; "Not monitored" for an empty one."""
-    if value in Light.values:
+    if value in _LIGHT_VALUES:
         return str(Light(value).label)
     return _("Not monitored")
 
@@ -143,9 +149,8 @@ def reason_rows(reasons: Any) -> list[dict[str, Any]]:
     return rows
 
 
-@register.inclusion_tag("projects/_light.html")
-def light_badge(project: Any) -> dict[str, Any]:
-    """The project's light as a badge; a click (or tap) opens each rule with its inputs."""
+def light_context(project: Any) -> dict[str, Any]:
+    """What the badge and its popup show: the light, an override, and each rule's reason."""
     light = getattr(project, "light", "") or ""
     overridden = bool(light and getattr(project, "light_override", ""))
     return {
@@ -160,3 +165,47 @@ def light_badge(project: Any) -> dict[str, Any]:
         "computed_on": getattr(project, "light_computed_on", None),
         "reasons": reason_rows(getattr(project, "light_reasons", None)) if light else [],
     }
+
+
+@register.inclusion_tag("projects/_light.html")
+def light_badge(project: Any) -> dict[str, Any]:
+    """The project's light as a badge; a click (or tap) opens each rule with its inputs."""
+    return light_context(project)
+
+
+def light_button(project: Any) -> SafeString:
+    """The badge of `light_badge` for a row of a list, drawn in Python: its popup is empty
+    until opened, when htmx fetches the reasons (`projects:light_reasons`), so a list page
+    does not carry every row's explanation."""
+    light = getattr(project, "light", "") or ""
+    label = light_label(light)
+    if not light:
+        return format_html(
+            '<span class="badge bg-secondary-lt" title="{}">{}</span>',
+            _("Not under weekly scheduling: no light."),
+            label,
+        )
+    colour = LIGHT_TABLER.get(light)
+    if getattr(project, "light_override", ""):
+        label = f"{label} · {_('Set by hand')}"
+    return format_html(
+        '<div class="dropdown d-inline-block light-badge">'
+        '<button type="button" class="badge bg-{} text-{}-fg border-0 text-nowrap"'
+        ' data-bs-toggle="dropdown" data-bs-auto-close="outside"'
+        ' data-bs-popper-config=\'{{"strategy":"fixed"}}\' aria-expanded="false"'
+        ' aria-haspopup="true" title="{}" hx-get="{}" hx-trigger="show.bs.dropdown once"'
+        ' hx-target="next .light-reasons">{}</button>'
+        '<div class="dropdown-menu p-0 shadow light-reasons">{}</div></div>',
+        colour,
+        colour,
+        _("Why this light?"),
+        reverse("projects:light_reasons", args=[project.pk]),
+        label,
+        _LOADING,
+    )
+
+
+# What an opened popup shows until its reasons arrive.
+_LOADING = mark_safe(
+    '<span class="spinner-border spinner-border-sm text-secondary m-3" aria-hidden="true"></span>'
+)

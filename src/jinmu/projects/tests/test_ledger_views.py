@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from jinmu.chains.tests.factories import ChainFactory, ChainNodeFactory
+from jinmu.projects import lights
 from jinmu.projects.choices import ProjectKind, ProjectStatus
 from jinmu.projects.models import (
     Attachment,
@@ -303,6 +304,57 @@ def test_htmx_gets_the_table_only(world: Any, client: Client) -> None:
     html = response.content.decode()
     assert "表格项目" in html
     assert "project-filters" not in html
+
+
+def test_a_rows_light_fetches_its_reasons_when_opened(world: Any, client: Client) -> None:
+    # given: a project with a computed light, and one set by hand
+    project = ProjectFactory(
+        name="亮灯项目",
+        region=world.town_a,
+        status=ProjectStatus.PREPARING,
+        planned_start=dt.date(2026, 1, 1),
+    )
+    lights.refresh_light(project, today=TODAY)
+    ProjectFactory(
+        name="人工项目",
+        region=world.town_a,
+        light="yellow",
+        light_override="yellow",
+        light_override_reason="企业资金链紧张",
+    )
+    _login(client, world, "industry")
+
+    # when: the list is shown
+    html = client.get(reverse("projects:list")).content.decode()
+
+    # then: each row has its badge, but not the reasons, which its popup fetches when opened
+    url = reverse("projects:light_reasons", args=[project.pk])
+    assert f'hx-get="{url}" hx-trigger="show.bs.dropdown once"' in html
+    assert 'data-bs-toggle="dropdown"' in html
+    assert "bg-red" in html
+    assert "Yellow · Set by hand" in html
+    assert "data-rule=" not in html
+
+    # when: the popup is opened
+    popup = client.get(url, HTTP_HX_REQUEST="true").content.decode()
+
+    # then: it shows what the project's page shows in its badge
+    assert 'data-rule="start"' in popup
+    assert 'data-rule="report"' in popup
+    assert "2026-01-01" in popup  # the planned start, among the inputs
+    assert "<html" not in popup
+
+
+def test_a_lights_reasons_out_of_scope_are_not_found(world: Any, client: Client) -> None:
+    # given: a project of town A, and town B's clerk
+    project = ProjectFactory(region=world.town_a, light="red")
+    _login(client, world, "town_b")
+
+    # when
+    response = client.get(reverse("projects:light_reasons", args=[project.pk]))
+
+    # then
+    assert response.status_code == 404
 
 
 def test_export_link_carries_the_filters(world: Any, client: Client) -> None:

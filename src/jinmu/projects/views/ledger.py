@@ -47,6 +47,7 @@ from jinmu.projects.permissions import (
 )
 from jinmu.projects.queries import ledger as figures
 from jinmu.projects.tables import ledger_table
+from jinmu.projects.templatetags.project_lights import light_context
 from jinmu.projects.views.common import (
     is_htmx_partial,
     optional_url,
@@ -183,6 +184,15 @@ def project_list(request: AuthedRequest) -> HttpResponse:
     }
     template = "tables/table.html" if partial else "projects/project_list.html"
     return render(request, template, context)
+
+
+@login_required
+@require_GET
+def light_reasons(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The inside of a list row's light popup (what `light_badge` shows on a project's page),
+    fetched when the popup is opened; a project out of scope is a 404."""
+    project = visible_project(request, pk)
+    return render(request, "projects/_light_reasons.html", light_context(project))
 
 
 def _record_forms(project: Project, *, can_edit: bool, can_override: bool) -> dict[str, Any]:
@@ -477,6 +487,7 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/edit/", project_edit, name="edit"),
     path("<int:pk>/transition/", project_transition, name="transition"),
     path("<int:pk>/light/", light_override, name="override"),
+    path("<int:pk>/light/reasons/", light_reasons, name="light_reasons"),
     path("<int:pk>/year-plan/", year_plan, name="year_plan"),
     path("<int:pk>/attachments/new/", attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", attachment_download, name="attachment"),

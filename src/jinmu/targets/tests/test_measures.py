@@ -270,3 +270,50 @@ def test_reported_targets_are_read_together(world: Any, django_assert_num_querie
     assert [results[t.pk].value for t in targets] == [Decimal("6.4"), None, Decimal(4)]
     # the same as one target at a time
     assert [_value(t, START, dt.date(2026, 6, 30)) for t in targets] == [Decimal("6.4"), None, 4]
+
+
+@pytest.mark.django_db
+def test_qualification_totals_count_each_enterprise_once(world: Any) -> None:
+    """The database's totals (the board) agree with the rows (the detail page): an enterprise
+    certified twice, or on two nodes of a chain, counts once; a window sees its own grants."""
+    kind = QualificationKindFactory(code="high-tech")
+    chain = ChainFactory()
+    twice = EnterpriseFactory(region=world.town_a)
+    for node in (ChainNodeFactory(chain=chain), ChainNodeFactory(chain=chain)):
+        EnterpriseNodeFactory(enterprise=twice, node=node)
+    for day in (dt.date(2026, 2, 1), dt.date(2026, 8, 1)):
+        QualificationFactory(kind=kind, enterprise=twice, granted_on=day)
+    QualificationFactory(kind=kind, granted_on=dt.date(2026, 9, 1))
+    assert _value(_target("high-tech-new")) == 2
+    assert _value(_target("high-tech-new", chain=chain)) == 1
+    assert _value(_target("high-tech-new"), START, dt.date(2026, 6, 30)) == 1
+    assert _value(_target("high-tech-new"), dt.date(2026, 7, 1), END) == 2
+
+
+@pytest.mark.django_db
+def test_qualification_kinds_are_totalled_in_one_query(
+    world: Any, django_assert_num_queries: Any
+) -> None:
+    """Targets of several kinds of qualification, by chain and by town, cost one query on a
+    board, and each counts its own kind as its rows do."""
+    chain = ChainFactory()
+    on_chain = EnterpriseFactory(region=world.town_b)
+    EnterpriseNodeFactory(enterprise=on_chain, node=ChainNodeFactory(chain=chain))
+    high_tech = QualificationKindFactory(code="high-tech")
+    little_giant = QualificationKindFactory(code="little-giant", name="小巨人")
+    QualificationFactory(kind=high_tech, enterprise=on_chain, granted_on=dt.date(2026, 3, 1))
+    QualificationFactory(kind=little_giant, enterprise=on_chain, granted_on=dt.date(2026, 4, 1))
+    QualificationFactory(kind=little_giant, granted_on=dt.date(2026, 5, 1))
+    targets = [
+        _target("high-tech-new"),
+        _target("high-tech-new", chain=chain),
+        _target("high-tech-new", region=world.town_a),
+        _target("little-giant-new"),
+        _target("little-giant-new", region=world.town_b),
+    ]
+    windows = {t.pk: (START, END) for t in targets}
+    with django_assert_num_queries(1):
+        totals = measure_many(targets, windows, with_items=False)
+    rows = measure_many(targets, windows)
+    assert {pk: r.value for pk, r in totals.items()} == {pk: r.value for pk, r in rows.items()}
+    assert [totals[t.pk].value for t in targets] == [1, 1, 0, 2, 1]

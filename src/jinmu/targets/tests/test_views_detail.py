@@ -375,3 +375,32 @@ def test_a_town_does_not_read_reported_values_on_a_target(world: Any, client: Cl
     assert response.status_code == 200
     assert response.context["reported"] == []
     assert "镇统计站内部月报" not in _html(response)
+
+
+def test_detail_lists_the_first_items_and_all_of_them_when_asked(
+    world: Any, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: three enterprises certified this year, a page that lists two
+    monkeypatch.setattr("jinmu.targets.views.detail.SHOWN_ITEMS", 2)
+    enterprises = [EnterpriseFactory(name=f"企业{n}", region=world.town_a) for n in range(3)]
+    for month, enterprise in enumerate(enterprises, start=1):
+        _high_tech(enterprise, dt.date(2026, month, 5))
+    target = _county_target()
+    _login(client, world, "industry")
+    url = reverse("targets:detail", args=[target.pk])
+
+    # when
+    capped = client.get(url)
+    full = client.get(url, {"items": "all"})
+
+    # then: the first two in date order, the count of all three and a link to the rest
+    html = _html(capped)
+    assert html.count("data-item") == 2
+    assert "企业2" not in html
+    assert 'href="?items=all#items"' in html
+    assert capped.context["tp"].measured == 3
+    assert len(capped.context["items"]) == 3
+    html = _html(full)
+    assert html.count("data-item") == 3
+    assert f'href="{reverse("enterprises:detail", args=[enterprises[2].pk])}"' in html
+    assert "data-all-items" not in html

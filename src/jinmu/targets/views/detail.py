@@ -31,11 +31,16 @@ from jinmu.targets.choices import Bound, IndicatorSource
 from jinmu.targets.forms.parts import MAX_PART_ROWS, PartFormSet, holder_choices
 from jinmu.targets.forms.report import ReportValueForm
 from jinmu.targets.forms.target import TargetForm, bounded_int
-from jinmu.targets.measures import Item
 from jinmu.targets.models import Indicator, ReportedValue, Target
+from jinmu.targets.rows import Item
 from jinmu.targets.views.board import require_scope
 
 _RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
+# Items listed behind a number until the user asks for all of them (`?items=all`): a target
+# of a large county counts over a thousand enterprises.
+SHOWN_ITEMS = 50
+# An id no page has, reversed once per kind of item and replaced by each item's id.
+_ID_MARK = 918273645
 # The service names a part's holder by kind; the page has one "held by" select.
 _HOLDER_ALIASES = {"town": "holder", "unit": "holder", "chain": "holder"}
 
@@ -57,8 +62,21 @@ def _require_manager(request: AuthedRequest) -> None:
 
 
 def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
-    """The measured items with the link to each one's page."""
-    return [{"item": item, "url": reverse(item.url_name, args=[item.id])} for item in items]
+    """The measured items with the link to each one's page (one `reverse()` per kind of
+    item, not per item)."""
+    patterns: dict[str, str] = {}
+    rows = []
+    for item in items:
+        pattern = patterns.get(item.url_name)
+        if pattern is None:
+            pattern = patterns[item.url_name] = reverse(item.url_name, args=[_ID_MARK])
+        rows.append({"item": item, "url": pattern.replace(str(_ID_MARK), str(item.id))})
+    return rows
+
+
+def _shown_items(request: AuthedRequest, items: Sequence[Item]) -> list[Item]:
+    """The items the page lists: the first `SHOWN_ITEMS`, or all of them when asked."""
+    return list(items if request.GET.get("items") == "all" else items[:SHOWN_ITEMS])
 
 
 def _target_form_page(
@@ -81,12 +99,15 @@ def _target_form_page(
     return render(request, "targets/target_form.html", context, status=status)
 
 
-def _items_table(target: Target, items: list[dict[str, Any]], reported: Any) -> BoundTable:
-    """What the number is made of: the values a department reported, or the measured items."""
+def _items_table(
+    target: Target, items: Sequence[Item], shown: Sequence[Item], reported: Any
+) -> BoundTable:
+    """What the number is made of: the values a department reported, or the measured items
+    (the shown ones; the amount column when any item has an amount)."""
     if target.indicator.source == IndicatorSource.REPORTED:
         return tables.REPORTED.of(reported)
-    amounts = any(row["item"].amount is not None for row in items)
-    return tables.items_table(amounts=amounts).of(items)
+    amounts = any(item.amount is not None for item in items)
+    return tables.items_table(amounts=amounts).of(_item_rows(shown))
 
 
 @login_required
@@ -96,7 +117,8 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     target = _visible_target(request, pk)
     detail = queries.target_detail(user, target, timezone.localdate())
-    items = _item_rows(detail.progress.items)
+    items = detail.progress.items
+    shown = _shown_items(request, items)
     parent = detail.parent
     can_manage = services.can_manage_targets(user)
     context = {
@@ -104,8 +126,9 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "tp": detail.progress,
         "today": detail.today,
         "items": items,
+        "shown_items": len(shown),
         "reported": detail.reported,
-        "items_table": _items_table(target, items, detail.reported),
+        "items_table": _items_table(target, items, shown, detail.reported),
         "parts": detail.parts,
         "parts_summary": detail.parts_summary,
         "parts_add_up": detail.parts_add_up,

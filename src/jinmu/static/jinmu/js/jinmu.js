@@ -50,6 +50,15 @@
   // After any htmx swap (inner or outer) the whole page is cheap to go over again.
   document.addEventListener("htmx:afterSettle", function () { applyStyles(document); });
 
+  // A list row's light popup is filled when opened (htmx, `hx-trigger="show.bs.dropdown once"`):
+  // once its reasons arrive, a resize makes Popper place the grown menu again.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.classList.contains("light-reasons")) {
+      window.dispatchEvent(new Event("resize"));
+    }
+  });
+
   document.addEventListener("alpine:init", function () {
     // Problems raised in a weekly report: rows start from the json_script the form renders.
     window.Alpine.data("problemRows", function () {
