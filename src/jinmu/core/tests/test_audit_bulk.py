@@ -6,24 +6,12 @@ import itertools
 from typing import Any
 
 from jinmu.core.audit import record_change, record_changes, snapshot
-from jinmu.core.audit_chain import verify_chain
+from jinmu.core.audit_chain import HASHED_FIELDS, verify_chain
 from jinmu.core.choices import AuditAction, UnitKind
 from jinmu.core.models import AuditChainHead, AuditLog, Unit
 
-_CONTENT = (
-    "actor_id",
-    "actor_name",
-    "action",
-    "content_type_id",
-    "object_id",
-    "object_repr",
-    "region_id",
-    "before",
-    "after",
-    "request_id",
-    "detail",
-    "remote_addr",
-)
+# What a row says, apart from when it was written.
+_CONTENT = tuple(name for name in HASHED_FIELDS if name != "time")
 
 
 def _units(world: Any, names: list[str]) -> list[Unit]:
