@@ -7,10 +7,12 @@ a fresh PostgreSQL database (`jinmu_smoke`, dropped and re-created each run), Re
 `jinmu collectstatic`, the demo county as data, then gunicorn with two workers on a free port.
 Over HTTP it signs in through the login form with a real CSRF round-trip as a non-administrator
 demo user, gets an API token, loads each main page, a static file and every API list with 200,
-and checks the security headers. The worker (`jinmu run_huey`, README's second service) runs
-beside gunicorn on the Redis queue: a background task (recomputing the county's lights) is
-queued and its progress page, served by gunicorn, must show it done. Gunicorn, the worker, the
-database, the Redis keys and the temporary folder are removed afterwards, also on failure.
+and checks the security headers. The page's stylesheets and scripts must carry content-hashed
+names, be cached for at least a year and come gzipped to a client that accepts it. The worker
+(`jinmu run_huey`, README's second service) runs beside gunicorn on the Redis queue: a
+background task (recomputing the county's lights) is queued and its progress page, served by
+gunicorn, must show it done. Gunicorn, the worker, the database, the Redis keys and the
+temporary folder are removed afterwards, also on failure.
 
 TLS is the county proxy's job (README): the script plays the proxy by sending
 `X-Forwarded-Proto: https` with `JINMU_BEHIND_TLS_PROXY=true`. The cookies are `Secure`, which a
@@ -25,6 +27,7 @@ redis://127.0.0.1:6379/13), SMOKE_USER / SMOKE_PASSWORD (default the demo's `ind
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -64,6 +67,9 @@ PAGES = [
     "/api/docs/",
 ]
 STATIC = ["/static/jinmu/jinmu.css", "/static/vendor/alpine/alpine-csp.min.js"]
+# A collected file's name with the manifest's content hash: jinmu.2db335cfd9d2.css
+HASHED = re.compile(r"^/static/.+\.[0-9a-f]{12}\.(css|js)$")
+ONE_YEAR = 365 * 24 * 3600
 
 
 class SmokeError(Exception):
@@ -251,6 +257,35 @@ def check_security_headers(client: Client) -> None:
     step(f"security headers: CSP, HSTS ({hsts}), secure cookies, http → https")
 
 
+def check_static_files(client: Client) -> None:
+    """Stylesheets and scripts of a page: hashed names, cached a year or more, gzip on demand."""
+    status, _headers, body = client.get("/")
+    expect(status == 200, f"/ answered {status}")
+    page = body.decode()
+    urls = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    urls += re.findall(r'<script[^>]* src="([^"]+)"', page)
+    expect(any(u.endswith(".css") for u in urls), f"no stylesheet on /: {urls}")
+    expect(any(u.endswith(".js") for u in urls), f"no script on /: {urls}")
+    unhashed = [url for url in urls if not HASHED.match(url)]
+    expect(unhashed == [], f"static URLs without a content hash: {unhashed}")
+    for url in urls:
+        status, headers, plain = client.get(url)
+        expect(status == 200, f"{url} answered {status}")
+        control = headers.get("cache-control", "")
+        match = re.search(r"max-age=(\d+)", control)
+        expect(
+            match is not None and int(match.group(1)) >= ONE_YEAR,
+            f"{url} is not cached for a year: Cache-Control {control!r}",
+        )
+        status, headers, packed = client.get(url, **{"Accept-Encoding": "gzip"})
+        expect(
+            status == 200 and headers.get("content-encoding") == "gzip",
+            f"{url} with Accept-Encoding: gzip came as {headers.get('content-encoding')!r}",
+        )
+        expect(gzip.decompress(packed) == plain, f"{url}: the gzip copy differs from the file")
+    step(f"{len(urls)} stylesheets and scripts of /: hashed, cached a year ({control}), gzip")
+
+
 def api_lists(client: Client, token: str) -> list[str]:
     """Every GET endpoint of the API without a path parameter, from the schema."""
     status, _headers, body = client.get(
@@ -318,6 +353,7 @@ def run(workdir: Path) -> None:
         step(f"gunicorn (pid {server.pid}) answers on port {port}")
         sign_in(client)
         check_security_headers(client)
+        check_static_files(client)
         for path in PAGES + STATIC:
             status, headers, body = client.get(path)
             expect(status == 200, f"{path} answered {status}: {body[:300]!r}")

@@ -223,6 +223,20 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 WHITENOISE_USE_FINDERS = DEBUG or not PRODUCTION
+# Production serves the collected files under content-hashed names, which WhiteNoise caches
+# for a year as immutable, with gzip copies beside them; development, the tests and `make run`
+# keep the plain storage, which needs no `collectstatic` (the manifest storage would fail on a
+# missing manifest).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "jinmu.core.storage.StaticStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
 if not PRODUCTION:
     # WhiteNoise serves from the finders in the demo; it still expects the folder to exist.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)

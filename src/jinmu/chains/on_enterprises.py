@@ -28,6 +28,7 @@ from jinmu.chains import stats
 from jinmu.chains.choices import ChainRole
 from jinmu.chains.models import EnterpriseNode
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
+from jinmu.core.filtersets import ValuesChoiceFilter
 from jinmu.core.scoping import Scope, ScopeKind
 from jinmu.core.types import AuthedRequest
 from jinmu.enterprises.extensions import EnterpriseExtension, Panel, register
@@ -42,7 +43,7 @@ def _on_nodes(queryset: QuerySet[Any], **link: Any) -> QuerySet[Any]:
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class ChainFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
+class ChainFilter(ValuesChoiceFilter):
     """Enterprises on any node of the chain."""
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
@@ -51,7 +52,7 @@ class ChainFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class NodeFilter(django_filters.ModelChoiceFilter):  # type: ignore[misc]
+class NodeFilter(ValuesChoiceFilter):
     """Enterprises on the node."""
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
@@ -72,11 +73,19 @@ class RoleFilter(django_filters.ChoiceFilter):  # type: ignore[misc]
         return _on_nodes(qs, role=value, node__chain=chain)
 
 
+# A node's label, "chain · node", as ChainNode.__str__.
+NODE_LABEL_FIELDS = ("chain__name", "name")
+
+
 def chain_filters() -> dict[str, django_filters.Filter]:
     """The chain and node filters, shown after the park."""
     return {
         "chain": ChainFilter(label=_("Chain"), queryset=chains_for_request),
-        "node": NodeFilter(label=_("Chain node"), queryset=nodes_for_request),
+        "node": NodeFilter(
+            label=_("Chain node"),
+            queryset=nodes_for_request,
+            label_fields=NODE_LABEL_FIELDS,
+        ),
     }
 
 

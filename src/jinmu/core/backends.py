@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import BaseBackend, ModelBackend
 
 from jinmu.core.permissions import role_permissions
@@ -31,9 +32,33 @@ class RolePermissionBackend(BaseBackend):
         return perm in self.get_all_permissions(user_obj, obj)
 
 
+# What every request's scope check (jinmu.core.scoping.scope_for) reads from the signed-in
+# user: loaded with the user, in the same query, instead of two more on every request.
+SESSION_USER_RELATED = ("region", "unit", "unit__region")
+
+
 class PasswordBackend(ModelBackend):
     """Django's username-and-password check; permissions come from roles, not from per-user or
     group rows, so this backend grants none (and reads none)."""
+
+    def get_user(self, user_id: Any) -> Any:
+        """The session's user, with what the scope check reads (see SESSION_USER_RELATED)."""
+        user_model = get_user_model()
+        try:
+            user = user_model._default_manager.select_related(*SESSION_USER_RELATED).get(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+    async def aget_user(self, user_id: Any) -> Any:
+        """The async twin of get_user, with the same related rows."""
+        user_model = get_user_model()
+        users = user_model._default_manager.select_related(*SESSION_USER_RELATED)
+        try:
+            user = await users.aget(pk=user_id)
+        except user_model.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
     def get_user_permissions(self, user_obj: Any, obj: Any = None) -> set[str]:
         """No per-user permissions: a role is granted in one place."""

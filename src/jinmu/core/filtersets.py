@@ -7,6 +7,7 @@ the filter form invalid: a 400 with the field's message in the API, the message 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import django_filters
@@ -79,3 +80,41 @@ def fast_selects(form: forms.BaseForm) -> None:
         widget = field.widget
         if isinstance(widget, forms.Select) and not isinstance(widget, forms.NullBooleanSelect):
             field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
+
+
+class ValuesChoiceIterator(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
+    """A model select's options read as plain values, not one model instance per option (a
+    county has hundreds of chain nodes): the same values, labels and order."""
+
+    field: ValuesChoiceField
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        """The empty choice, then (value, label) of each row in the queryset's order."""
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        key = self.field.to_field_name or "pk"
+        # Plain rows need no prefetched relations (and `iterator()` refuses them unchunked).
+        rows = self.queryset.prefetch_related(None).values_list(key, *self.field.label_fields)
+        for value, *parts in rows.iterator():
+            # As the models' __str__: the parts joined, a missing one left out.
+            yield value, " · ".join(str(part) for part in parts if part is not None)
+
+
+class ValuesChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ModelChoiceField whose options are read with `values_list`; the label is the
+    `label_fields` joined by " · " and must equal the model's __str__. Validation (and the
+    cleaned value, a model instance) is ModelChoiceField's."""
+
+    iterator = ValuesChoiceIterator
+
+    def __init__(
+        self, *args: Any, label_fields: tuple[str, ...] = ("name",), **kwargs: Any
+    ) -> None:
+        self.label_fields = label_fields
+        super().__init__(*args, **kwargs)
+
+
+class ValuesChoiceFilter(django_filters.ModelChoiceFilter):
+    """A ModelChoiceFilter with a ValuesChoiceField (pass `label_fields` if not "name")."""
+
+    field_class = ValuesChoiceField

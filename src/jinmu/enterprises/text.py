@@ -5,18 +5,46 @@ from __future__ import annotations
 import functools
 import re
 
-from pypinyin import Style, lazy_pinyin
+from pypinyin import lazy_pinyin
+
+
+class _Verbatim(str):
+    """Text without pinyin (Latin letters, digits, signs), kept as written by pypinyin."""
+
+    __slots__ = ()
+
+
+def _verbatim(chars: str) -> str:
+    """Keep text without pinyin as written (errors="default"), marked so `name_keys` keeps all
+    of it as its own initials, as pypinyin's first-letter style does."""
+    return _Verbatim(chars)
+
+
+# Saving an enterprise asks for the full key and the initials of the same name one after the
+# other: one pypinyin pass serves both.
+@functools.lru_cache(maxsize=256)
+def _syllables(text: str) -> tuple[str, ...]:
+    """One pypinyin pass: each Chinese character's toneless pinyin, other text as written."""
+    return tuple(lazy_pinyin(text, errors=_verbatim))
+
+
+def name_keys(text: str) -> tuple[str, str]:
+    """The pinyin sort key and the initials of `text` (see pinyin_key and pinyin_initials)."""
+    parts = _syllables(text)
+    # pypinyin's first-letter style is the first letter of the toneless syllable, and leaves
+    # text without pinyin whole.
+    initials = (p if isinstance(p, _Verbatim) else p[:1] for p in parts if p.strip())
+    return " ".join(parts).lower()[:600], "".join(initials).lower()[:200]
 
 
 def pinyin_key(text: str) -> str:
     """Full pinyin, lower case, syllables separated by spaces (sorts like a phone's contacts)."""
-    return " ".join(lazy_pinyin(text, errors="default")).lower()[:600]
+    return name_keys(text)[0]
 
 
 def pinyin_initials(text: str) -> str:
     """First letters of each syllable: 宁津健身器材 → njjsqc (non-Chinese kept as written)."""
-    parts = lazy_pinyin(text, style=Style.FIRST_LETTER, errors="default")
-    return "".join(p for p in parts if p.strip()).lower()[:200]
+    return name_keys(text)[1]
 
 
 # Names usually start with a place (宁津县华健体育器材有限公司, 山东津力…, 德州安德…), so users

@@ -30,8 +30,15 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from jinmu.chains.on_enterprises import NODE_LABEL_FIELDS
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
-from jinmu.core.filtersets import WholeNumberFilter, fast_selects, search_box, search_filter
+from jinmu.core.filtersets import (
+    ValuesChoiceFilter,
+    WholeNumberFilter,
+    fast_selects,
+    search_box,
+    search_filter,
+)
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.money import YI
@@ -142,27 +149,28 @@ class ProjectFilterSet(django_filters.FilterSet):
         method="filter_light",
         help_text=_("green, yellow, red, grey (no data) or none (not under weekly scheduling)."),
     )
-    town = django_filters.ModelChoiceFilter(
+    town = ValuesChoiceFilter(
         label=_("Town"),
         queryset=_towns,
         field_name="region",
         to_field_name="code",
         help_text=_("Division code of the town."),
     )
-    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
-    chain = django_filters.ModelChoiceFilter(label=_("Chain"), queryset=_chains, field_name="chain")
-    node = django_filters.ModelChoiceFilter(
-        label=_("Chain node"), queryset=_nodes, field_name="node"
+    park = ValuesChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
+    chain = ValuesChoiceFilter(label=_("Chain"), queryset=_chains, field_name="chain")
+    node = ValuesChoiceFilter(
+        label=_("Chain node"),
+        queryset=_nodes,
+        field_name="node",
+        label_fields=NODE_LABEL_FIELDS,
     )
-    responsible_unit = django_filters.ModelChoiceFilter(
+    responsible_unit = ValuesChoiceFilter(
         label=_("Responsible unit"), queryset=_units, field_name="responsible_unit"
     )
-    enterprise = django_filters.ModelChoiceFilter(
+    enterprise = ValuesChoiceFilter(
         label=_("Enterprise"), queryset=_enterprises, field_name="enterprise"
     )
-    tag = django_filters.ModelChoiceFilter(
-        label=_("Project list"), queryset=_tags, field_name="tags"
-    )
+    tag = ValuesChoiceFilter(label=_("Project list"), queryset=_tags, field_name="tags")
     over_100m = django_filters.BooleanFilter(
         label=_("Over 100 million yuan (过亿元)"),
         method="filter_over_100m",
