@@ -25,6 +25,8 @@ from jinmu.core.services import require_version
 from jinmu.projects import services
 from jinmu.projects.api.errors import refused_as_400
 from jinmu.projects.api.serializers import (
+    LIST_COLUMNS,
+    LIST_RELATIONS,
     LightOverrideSerializer,
     ProjectDetailSerializer,
     ProjectListSerializer,
@@ -34,30 +36,6 @@ from jinmu.projects.api.serializers import (
 from jinmu.projects.filtersets import ProjectFilterSet, keyset_order_for
 from jinmu.projects.models import Project, StatusChange
 from jinmu.projects.permissions import can_create_projects, can_override_light
-
-_LIST_RELATIONS = ("region", "park", "chain", "node", "responsible_unit")
-# What a ledger row (`ProjectListSerializer`) reads, the keyset orders' columns among them: a
-# project and its related rows are wide, and building them whole was most of the list's time.
-_LIST_FIELDS = (
-    "id",
-    "code",
-    "name",
-    "kind",
-    "level",
-    "status",
-    *_LIST_RELATIONS,
-    "total_investment",
-    "invested_total",
-    "invested_year",
-    "invested_year_of",
-    "percent_complete",
-    "last_report_week",
-    "light",
-    "light_reasons",
-    "light_override",
-    "version",
-    *(f"{relation}__name" for relation in _LIST_RELATIONS),
-)
 
 
 class ProjectAccess(permissions.BasePermission):
@@ -128,14 +106,14 @@ class ProjectViewSet(
         return self._scoped(detail=self.action != "list")
 
     def _scoped(self, *, detail: bool) -> Any:
-        queryset = Project.objects.for_user(self.request.user).select_related(*_LIST_RELATIONS)
+        queryset = Project.objects.for_user(self.request.user).select_related(*LIST_RELATIONS)
         if detail:
             history = StatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
             queryset = queryset.select_related("enterprise").prefetch_related(
                 "tags", "year_plans", Prefetch("history", queryset=history)
             )
         else:
-            queryset = queryset.only(*_LIST_FIELDS)
+            queryset = queryset.only(*LIST_COLUMNS)
         return queryset
 
     def get_serializer_class(self) -> Any:

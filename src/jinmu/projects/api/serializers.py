@@ -168,6 +168,21 @@ class ProjectListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         return iso_label(obj.last_report_week) if obj.last_report_week else None
 
 
+LIST_RELATIONS = ("region", "park", "chain", "node", "responsible_unit")
+# What a ledger row reads, for the list's `.only()` (a project and its related rows are wide,
+# and building them whole was most of the list's time): the serialised columns (the keyset
+# orders' among them), the stored override behind `light_overridden`, each relation's name.
+LIST_COLUMNS: tuple[str, ...] = (
+    *(
+        name
+        for name in ProjectListSerializer.Meta.fields
+        if not name.endswith("_name") and name != "light_overridden"
+    ),
+    "light_override",
+    *(f"{relation}__name" for relation in LIST_RELATIONS),
+)
+
+
 class StatusChangeSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     """One lifecycle transition: from, to, when, who and why."""
 
