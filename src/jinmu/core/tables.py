@@ -30,10 +30,10 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from jinmu.core import money
+from jinmu.core.markup import format_html, html_attrs
 from jinmu.core.pagination import KeysetPage, capped_count, page_links, page_url, paginate
 
 # The text of a label, an empty-state message or a note: a string or a lazy translation.
@@ -52,8 +52,13 @@ def resolve(record: Any, accessor: Accessor | None) -> Any:
         return record
     if callable(accessor):
         return accessor(record)
+    return _walk(record, accessor.split("."))
+
+
+def _walk(record: Any, path: Sequence[str]) -> Any:
+    """The value at the end of `path` (attribute or key names) from `record`."""
     value = record
-    for part in accessor.split("."):
+    for part in path:
         if value is None:
             return None
         value = value[part] if isinstance(value, Mapping) else getattr(value, part)
@@ -92,20 +97,6 @@ def _classes(*names: str) -> str:
     return " ".join(name for name in names if name)
 
 
-def html_attrs(attrs: Mapping[str, Any]) -> SafeString:
-    """` name="value"` for each attribute, in order (escaped); True gives the bare name,
-    False and None leave the attribute out."""
-    return format_html_join(
-        "",
-        "{}",
-        (
-            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
-            for name, value in attrs.items()
-            if value is not None and value is not False
-        ),
-    )
-
-
 def badged(text: Any, label: Text, *, title: Text = "", css: str = "") -> SafeString:
     """`text` followed by a small badge: `label`, `title` shown on hover, `css` its colour
     ("bg-yellow-lt")."""
@@ -127,9 +118,10 @@ class Column:
     rendered with `row` (the record), `value` and `column` on top of the page's context.
 
     A cell with markup of its own (a badge, a link with a line under it) is best drawn by an
-    accessor function returning `format_html(…)`: a template per cell costs a 50-row list
-    several milliseconds (bench/RESULTS.md, issue 11). `template` is for cells that need the
-    page's context (`csrf_token`, the user, the page's variables).
+    accessor function returning `jinmu.core.markup.format_html(…)` (Django's, faster): a
+    template per cell costs a 50-row list several milliseconds (bench/RESULTS.md, issue 11).
+    `template` is for cells that need the page's context (`csrf_token`, the user, the page's
+    variables).
     """
 
     label: Text = ""
@@ -145,38 +137,57 @@ class Column:
 
     def value(self, record: Any) -> Any:
         """The cell's value for `record`, formatted and defaulted."""
-        value = resolve(record, self.accessor)
+        accessor = self.accessor
+        if accessor is None:
+            value = record
+        elif isinstance(accessor, str):
+            value = _walk(record, self._path)
+        else:
+            value = accessor(record)
         if self.date and value is not None:
             value = date_filter(_local(value), self.date)
         if value is None or value == "":
             return self.default
         return value
 
-    @property
+    # A column is declared once and draws every row of every request: what depends on neither
+    # the row nor the language is worked out on first use and kept.
+    @cached_property
+    def _path(self) -> tuple[str, ...]:
+        """The names of a dotted accessor."""
+        return tuple(self.accessor.split(".")) if isinstance(self.accessor, str) else ()
+
+    @cached_property
+    def _td_class(self) -> str | None:
+        """The class of each <td> (None for none)."""
+        return _classes(ALIGN_CLASSES[self.align], self.css) or None
+
+    @cached_property
     def head_attrs(self) -> SafeString:
         """The <th>'s attributes (its class)."""
         return html_attrs({"class": _classes(ALIGN_CLASSES[self.align], self.head_css) or None})
 
     def base_attrs(self, label: str = "") -> dict[str, Any]:
         """The <td> attributes every row of this column shares (its class, its `data-label`)."""
-        return {
-            "class": _classes(ALIGN_CLASSES[self.align], self.css) or None,
-            "data-label": label or None,
-        }
+        return {"class": self._td_class, "data-label": label or None}
+
+    def td_attrs(self, record: Any, base: Mapping[str, Any], shared: SafeString) -> SafeString:
+        """The attributes of this column's <td> in `record`'s row: `shared` (`base` drawn once
+        for all rows), or `base` with the column's `attrs` for the row."""
+        if self.attrs is None:
+            return shared
+        return html_attrs({**base, **self.attrs(record)})
 
     def cell(self, record: Any, *, label: str = "", shared: SafeString | None = None) -> Cell:
         """The cell of this column in `record`'s row (`label`: its `data-label`, for tables
         that stack on phones; `shared`: the column's attributes drawn once for all rows)."""
-        if self.attrs is not None:
-            attrs = html_attrs({**self.base_attrs(label), **self.attrs(record)})
-        else:
-            attrs = shared if shared is not None else html_attrs(self.base_attrs(label))
+        base = self.base_attrs(label)
         return Cell(
             column=self,
             record=record,
             value=self.value(record),
             link=self.link(record) if self.link is not None else "",
-            attrs=attrs,
+            attrs=self.td_attrs(record, base, html_attrs(base) if shared is None else shared),
         )
 
 
@@ -333,20 +344,28 @@ class BoundTable:
         return _classes(self.table.css, "table-mobile-md" if self.table.mobile else "")
 
     @cached_property
+    def cell_attrs(self) -> list[tuple[dict[str, Any], SafeString]]:
+        """Each column's <td> attributes common to every row, as a mapping and drawn: labels
+        are translated and attributes escaped once per table, not once per cell."""
+        mobile = self.table.mobile
+        out = []
+        for column in self.table.columns:
+            base = column.base_attrs(str(column.label) if mobile else "")
+            out.append((base, html_attrs(base)))
+        return out
+
+    @cached_property
     def rows(self) -> list[Row]:
-        """Every record's row, with its cells."""
+        """Every record's row, with its cells (`{% table_rows %}` draws them without these
+        objects)."""
         row_attrs = self.table.row_attrs
         columns = self.table.columns
-        # Labels are translated once per column, not once per cell.
-        labels = [str(c.label) if self.table.mobile else "" for c in columns]
-        # A column's own attributes are the same on every row: drawn once, not once per cell.
-        shared = [html_attrs(c.base_attrs(label)) for c, label in zip(columns, labels, strict=True)]
         return [
             Row(
                 record=record,
                 cells=[
-                    c.cell(record, label=label, shared=attrs)
-                    for c, label, attrs in zip(columns, labels, shared, strict=True)
+                    c.cell(record, label=base["data-label"] or "", shared=shared)
+                    for c, (base, shared) in zip(columns, self.cell_attrs, strict=True)
                 ],
                 attrs=html_attrs(row_attrs(record)) if row_attrs else SafeString(""),
             )
@@ -365,7 +384,7 @@ class BoundTable:
             for record in self.records
         ]
 
-    @property
+    @cached_property
     def tbody_attrs(self) -> SafeString:
         """The attributes of each <tbody>."""
         return html_attrs(self.table.tbody_attrs or {})

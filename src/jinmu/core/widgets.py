@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
+
+from jinmu.core.markup import escape, html_attrs
 
 
 class FastSelect(forms.Select):
@@ -22,28 +21,31 @@ class FastSelect(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
-        """The whole <select> element."""
+        """The whole <select> element, its options drawn in one pass."""
         final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         selected = {str(v) for v in self.format_value(value)}
-        parts: list[str] = [format_html("<select{}>", flatatt(final_attrs))]
+        parts: list[str] = [f"<select{_flat_attrs(final_attrs)}>"]
         for option_value, option_label in self.choices:
             if isinstance(option_label, list | tuple):
-                parts.append(format_html('<optgroup label="{}">', str(option_value)))
-                parts.extend(self._options(option_label, selected))
+                parts.append(f'<optgroup label="{escape(str(option_value))}">')
+                parts.extend(_option(v, label, selected) for v, label in option_label)
                 parts.append("</optgroup>")
             else:
-                parts.extend(self._options([(option_value, option_label)], selected))
+                parts.append(_option(option_value, option_label, selected))
         parts.append("</select>")
         return mark_safe("".join(parts))
 
-    @staticmethod
-    def _options(choices: Iterable[tuple[Any, Any]], selected: set[str]) -> list[str]:
-        out = []
-        for option_value, option_label in choices:
-            text = "" if option_value is None else str(option_value)
-            mark = " selected" if text in selected else ""
-            out.append(
-                f'<option value="{conditional_escape(text)}"{mark}>'
-                f"{conditional_escape(option_label)}</option>"
-            )
-        return out
+
+def _flat_attrs(attrs: dict[str, Any]) -> str:
+    """The attributes as Django's `flatatt` draws them: those with a value sorted by name, then
+    the true booleans sorted by name (`format_html_join` made it slow)."""
+    valued = sorted((name, value) for name, value in attrs.items() if not isinstance(value, bool))
+    flags = sorted((name, True) for name, value in attrs.items() if value is True)
+    return html_attrs(dict(valued + flags))
+
+
+def _option(value: Any, label: Any, selected: set[str]) -> str:
+    """One <option>, marked selected when its value is one of `selected`."""
+    text = "" if value is None else str(value)
+    mark = " selected" if text in selected else ""
+    return f'<option value="{escape(text)}"{mark}>{escape(label)}</option>'

@@ -6,46 +6,90 @@ surrounding whitespace."""
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django import template
+from django.conf import settings
 from django.template.base import Template, render_value_in_context
 from django.template.context import Context
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from jinmu.core.tables import BoundTable, Cell
+from jinmu.core.markup import escape, html_attrs
+from jinmu.core.tables import BoundTable, Cell, Column
 
 register = template.Library()
 
 
-def _drawn(context: Context, cell: Cell, templates: dict[str, Template]) -> str:
-    """The inside of one <td>: its template, its link or its value (escaped, localised)."""
-    if cell.template:
-        drawn = templates.get(cell.template)
+class _CellDrawer:
+    """Draws the inside of <td>s in one template context: the column's template, a link, or
+    the value as the template language shows it (localised, escaped)."""
+
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.templates: dict[str, Template] = {}
+
+    def __call__(self, column: Column, record: Any, value: Any, link: str) -> str:
+        """The inside of `column`'s <td> in `record`'s row, whose `value` and `link` are
+        given."""
+        if column.template:
+            return self._template(column, record, value)
+        if link:
+            return f'<a href="{escape(link)}">{escape(value)}</a>'
+        # The common cases without `render_value_in_context` (the same output): text escaped,
+        # markup as it is, whole numbers; it localises the rest (decimals, dates …).
+        if type(value) is str:
+            return html.escape(value) if self.context.autoescape else value
+        if isinstance(value, SafeString):
+            return value
+        if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+            return str(value)  # what `localize` makes of it then, with nothing to escape
+        return str(render_value_in_context(value, self.context))
+
+    def _template(self, column: Column, record: Any, value: Any) -> str:
+        """The column's template drawn with `row`, `value` and `column` on top of the context,
+        stripped of its file's surrounding whitespace."""
+        drawn = self.templates.get(column.template)
         if drawn is None:
-            assert context.template is not None
-            drawn = templates[cell.template] = context.template.engine.get_template(cell.template)
-        with context.push(row=cell.record, value=cell.value, column=cell.column):
-            return drawn.render(context).strip()
-    if cell.link:
-        return format_html('<a href="{}">{}</a>', cell.link, cell.value)
-    return render_value_in_context(cell.value, context)
+            assert self.context.template is not None
+            engine = self.context.template.engine
+            drawn = self.templates[column.template] = engine.get_template(column.template)
+        with self.context.push(row=record, value=value, column=column):
+            return drawn.render(self.context).strip()
+
+
+def _row(
+    draw: _CellDrawer,
+    record: Any,
+    row_attrs: Callable[[Any], Mapping[str, Any]] | None,
+    columns: list[tuple[Column, dict[str, Any], SafeString]],
+) -> str:
+    """One <tr>, drawn with a single join (`columns`: each column with its shared attributes,
+    as a mapping and drawn)."""
+    parts = [f"<tr{html_attrs(row_attrs(record)) if row_attrs is not None else ''}>"]
+    for column, base, shared in columns:
+        attrs = column.td_attrs(record, base, shared)
+        value = column.value(record)
+        link = column.link(record) if column.link is not None else ""
+        parts.append(f"<td{attrs}>{draw(column, record, value, link)}</td>")
+    parts.append("</tr>\n")
+    return "".join(parts)
 
 
 @register.simple_tag(takes_context=True)
 def table_rows(context: Context, table: BoundTable) -> SafeString:
     """`{% table_rows table %}`: every <tr> of the table's rows."""
-    templates: dict[str, Template] = {}
-    parts: list[str] = []
-    for row in table.rows:
-        parts.append(f"<tr{row.attrs}>")
-        parts.extend(
-            f"<td{cell.attrs}>{_drawn(context, cell, templates)}</td>" for cell in row.cells
-        )
-        parts.append("</tr>\n")
-    return mark_safe("".join(parts))
+    draw = _CellDrawer(context)
+    row_attrs = table.table.row_attrs
+    columns = [
+        (column, base, shared)
+        for column, (base, shared) in zip(table.columns, table.cell_attrs, strict=True)
+    ]
+    return mark_safe("".join([_row(draw, record, row_attrs, columns) for record in table.records]))
 
 
 @register.simple_tag(takes_context=True)
 def table_cell(context: Context, cell: Cell) -> SafeString:
     """`{% table_cell cell %}`: the cell's template with `row`, `value` and `column`."""
-    return mark_safe(_drawn(context, cell, {}))
+    return mark_safe(_CellDrawer(context)(cell.column, cell.record, cell.value, cell.link))
