@@ -22,8 +22,9 @@ from rest_framework.views import APIView
 
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.targets.choices import MAX_YEAR, MIN_YEAR
-from jinmu.targets.models import Target
+from jinmu.targets.freshness import Generation
 from jinmu.targets.progress import evaluate_many
+from jinmu.targets.queries import visible_targets
 from jinmu.targets.serializers import TargetProgressSerializer
 
 # Years a target can sensibly belong to; anything else is a typing error in the query.
@@ -71,13 +72,13 @@ class TargetListView(APIView):
     def get(self, request: Request) -> Response:
         """List the targets of `year` with their progress today."""
         year = year_of(request)
-        targets = list(
-            Target.objects.for_user(request.user)
-            .filter(year=year)
-            .select_related("indicator", "responsible_unit", "chain", "region")
-            .order_by("front", "parent_id", "id")
+        generation = Generation.read()
+        targets = visible_targets(
+            request.user, year, generation, order=("front", "parent_id", "id")
         )
-        results = evaluate_many(targets, timezone.localdate(), with_items=False)
+        results = evaluate_many(
+            targets, timezone.localdate(), with_items=False, generation=generation
+        )
         items = [results[target.pk] for target in targets]
         # The DRF stubs type `instance` as one object even with many=True.
         serializer = TargetProgressSerializer(items, many=True)  # type: ignore[arg-type]

@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import reduce
 from typing import Any, Protocol
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from jinmu.chains.models import EnterpriseNode
@@ -420,24 +420,15 @@ def _common_prefix(codes: Sequence[str]) -> str:
     return first[:size]
 
 
-def _condition(
-    target: Target,
-    totals: Totals,
-    scope: MeasureScope,
-    window: tuple[dt.date, dt.date],
-    base: tuple[str, dt.date, dt.date],
-) -> Q | None:
-    """What one target counts of a measure's base (its prefix and window): its `by` value
-    first (the cheapest test), then its scope and window where they are narrower than the
-    base's (None: all of the base)."""
-    level = MEASURES[target.indicator.measure].level
-    (start, end), (prefix, first, last) = window, base
+# The part of a period a target is measured over: (start, end).
+Window = tuple[dt.date, dt.date]
+
+
+def _in_window(totals: Totals, level: bool, window: Window, base: Window) -> Q | None:
+    """The rows of a window where it is narrower than the base query's (None: all of them);
+    a datetime column by local days, as the rows read them, without a per-row conversion."""
+    (start, end), (first, last) = window, base
     found: list[Q] = []
-    if totals.by is not None:
-        found.append(Q(**{totals.by[1]: target.indicator.params[totals.by[0]]}))
-    if scope.region_prefix != prefix:
-        found.append(Q(**{f"{totals.region}__startswith": scope.region_prefix}))
-    # Local days of a datetime column, as the rows read them, without a per-row conversion.
     if end != last:
         found.append(
             Q(**{f"{totals.date}__lt": _day_after(end)})
@@ -450,44 +441,96 @@ def _condition(
             if totals.timestamp
             else Q(**{f"{totals.date}__gte": start})
         )
-    if scope.park_id is not None:
-        found.append(Q(**{totals.park: scope.park_id}))
-    if scope.chain_id is not None:
-        found.append(totals.in_chain(scope.chain_id))
     return reduce(operator.and_, found) if found else None
+
+
+@dataclass(frozen=True)
+class _Figure:
+    """One aggregate of a group's query: over a window, of the rows of a chain when a chain is
+    reached through links (else None), summing amounts or counting keys."""
+
+    window: Window
+    chain_id: int | None
+    money: bool
+
+    def aggregate(self, totals: Totals, level: bool, base: Window) -> Aggregate:
+        """The figure as an aggregate of the base query."""
+        found = [_in_window(totals, level, self.window, base)]
+        if self.chain_id is not None:
+            found.append(totals.in_chain(self.chain_id))
+        condition = reduce(operator.and_, [q for q in found if q is not None], Q())
+        if self.money:
+            return Sum(totals.amount, filter=condition or None)
+        return Count(totals.key, filter=condition or None, distinct=totals.key != "pk")
+
+
+def _in_group(row: dict[str, Any], scope: MeasureScope, linked: bool, by: Any) -> bool:
+    """Whether a group of the query's rows lies in a target's scope (and has its `by` value)."""
+    region = row["g_region"]
+    if region is None or not region.startswith(scope.region_prefix):
+        return False
+    if scope.park_id is not None and row["g_park"] != scope.park_id:
+        return False
+    if scope.chain_id is not None and not linked and row["g_chain"] != scope.chain_id:
+        return False
+    return by is None or row["g_by"] == by
+
+
+def _group_columns(totals: Totals, scopes: Iterable[MeasureScope]) -> dict[str, F]:
+    """What the query groups by: the region always, the park and a chain column when a scope
+    names one, and the `by` parameter."""
+    scopes = list(scopes)
+    columns = {"g_region": F(totals.region)}
+    if any(scope.park_id is not None for scope in scopes):
+        columns["g_park"] = F(totals.park)
+    if not callable(totals.chain) and any(scope.chain_id is not None for scope in scopes):
+        columns["g_chain"] = F(totals.chain)
+    if totals.by is not None:
+        columns["g_by"] = F(totals.by[1])
+    return columns
 
 
 def _totals(
     group: Sequence[Target],
     scopes: dict[int, MeasureScope],
-    windows: dict[int, tuple[dt.date, dt.date]],
+    windows: dict[int, Window],
 ) -> dict[int, MeasureResult]:
     """Each target's value counted or summed by the database, in one query for a group of
     targets whose indicators share a measure and its base (the count of key projects and
-    their total investment, say)."""
-    indicator = group[0].indicator
-    measure = MEASURES[indicator.measure]
+    their total investment, say): grouped by region, park, chain and `by` value, with one
+    aggregate per window (and chain reached through links), not one per target; a target adds
+    up the groups its scope covers (a key counted once per group is counted once in all: an
+    enterprise lies in one region and park)."""
+    measure = MEASURES[group[0].indicator.measure]
     totals = measure.totals
     assert totals is not None
     prefix = _common_prefix([scope.region_prefix for scope in scopes.values()])
     first = dt.date(1900, 1, 1) if measure.level else min(windows[t.pk][0] for t in group)
-    last = max(windows[t.pk][1] for t in group)
-    params = indicator.params
+    base = (first, max(windows[t.pk][1] for t in group))
+    params = group[0].indicator.params
     if totals.by is not None:
         params = {**params, totals.by[0]: sorted({t.indicator.params[totals.by[0]] for t in group})}
-    expressions: dict[str, Any] = {}
+    figures: dict[int, _Figure] = {}
     for target in group:
-        base = (prefix, first, last)
-        condition = _condition(target, totals, scopes[target.pk], windows[target.pk], base)
-        expressions[f"t{target.pk}"] = (
-            Sum(totals.amount, filter=condition)
-            if totals.amount and _is_money(target.indicator, measure)
-            else Count(totals.key, filter=condition, distinct=totals.key != "pk")
+        start, end = windows[target.pk]
+        figures[target.pk] = _Figure(
+            (first if measure.level else start, end),
+            scopes[target.pk].chain_id if callable(totals.chain) else None,
+            bool(totals.amount) and _is_money(target.indicator, measure),
         )
-    found = totals.base(params, prefix, first, last).aggregate(**expressions)
+    names = {figure: f"f{i}" for i, figure in enumerate(dict.fromkeys(figures.values()))}
+    rows = list(
+        totals.base(params, prefix, *base)
+        .order_by()
+        .values(**_group_columns(totals, scopes.values()))
+        .annotate(**{name: f.aggregate(totals, measure.level, base) for f, name in names.items()})
+    )
     results: dict[int, MeasureResult] = {}
     for target in group:
-        value = Decimal(found[f"t{target.pk}"] or 0)
+        by = target.indicator.params[totals.by[0]] if totals.by is not None else None
+        name, scope, linked = names[figures[target.pk]], scopes[target.pk], callable(totals.chain)
+        found = sum(row[name] or 0 for row in rows if _in_group(row, scope, linked, by))
+        value = Decimal(found or 0)
         if _is_money(target.indicator, measure):
             value = in_unit(value, target.indicator.unit)
         results[target.pk] = MeasureResult(value)

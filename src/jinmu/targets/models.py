@@ -291,3 +291,20 @@ class TargetSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target} {self.month:%Y-%m}"
+
+
+class MeasureGeneration(models.Model):
+    """A token per table that the measures read, renewed by a database trigger on every write
+    to that table (`jinmu.targets.freshness`): measured values are cached under the tokens, so
+    any write, through whatever path, makes the next read measure afresh in every process. A
+    random token (not a counter), so that a rolled-back write never brings back a used key."""
+
+    source = models.CharField(_("source"), max_length=63, primary_key=True)
+    token = models.CharField(_("token"), max_length=32)
+
+    class Meta:
+        verbose_name = _("measure generation")
+        verbose_name_plural = _("measure generations")
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.token}"

@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from calendar import monthrange
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
 from jinmu.targets.choices import Aggregation, Bound, Direction, Status
+from jinmu.targets.freshness import Generation, measure_totals
 from jinmu.targets.measures import measure_many
 from jinmu.targets.models import Target, target_settings_for_many
 from jinmu.targets.rows import Item
@@ -170,6 +171,15 @@ class Thresholds:
     red: Decimal = RED_POINTS
 
 
+def threshold_points(codes: Iterable[str]) -> dict[str, tuple[Decimal, Decimal]]:
+    """The yellow and red points in force in each region, in one settings read: a town's part
+    follows its county's thresholds unless the town has its own row."""
+    rows = target_settings_for_many(set(codes))
+    return {
+        code: (Decimal(row.yellow_points), Decimal(row.red_points)) for code, row in rows.items()
+    }
+
+
 def _assemble(
     target: Target,
     on: dt.date,
@@ -209,19 +219,23 @@ def evaluate(target: Target, on: dt.date) -> TargetProgress:
 
 
 def evaluate_many(
-    targets: Sequence[Target], on: dt.date, *, with_items: bool = True
+    targets: Sequence[Target],
+    on: dt.date,
+    *,
+    with_items: bool = True,
+    generation: Generation | None = None,
 ) -> dict[int, TargetProgress]:
     """Progress of many targets on a day, by target id; measured indicators are read once per
-    indicator, so a board costs a bounded number of queries."""
+    indicator, so a board costs a bounded number of queries; without items, the values come
+    from the cache while nothing they are measured from changed (`jinmu.targets.freshness`,
+    under `generation` when the caller read it already)."""
     windows = {target.pk: _window(target, on) for target in targets}
-    results = measure_many(targets, windows, with_items=with_items)
-    # One settings read per county: a town's part follows its county's thresholds unless the
-    # town has its own row.
-    rows = target_settings_for_many({target.region_id for target in targets})
-    thresholds = {
-        code: Thresholds(Decimal(row.yellow_points), Decimal(row.red_points))
-        for code, row in rows.items()
-    }
+    if with_items:
+        results = measure_many(targets, windows)
+        points = threshold_points(target.region_id for target in targets)
+    else:
+        results, points = measure_totals(targets, windows, threshold_points, generation)
+    thresholds = {code: Thresholds(*pair) for code, pair in points.items()}
     return {
         target.pk: _assemble(
             target,

@@ -6,7 +6,8 @@ reported values).
 Every function reads the user's visible targets of the year in one query (indicator, region,
 responsible unit, chain and parent joined) and evaluates them with one `evaluate_many` call, so a
 page costs a bounded number of queries whatever the number of targets (the measures read each
-measured indicator once, and every reported value in one read).
+measured indicator once, and every reported value in one read). Both are cached per scope under
+the generation of the tables they read (`jinmu.targets.freshness`).
 
 A part (a target with a parent) is shown under its parent when the parent is visible too (a
 region-wide user sees the whole targets with their parts nested); otherwise it stands on its own
@@ -29,9 +30,11 @@ from django.utils.translation import gettext as _
 from jinmu.core.choices import UnitKind
 from jinmu.core.models import Region, Unit
 from jinmu.core.money import share_as_percent
+from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, scope_for
-from jinmu.core.types import User
+from jinmu.core.types import User, Visitor
 from jinmu.targets.choices import Action, Aggregation, Front, IndicatorSource, Status
+from jinmu.targets.freshness import Generation, remember
 from jinmu.targets.models import ReportedValue, Target, TargetSnapshot
 from jinmu.targets.progress import TargetProgress, evaluate_many, linear_share
 from jinmu.targets.services import can_report_indicator, whole_of
@@ -190,14 +193,40 @@ class UnitSummary:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def visible_targets(user: User, year: int) -> list[Target]:
-    """The user's visible targets of a year, with what rows, measures and the export read."""
-    return list(
-        Target.objects.for_user(user)
-        .filter(year=year)
-        .select_related("indicator", "region", "responsible_unit", "chain__office")
-        .order_by("id")
+def _scope_parts(user: Visitor) -> tuple[Any, ...]:
+    """What decides which targets a user sees: the permission to view them, and the scope."""
+    scope = scope_for(user)
+    return (
+        has_action(user, Target.objects.none().permission_for("view")),
+        scope.kind.value,
+        scope.region_prefix,
+        scope.region_code,
+        scope.unit_id,
+        scope.enterprise_id,
     )
+
+
+def visible_targets(
+    user: Visitor,
+    year: int,
+    generation: Generation | None = None,
+    *,
+    order: tuple[str, ...] = ("id",),
+) -> list[Target]:
+    """The user's visible targets of a year in `order`, with what rows, measures, the export
+    and the API read (cached per scope while no target, indicator, region, unit or chain
+    changed)."""
+
+    def read() -> list[Target]:
+        return list(
+            Target.objects.for_user(user)
+            .filter(year=year)
+            .select_related("indicator", "region", "responsible_unit", "chain__office")
+            .order_by(*order)
+        )
+
+    parts = (*_scope_parts(user), year, order)
+    return remember("visible", parts, (generation or Generation.read()).targets_key, read)
 
 
 def years_with_targets(user: User, *, include: Iterable[int] = ()) -> list[int]:
@@ -268,8 +297,9 @@ def _groups(
 def target_board(user: User, year: int, on: dt.date) -> TargetBoard:
     """The year's board of the user: the visible targets (parts nested under their visible
     whole) with their progress on `on`, by front and by 四提四增 action, and status counts."""
-    targets = visible_targets(user, year)
-    progress = evaluate_many(targets, on, with_items=False)
+    generation = Generation.read()
+    targets = visible_targets(user, year, generation)
+    progress = evaluate_many(targets, on, with_items=False, generation=generation)
     children = _children(targets)
     rows = [_row(target, children, progress) for target in children.get(None, [])]
     return TargetBoard(
@@ -292,7 +322,8 @@ def _holds(unit: Unit, target: Target) -> bool:
 def unit_targets(user: User, unit: Unit, year: int, on: dt.date) -> UnitTargets:
     """The targets a unit holds in the year that the user sees, each with its visible parts
     (a part held by the unit under a whole it also holds shows only under that whole)."""
-    targets = visible_targets(user, year)
+    generation = Generation.read()
+    targets = visible_targets(user, year, generation)
     children = _children(targets)
     by_pk = {target.pk: target for target in targets}
 
@@ -306,7 +337,7 @@ def unit_targets(user: User, unit: Unit, year: int, on: dt.date) -> UnitTargets:
 
     own = [t for t in targets if _holds(unit, t) and not held_above(t)]
     wanted = [part for target in own for part in _subtree(target, children)]
-    progress = evaluate_many(wanted, on, with_items=False)
+    progress = evaluate_many(wanted, on, with_items=False, generation=generation)
     rows = [_row(target, children, progress) for target in own]
     return UnitTargets(
         unit=unit,
@@ -328,9 +359,10 @@ def _unit_order(unit: Unit) -> tuple[int, str]:
 def units_with_targets(user: User, year: int, on: dt.date) -> list[UnitSummary]:
     """Every unit holding visible targets in the year, with the status counts of the targets it
     holds (wholes and parts alike)."""
-    holders = {t: holder_of(t) for t in visible_targets(user, year)}
+    generation = Generation.read()
+    holders = {t: holder_of(t) for t in visible_targets(user, year, generation)}
     targets = [target for target, unit in holders.items() if unit is not None]
-    progress = evaluate_many(targets, on, with_items=False)
+    progress = evaluate_many(targets, on, with_items=False, generation=generation)
     units: dict[int, Unit] = {}
     held: dict[int, list[TargetProgress]] = {}
     for target, unit in holders.items():

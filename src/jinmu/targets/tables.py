@@ -6,21 +6,26 @@ as the cards did."""
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
+from jinmu.core.choices import UnitKind
 from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table, url
 from jinmu.targets.queries import STATUS_ORDER
 from jinmu.targets.templatetags.target_progress import (
+    escape,
     percent,
     plain,
+    progress_bar,
     status_badge,
     target_bar,
     target_value,
@@ -194,20 +199,41 @@ def parts_table(*, target: Any, summed: bool, can_manage: bool) -> Table:
 _PART_MARK = mark_safe('<span class="text-secondary" aria-hidden="true">↳ </span>')
 
 
+# A target id no database reaches, standing for the id in a reversed URL.
+_SOME_ID = 2_147_483_647
+
+
+@lru_cache(maxsize=16)
+def _detail_url_parts(prefix: str, urlconf: str | None, root: str) -> tuple[str, str]:
+    """A target page's URL before and after the target's id (for a script prefix and URL
+    configuration)."""
+    head, _id, tail = reverse("targets:detail", args=[_SOME_ID]).partition(str(_SOME_ID))
+    return head, tail
+
+
+def _detail_url(pk: int) -> str:
+    """A target page's URL: `reverse` once per URL configuration, not once per board row."""
+    head, tail = _detail_url_parts(get_script_prefix(), get_urlconf(), settings.ROOT_URLCONF)
+    return f"{head}{pk}{tail}"
+
+
 def _goal(row: Any) -> SafeString:
     """A target's name linked to its page, with its period (when not the year) and condition."""
     target = row.target
-    return format_html(
-        '{}<a href="{}" data-goal>{}</a>{}{}',
-        _PART_MARK if row.depth else "",
-        reverse("targets:detail", args=[target.pk]),
-        target.name,
-        format_html(' <span class="badge bg-blue-lt ms-1">{}</span>', target.get_period_display())
+    period = (
+        f' <span class="badge bg-blue-lt ms-1">{escape(str(target.get_period_display()))}</span>'
         if target.period != "year"
-        else "",
-        format_html('<div class="small text-secondary">{}</div>', target.condition)
+        else ""
+    )
+    condition = (
+        f'<div class="small text-secondary">{escape(target.condition)}</div>'
         if target.condition
-        else "",
+        else ""
+    )
+    return SafeString(
+        f"{_PART_MARK if row.depth else ''}"
+        f'<a href="{escape(_detail_url(target.pk))}" data-goal>'
+        f"{escape(target.name)}</a>{period}{condition}"
     )
 
 
@@ -227,11 +253,11 @@ def _figure(accessor: str) -> Any:
 def _shares(row: Any) -> SafeString:
     """The progress bar, with the shares done and due (序时)."""
     tp = row.progress
-    return format_html(
-        '{}<div class="small text-secondary mt-1" data-shares>{}</div>',
-        target_bar(tp),
-        gettext("%(done)s done · 序时 %(expected)s")
-        % {"done": percent(tp.progress), "expected": percent(tp.expected)},
+    done, expected = percent(tp.progress), percent(tp.expected)
+    shares = gettext("%(done)s done · 序时 %(expected)s") % {"done": done, "expected": expected}
+    return SafeString(
+        f'{progress_bar(tp, done, expected)}<div class="small text-secondary mt-1" data-shares>'
+        f"{escape(shares)}</div>"
     )
 
 
@@ -239,6 +265,21 @@ def _holder(row: Any) -> Any:
     """The unit holding the target (its short name); a grey dash for none."""
     holder = row.holder
     return _MISSING if holder is None else (holder.short_name or holder.name)
+
+
+def _parts(row: Any) -> SafeString:
+    """How many parts a target has: for a goal with parts, the button that shows them."""
+    count = row.part_count
+    if count and not row.depth:
+        return SafeString(
+            '<button type="button" class="btn btn-sm btn-ghost-primary px-2" @click="open = !open"'
+            ' :aria-expanded="open.toString()"'
+            f' aria-label="{escape(gettext("Show or hide the parts"))}">{count}'
+            """ <span x-text="open ? '▴' : '▾'">▾</span></button>"""
+        )
+    if count:
+        return SafeString(str(count))
+    return SafeString('<span class="text-secondary">0</span>')
 
 
 def _board_row_attrs(row: Any) -> dict[str, Any]:
@@ -297,7 +338,7 @@ BOARD = Table(
         ),
         Column(
             gettext_lazy("Parts"),
-            template=CELLS + "board_parts.html",
+            _parts,
             align="num",
             head_css="w-5r",
             attrs=lambda row: {"data-parts": row.part_count},
@@ -314,15 +355,28 @@ BOARD = Table(
 # -- the units page: each unit holding targets, with its targets by status.
 
 
+_ZERO = mark_safe('<span class="text-secondary">0</span>')
+
+
 def _count_column(index: int, status: str) -> Column:
-    """The column counting one status's targets (headed by the status's badge)."""
+    """The column counting one status's targets (headed by the status's badge; a grey 0)."""
     return Column(
         status_badge(status),
-        lambda summary: summary.counts[index],
-        "targets/_count_cell.html",
+        lambda summary: summary.counts[index].count or _ZERO,
         align="num",
         attrs=lambda summary: {"data-count": summary.counts[index].status},
     )
+
+
+# The kinds' labels (lazy: translated when drawn), without the choices lookup that
+# `get_kind_display` makes per call.
+_KIND_LABELS = dict(UnitKind.choices)
+
+
+def _kind(summary: Any) -> str:
+    """The kind of a unit holding targets."""
+    kind = summary.unit.kind
+    return str(_KIND_LABELS.get(kind, kind))
 
 
 def units_table(year: int) -> Table:
@@ -335,7 +389,7 @@ def units_table(year: int) -> Table:
                 "unit.name",
                 link=url("targets:unit", "unit.pk", query=f"?year={year}"),
             ),
-            Column(gettext("Kind"), "unit.get_kind_display", css="text-secondary"),
+            Column(gettext("Kind"), _kind, css="text-secondary"),
             *(_count_column(i, status) for i, status in enumerate(STATUS_ORDER)),
             Column(gettext("Total"), "total", align="num", css="fw-bold"),
         ),
