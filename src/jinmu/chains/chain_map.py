@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from jinmu.chains.choices import GapState, NodeKind, Segment
@@ -40,12 +41,21 @@ def output_colour(output: Decimal | None, largest: Decimal | None) -> str:
     return "#" + "".join(f"{c:02x}" for c in rgb)
 
 
+def _labels(choices: type[models.TextChoices]) -> dict[str, str]:
+    """Each choice's label in the current language (translated once per map, not per node)."""
+    return {value: str(label) for value, label in choices.choices}
+
+
 def _map_item(
-    gap: NodeGap, children: list[dict[str, Any]], largest: Decimal | None = None
+    gap: NodeGap,
+    children: list[dict[str, Any]],
+    largest: Decimal | None = None,
+    labels: tuple[dict[str, str], dict[str, str]] | None = None,
 ) -> dict[str, Any]:
     """One node of the ECharts tree: sized by operating firms, coloured by gap state, and for
-    covered nodes shaded by local output."""
+    covered nodes shaded by local output (`labels`: of the gap states and the node kinds)."""
     node = gap.node
+    states, kinds = labels or (_labels(GapState), _labels(NodeKind))
     colour = (
         output_colour(gap.local_output, largest) if gap.state == GapState.COVERED else gap.colour
     )
@@ -56,10 +66,10 @@ def _map_item(
         "symbolSize": symbol_size(gap.operating_count),
         "itemStyle": {"color": colour, "borderColor": colour},
         "state": gap.state,
-        "state_label": gap.state_label,
+        "state_label": states[gap.state],
         "is_group": gap.is_group,
-        "flags": [str(GapState(flag).label) for flag in gap.flags],
-        "kind": str(NodeKind(node.kind).label) if node.kind in NodeKind.values else node.kind,
+        "flags": [states[flag] for flag in gap.flags],
+        "kind": kinds.get(node.kind, node.kind),
         "enterprise_count": gap.enterprise_count,
         "operating_count": gap.operating_count,
         "leader_count": gap.leader_count,
@@ -83,9 +93,11 @@ def chain_map(chain: Chain, gaps: Sequence[NodeGap] | None = None) -> dict[str, 
         children[parent].append(gap)
 
     largest = max((gap.local_output or Decimal(0) for gap in gaps), default=None)
+    labels = (_labels(GapState), _labels(NodeKind))
 
     def build(gap: NodeGap) -> dict[str, Any]:
-        return _map_item(gap, [build(child) for child in children.get(gap.node.pk, [])], largest)
+        kids = [build(child) for child in children.get(gap.node.pk, [])]
+        return _map_item(gap, kids, largest, labels)
 
     segments = []
     for segment in Segment:

@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.chains.choices import (
@@ -36,6 +35,8 @@ from jinmu.core.fields import (
     user_fk,
 )
 from jinmu.core.models import DomainModel, Unit
+from jinmu.enterprises.choices import QuickChoiceLabels
+from jinmu.enterprises.links import record_url
 
 if TYPE_CHECKING:
     from jinmu.enterprises.models import Enterprise
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 DEFAULT_WEAK_SHARE = Decimal("0.30")
 
 
-class Chain(DomainModel):
+class Chain(QuickChoiceLabels, DomainModel):
     """An industrial chain run under the chain-chief system (链长 + 链长办 + 链主)."""
 
     name = models.CharField(_("name"), max_length=50)
@@ -82,10 +83,10 @@ class Chain(DomainModel):
 
     def get_absolute_url(self) -> str:
         """The chain's page."""
-        return reverse("chains:detail", args=[self.pk])
+        return record_url("chains:detail", self.pk)
 
 
-class ChainNode(DomainModel):
+class ChainNode(QuickChoiceLabels, DomainModel):
     """A link of a chain: a product, a process, a shared facility, or a group of such links."""
 
     chain = belongs_to(Chain, _("chain"), "nodes")
@@ -132,6 +133,10 @@ class ChainNode(DomainModel):
     def __str__(self) -> str:
         return f"{self.chain.name} · {self.name}" if self.chain_id else self.name
 
+    def get_absolute_url(self) -> str:
+        """The node's page."""
+        return record_url("chains:node", self.pk)
+
     def clean(self) -> None:
         """A facility node names its facility type; a parent belongs to the same chain."""
         super().clean()
@@ -149,7 +154,7 @@ class ChainNode(DomainModel):
             raise ValidationError(errors)
 
 
-class EnterpriseNode(DomainModel):
+class EnterpriseNode(QuickChoiceLabels, DomainModel):
     """An enterprise serving a chain node, in a role (链主, backbone, supporting)."""
 
     enterprise: models.ForeignKey[Enterprise, Enterprise] = belongs_to(
@@ -183,7 +188,7 @@ class EnterpriseNode(DomainModel):
         return f"{self.node} · {self.enterprise}"
 
 
-class ChainPartner(DomainModel):
+class ChainPartner(QuickChoiceLabels, DomainModel):
     """A member of the chain's 政产学研金服用 community: department, association, university …"""
 
     chain = belongs_to(Chain, _("chain"), "partners")
@@ -218,7 +223,7 @@ class ChainPartner(DomainModel):
         return self.name
 
 
-class Bottleneck(DomainModel):
+class Bottleneck(QuickChoiceLabels, DomainModel):
     """A supply bottleneck (堵点) on a node: what, since when, who owns clearing it."""
 
     node = belongs_to(ChainNode, _("node"), "bottlenecks")

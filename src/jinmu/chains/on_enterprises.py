@@ -2,7 +2,8 @@
 (`jinmu.enterprises.extensions`, `EnterpriseFilterSet.add_filters`); `ChainsConfig.ready()`
 installs it.
 
-- Filters of the enterprise list, API and export: chain, chain node, and chain role.
+- Filters of the enterprise list, API and export: chain, chain node, and chain role (the
+  options of the first two kept between requests, `jinmu.enterprises.options`).
 - A chain office sees the enterprises on its chains.
 - Links follow an enterprise moved to another region (their region is what scopes them).
 - Node statistics follow enterprise writes (`jinmu.chains.stats`): a change of status, place
@@ -14,11 +15,11 @@ installs it.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any, cast
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.constants import EMPTY_VALUES
 from drf_spectacular.types import OpenApiTypes
@@ -26,14 +27,15 @@ from drf_spectacular.utils import extend_schema_field
 
 from jinmu.chains import stats
 from jinmu.chains.choices import ChainRole
-from jinmu.chains.models import EnterpriseNode
+from jinmu.chains.models import Chain, ChainNode, EnterpriseNode
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
-from jinmu.core.filtersets import ValuesChoiceFilter
-from jinmu.core.scoping import Scope, ScopeKind
+from jinmu.core.permissions import has_action
+from jinmu.core.scoping import Scope, ScopeKind, scope_for
 from jinmu.core.types import AuthedRequest
 from jinmu.enterprises.extensions import EnterpriseExtension, Panel, register
 from jinmu.enterprises.filtersets import EnterpriseFilterSet
 from jinmu.enterprises.models import Enterprise
+from jinmu.enterprises.options import ScopedOptionsFilter
 
 
 def _on_nodes(queryset: QuerySet[Any], **link: Any) -> QuerySet[Any]:
@@ -42,8 +44,20 @@ def _on_nodes(queryset: QuerySet[Any], **link: Any) -> QuerySet[Any]:
     return queryset.filter(Exists(links))
 
 
+def _visible_key(model: type[Model]) -> Callable[[Any], Hashable]:
+    """What the rows of `model` a request's user sees depend on (`for_user`): whether a role
+    lets them see such rows at all, and their scope."""
+    permission: str = cast(Any, model._default_manager).permission_for("view")
+
+    def key(request: Any) -> Hashable:
+        user = getattr(request, "user", None)
+        return (has_action(user, permission), scope_for(user))
+
+    return key
+
+
 @extend_schema_field(OpenApiTypes.INT)
-class ChainFilter(ValuesChoiceFilter):
+class ChainFilter(ScopedOptionsFilter):
     """Enterprises on any node of the chain."""
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
@@ -52,7 +66,7 @@ class ChainFilter(ValuesChoiceFilter):
 
 
 @extend_schema_field(OpenApiTypes.INT)
-class NodeFilter(ValuesChoiceFilter):
+class NodeFilter(ScopedOptionsFilter):
     """Enterprises on the node."""
 
     def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
@@ -80,11 +94,18 @@ NODE_LABEL_FIELDS = ("chain__name", "name")
 def chain_filters() -> dict[str, django_filters.Filter]:
     """The chain and node filters, shown after the park."""
     return {
-        "chain": ChainFilter(label=_("Chain"), queryset=chains_for_request),
+        "chain": ChainFilter(
+            label=_("Chain"),
+            queryset=chains_for_request,
+            options_key=_visible_key(Chain),
+            models=("chains.chain",),
+        ),
         "node": NodeFilter(
             label=_("Chain node"),
             queryset=nodes_for_request,
             label_fields=NODE_LABEL_FIELDS,
+            options_key=_visible_key(ChainNode),
+            models=("chains.chain", "chains.chainnode"),  # "chain · node", in the chains' order
         ),
     }
 
@@ -127,7 +148,20 @@ class ChainsOnEnterprises(EnterpriseExtension):
             links = EnterpriseNode.objects.filter(enterprise=enterprise)
         else:
             links = EnterpriseNode.objects.for_user(request.user).filter(enterprise=enterprise)
-        rows = list(links.select_related("node__chain").order_by("node__chain__name", "node"))
+        # By chain name, then in the nodes' own order (chain, segment, position, name), spelled
+        # out; and only what the card shows of each link.
+        rows = list(
+            links.select_related("node__chain")
+            .only("role", "node__name", "node__chain__name")
+            .order_by(
+                "node__chain__name",
+                "node__chain__sort_order",
+                "node__chain__name",
+                "node__segment",
+                "node__sort_order",
+                "node__name",
+            )
+        )
         return [Panel("chains/_enterprise_links.html", {"links": rows})]
 
 

@@ -80,8 +80,8 @@ def region_prefix(code: str) -> str:
 LIST_LIMIT = 50
 # The chain page is an overview: its 链主 and backbone lists show fewer rows.
 CHAIN_LIST_LIMIT = 20
-# Which enterprises head those lists is cached under the chain's generation; the timeout only
-# bounds what no service announces (rows changed by hand in the database).
+# Those lists are cached under the chain's generation; the timeout only bounds what no service
+# announces (rows changed by hand in the database).
 LISTS_CACHE_SECONDS = 600
 
 
@@ -154,17 +154,19 @@ def _lists_token(chain: Chain, gaps: Sequence[NodeGap], scope: Scope | None) -> 
 
     Every write that changes a link, or an enterprise's name, place, status or figures, goes
     through the services, which refresh or bump the nodes' `NodeStats` (decision 0003): their
-    stamps, read with the gaps, are the chain's generation. Writes past the services are
-    bounded by the timeout.
+    stamps, read with the gaps, with the nodes' own (a renamed node), are the chain's
+    generation. Writes past the services are bounded by the timeout.
     """
-    stamps = sorted((gap.node.pk, gap.stats_stamps) for gap in gaps)
+    stamps = sorted(
+        (gap.node.pk, gap.node.version, gap.node.updated_at, gap.stats_stamps) for gap in gaps
+    )
     digest = hashlib.sha256(repr(stamps).encode()).hexdigest()[:32]
     where = (
         "all"
         if scope is None
         else f"{scope.kind.value}:{scope.region_prefix}:{scope.region_code}:{scope.unit_id}"
     )
-    return f"chains:lists:{chain.pk}:{where}:{digest}"
+    return f"chains:enterprise-lists:{chain.pk}:{where}:{digest}"
 
 
 def _role_summary(links: QuerySet[EnterpriseNode]) -> tuple[list[int], int, dt.datetime | None]:
@@ -186,21 +188,57 @@ def _role_summary(links: QuerySet[EnterpriseNode]) -> tuple[list[int], int, dt.d
     return first, summary["total"], stamp
 
 
-def _role_listing(
-    links: QuerySet[EnterpriseNode], role: str, cache_key: str
-) -> Listing[ChainEnterpriseRow]:
-    """The first CHAIN_LIST_LIMIT enterprises (by pinyin) linked in `role`, with the total and the
-    last change over all of them: which ones, the total and the time are cached under the
-    chain's generation (`_lists_token`); the rows are read fresh (one query when cached)."""
-    cached = cache.get(cache_key)
-    if cached is None:
-        cached = _role_summary(links)
-        cache.set(cache_key, cached, LISTS_CACHE_SECONDS)
-    first, total, last_updated = cached
-    rows = _enterprise_rows(
-        links.filter(enterprise_id__in=first).select_related("enterprise", "node")
-    ).get(role, [])
-    return Listing(rows=rows, last_updated=last_updated, total=total)
+# What the enterprise lists of a chain page show of each link: the firm's name, the node's name
+# and (on the chain office's home) its chain, and when either last changed.
+_ROW_FIELDS = (
+    "role",
+    "updated_at",
+    "enterprise__name",
+    "enterprise__name_pinyin",
+    "enterprise__updated_at",
+    "node__name",
+    "node__chain_id",
+)
+
+
+def _role_listings(
+    links: dict[str, QuerySet[EnterpriseNode]], token: str
+) -> dict[str, Listing[ChainEnterpriseRow]]:
+    """Per role, the first CHAIN_LIST_LIMIT enterprises (by pinyin) of its `links` with their
+    nodes, the total and the last change over all of them, cached under the chain's
+    generation (`token`, see `_lists_token`): no query when nothing changed."""
+    keys = {role: f"{token}:{role}" for role in links}
+    cached = cache.get_many(list(keys.values()))
+    listings = {role: cached[key] for role, key in keys.items() if key in cached}
+    missing = [role for role in links if role not in listings]
+    if missing:
+        fresh = _read_listings({role: links[role] for role in missing})
+        cache.set_many({keys[role]: fresh[role] for role in missing}, LISTS_CACHE_SECONDS)
+        listings.update(fresh)
+    return {role: listings[role] for role in links}
+
+
+def _read_listings(
+    links: dict[str, QuerySet[EnterpriseNode]],
+) -> dict[str, Listing[ChainEnterpriseRow]]:
+    """The listings of `_role_listings`, from the database (every role's rows in one query)."""
+    summaries = {role: _role_summary(role_links) for role, role_links in links.items()}
+    shown: QuerySet[EnterpriseNode] | None = None
+    for role, (first, _total, _updated) in summaries.items():
+        part = links[role].filter(enterprise_id__in=first)
+        shown = part if shown is None else shown | part
+    assert shown is not None, "_read_listings needs at least one role"
+    # Each firm's nodes in the chain's order (the links' default ordering would join the
+    # chain for the same order: every node here is on one chain).
+    grouped = _enterprise_rows(
+        shown.select_related("enterprise", "node")
+        .only(*_ROW_FIELDS)
+        .order_by("node__segment", "node__sort_order", "node__name")
+    )
+    return {
+        role: Listing(rows=grouped.get(role, []), last_updated=updated, total=total)
+        for role, (_first, total, updated) in summaries.items()
+    }
 
 
 def _partial_scope(user: User) -> bool:
@@ -217,17 +255,19 @@ def chain_lists(
     """
     gaps = node_gaps(chain) if gaps is None else gaps
     is_partial = user is not None and _partial_scope(user)
-    role_lists: dict[str, Listing[ChainEnterpriseRow]] = {}
     token = _lists_token(chain, gaps, scope_for(user) if is_partial and user is not None else None)
-    for role in (ChainRole.LEADER, ChainRole.BACKBONE):
-        links = EnterpriseNode.objects.filter(node__chain=chain, role=role)
-        if is_partial:
-            links = links.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
-        role_lists[role] = _role_listing(links, role, f"{token}:{role}")
+    on_chain = EnterpriseNode.objects.filter(node__chain=chain)
+    if is_partial:
+        on_chain = on_chain.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
+    role_lists = _role_listings(
+        {role: on_chain.filter(role=role) for role in (ChainRole.LEADER, ChainRole.BACKBONE)},
+        token,
+    )
     gap_rows = [gap for gap in gaps if gap.is_gap]
     partner_order = {kind: i for i, kind in enumerate(PartnerKind.values)}
+    # Sorted here (by kind's order, then name): the model's ordering would join the chain.
     partners = sorted(
-        ChainPartner.objects.filter(chain=chain).select_related("unit"),
+        ChainPartner.objects.filter(chain=chain).order_by(),
         key=lambda p: (partner_order.get(p.kind, 99), p.name),
     )
     return ChainLists(

@@ -10,17 +10,12 @@ chains app: chain, node and chain role; see `jinmu.enterprises.extensions`).
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
 from typing import Any
 
 import django_filters
 from django import forms
-from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Exists, Model, OuterRef, Q, QuerySet
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.filtersets import (
@@ -38,6 +33,7 @@ from jinmu.core.places import (
     request_user,
     towns_for_request,
 )
+from jinmu.core.scoping import scope_for
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
 from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
@@ -48,57 +44,45 @@ from jinmu.enterprises.models import (
     Qualification,
     QualificationKind,
 )
+from jinmu.enterprises.options import (
+    Generations,
+    ScopedOptionsFilter,
+    generations,
+    remembered,
+    watch,
+)
 
 _user = request_user
 _towns = towns_for_request
 _parks = parks_for_request
 
 
+def _place_key(request: Any) -> Hashable:
+    """What the towns and parks offered to a request depend on: the user's scope."""
+    return scope_for(request_user(request))
+
+
 # Reference data (GB/T 4754 industry codes, qualification kinds) changes a few times a year, yet
-# every list request built its selects from it (a query and a model instance per option). Their
-# choices are cached under a generation of their own, replaced whenever a row of the model is
-# saved or deleted (the loader and the admin save row by row; migrations' historical models
-# send the same signals); the timeout bounds what a raw SQL write could leave stale.
+# every list request built its selects from it (a query and a model instance per option): their
+# options are kept under the models' generations (`jinmu.enterprises.options`).
 REFERENCE_MODELS = frozenset({"enterprises.industrycode", "enterprises.qualificationkind"})
-REFERENCE_TIMEOUT = 3600
 EMPTY_CHOICE = ("", "---------")
-
-
-def _generation_key(label: str) -> str:
-    return f"enterprises:reference-generation:{label}"
-
-
-@receiver(post_save)
-@receiver(post_delete)
-def _reference_changed(sender: type[Model], **kwargs: Any) -> None:
-    """A new generation of a reference model's cached choices after any write to it."""
-    label = sender._meta.label_lower
-    if label in REFERENCE_MODELS:
-        # Now, for this transaction's own reads; again at commit, since another request may
-        # have cached the rows as they were before it in between.
-        _new_generation(label)
-        transaction.on_commit(lambda: _new_generation(label))
-
-
-def _new_generation(label: str) -> None:
-    cache.set(_generation_key(label), uuid.uuid4().hex, None)
+watch(REFERENCE_MODELS)
 
 
 def reference_choices(
-    model: type[Model], load: Callable[[], Iterable[tuple[str, str]]]
+    model: type[Model],
+    load: Callable[[], Iterable[tuple[str, str]]],
+    current: dict[str, str] | None = None,
 ) -> list[tuple[str, str]]:
-    """The choices `load` reads from reference `model`, cached under the model's generation."""
+    """The choices `load` reads from reference `model`, kept under the model's generation
+    (`current`: the generations, when the caller read them already)."""
     label = model._meta.label_lower
-    generation = cache.get_or_set(_generation_key(label), uuid.uuid4().hex, None)
-    key = f"enterprises:reference-choices:{label}:{generation}"
-    choices: list[tuple[str, str]] | None = cache.get(key)
-    if choices is None:
-        choices = [EMPTY_CHOICE, *load()]
-        cache.set(key, choices, REFERENCE_TIMEOUT)
-    return choices
+    current = current if current is not None else generations([label])
+    return remembered(("reference", label), [label], lambda: [EMPTY_CHOICE, *load()], current)
 
 
-def industry_choices() -> list[tuple[str, str]]:
+def industry_choices(current: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """Sections and divisions of GB/T 4754-2017 for the filter's select ("C34 name", as
     `str(code)` reads)."""
 
@@ -110,14 +94,15 @@ def industry_choices() -> list[tuple[str, str]]:
         )
         return ((code, f"{code} {name}") for code, name in rows)
 
-    return reference_choices(IndustryCode, load)
+    return reference_choices(IndustryCode, load, current)
 
 
-def qualification_choices() -> list[tuple[str, str]]:
+def qualification_choices(current: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The active qualification kinds by code, in their own order, for the filter's select."""
     return reference_choices(
         QualificationKind,
         lambda: QualificationKind.objects.filter(is_active=True).values_list("code", "name"),
+        current,
     )
 
 
@@ -178,16 +163,24 @@ def search_enterprises(queryset: QuerySet[Enterprise], text: str) -> QuerySet[En
 
 class EnterpriseFilterForm(forms.Form):
     """Tabler classes on the filter widgets; the industry select lists sections and divisions;
-    the options of reference data come from the cache."""
+    the options of reference data are kept between requests, and read only when drawn (the
+    API validates the form but draws nothing)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         fast_selects(self)
+        # The generations the options are kept under, read once, when a select is drawn.
+        self.generations = Generations()
         if "industry" in self.fields:
-            self.fields["industry"].widget = FastSelect(choices=industry_choices())
+            self.fields["industry"].widget = FastSelect()
+            self.fields["industry"].widget.choices = lambda: industry_choices(
+                self.generations.current
+            )
         if "qualification" in self.fields:
             # The field keeps its queryset to validate a choice; only the options are cached.
-            self.fields["qualification"].widget.choices = qualification_choices()
+            self.fields["qualification"].widget.choices = lambda: qualification_choices(
+                self.generations.current
+            )
         bootstrap(self)
         search_box(self, _("Name, credit code or pinyin initials"))
 
@@ -196,13 +189,22 @@ class EnterpriseFilterSet(django_filters.FilterSet):
     """Filters of the enterprise register (page, API and export share it)."""
 
     q = search_filter(_("Name, credit code, pinyin initials (njjs) or a former name."))
-    town = django_filters.ModelChoiceFilter(
+    # Options read as values (a town's and a park's label is their name) and kept per scope.
+    town = ScopedOptionsFilter(
         label=_("Town"),
         queryset=_towns,
         field_name="region",
         to_field_name="code",
+        options_key=_place_key,
+        models=("core.region", "core.unit"),  # a park's town is its unit's
     )
-    park = django_filters.ModelChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
+    park = ScopedOptionsFilter(
+        label=_("Park"),
+        queryset=_parks,
+        field_name="park",
+        options_key=_place_key,
+        models=("core.unit",),
+    )
     scale = django_filters.ChoiceFilter(label=_("Scale"), choices=EnterpriseScale.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
     qualification = django_filters.ModelChoiceFilter(
@@ -230,6 +232,17 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "industry",
         )
         form = EnterpriseFilterForm
+
+    @property
+    def form(self) -> Any:
+        """The filter form; the options of the scoped selects are kept between requests."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                if isinstance(filter_, ScopedOptionsFilter) and name in form.fields:
+                    field = form.fields[name]
+                    field.widget.choices = filter_.options(field, self.request, form.generations)
+        return self._form
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
         """Free-text search."""

@@ -9,7 +9,6 @@ from typing import Any, ClassVar
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +33,9 @@ from jinmu.enterprises.choices import (
     EnterpriseStatus,
     IndustryLevel,
     QualificationLevel,
+    QuickChoiceLabels,
 )
+from jinmu.enterprises.links import record_url
 from jinmu.enterprises.querysets import (
     AnnualFiguresQuerySet,
     EnterpriseQuerySet,
@@ -63,7 +64,7 @@ class IndustryCode(models.Model):
         return f"{self.code} {self.name}"
 
 
-class Enterprise(DomainModel):
+class Enterprise(QuickChoiceLabels, DomainModel):
     """A legal entity in the county, identified by its unified social credit code."""
 
     uscc = models.CharField(
@@ -165,7 +166,7 @@ class Enterprise(DomainModel):
 
     def get_absolute_url(self) -> str:
         """The detail page."""
-        return reverse("enterprises:detail", args=[self.pk])
+        return record_url("enterprises:detail", self.pk)
 
 
 def _figure(label: Any, *, max_digits: int = 18, signed: bool = False) -> models.DecimalField:  # type: ignore[type-arg]

@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table
@@ -26,6 +27,13 @@ def _code(enterprise: Enterprise) -> SafeString:
     return format_html("<code>{}</code>", enterprise.uscc)
 
 
+@functools.lru_cache(maxsize=2048)
+def _short_name(name: str, language: str | None) -> str:
+    """An industry's name cut to 12 characters (in `language`, whose ellipsis it ends with):
+    the few hundred names of the reference data are cut once, not on every row."""
+    return Truncator(name).chars(12)
+
+
 def _industry(enterprise: Enterprise) -> SafeString | str:
     """The industry's code and short name (the whole name on hover)."""
     industry = enterprise.industry
@@ -35,7 +43,7 @@ def _industry(enterprise: Enterprise) -> SafeString | str:
         '<span title="{}">{} {}</span>',
         industry.name,
         industry.code,
-        Truncator(industry.name).chars(12),
+        _short_name(industry.name, get_language()),
     )
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -228,4 +227,53 @@ class GapSerializer(serializers.Serializer[Any]):
 
     def get_page_url(self, row: GapRow) -> str:
         """The node's page."""
-        return reverse("chains:node", args=[row.gap.node.pk])
+        return row.gap.url
+
+    def to_representation(self, instance: GapRow) -> dict[str, Any]:
+        """The declared fields' values, read directly: DRF's walk over the fields and their
+        dotted sources cost the gap list a fifth of its time (issue 11). The decimals, dates
+        and times are still drawn by their fields; `test_api` checks the two agree."""
+        gap = instance.gap
+        node = gap.node
+        fields = self.fields
+        decimal = fields["local_output"].to_representation
+        since = cast(Any, fields["open_bottlenecks"]).child.fields["since"].to_representation
+        return {
+            "chain": instance.chain.pk,
+            "chain_name": instance.chain.name,
+            "node": node.pk,
+            "node_name": node.name,
+            "segment": node.segment,
+            "kind": node.kind,
+            "state": gap.state,
+            "flags": gap.flags,
+            "leader_count": gap.leader_count,
+            "backbone_count": gap.backbone_count,
+            "supporting_count": gap.supporting_count,
+            "enterprise_count": gap.enterprise_count,
+            "operating_count": gap.operating_count,
+            "local_output": decimal(gap.local_output),
+            "local_demand": (
+                None
+                if node.local_demand is None
+                else fields["local_demand"].to_representation(node.local_demand)
+            ),
+            "share": self.get_share(instance),
+            "threshold": fields["threshold"].to_representation(gap.threshold),
+            "open_bottlenecks": [
+                {
+                    "id": bottleneck.pk,
+                    "title": bottleneck.title,
+                    "since": since(bottleneck.since),
+                    "owner_unit": bottleneck.owner_unit.name if bottleneck.owner_unit else None,
+                    "owner_name": bottleneck.owner_name,
+                }
+                for bottleneck in gap.open_bottlenecks
+            ],
+            "last_updated": (
+                None
+                if gap.last_updated is None
+                else fields["last_updated"].to_representation(gap.last_updated)
+            ),
+            "page_url": self.get_page_url(instance),
+        }

@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 import yaml
+from rest_framework import serializers
 from rest_framework.test import APIClient
 
+from jinmu.chains import queries
+from jinmu.chains.api.serializers import GapSerializer
 from jinmu.chains.models import Bottleneck, ChainNode
 from jinmu.chains.tests.factories import (
     BottleneckFactory,
@@ -145,6 +148,27 @@ def test_gap_rows_carry_the_analysis(api: APIClient, world: Any) -> None:
     assert row["operating_count"] == 1
     assert row["open_bottlenecks"][0]["id"] == bottleneck.pk
     assert row["page_url"] == f"/chains/nodes/{node.pk}/"
+
+
+def test_gap_rows_are_drawn_as_the_declared_fields_draw_them(world: Any) -> None:
+    # given gaps of every kind: no demand, an owned and an unowned bottleneck, a group, a miss
+    chain = ChainFactory(name="健身器材")
+    node = ChainNodeFactory(chain=chain, name="电机", local_demand="1234.5")
+    EnterpriseNodeFactory(node=node, role="leader")
+    BottleneckFactory(node=node, title="芯片短缺", owner_unit=world.chain_office)
+    BottleneckFactory(node=node, title="物流不畅")
+    ChainNodeFactory(chain=chain, name="轴承")
+    group = ChainNodeFactory(chain=chain, name="有氧器械", kind="group")
+    BottleneckFactory(node=group)
+    rows = queries.gap_list(world.user("industry"))
+    assert len(rows) == 3
+    # when each row is drawn by the serializer and by DRF's walk over its declared fields
+    serializer = GapSerializer()
+    for row in rows:
+        fast = serializer.to_representation(row)
+        declared = serializers.Serializer.to_representation(serializer, row)
+        # then they agree, key for key and in order
+        assert list(fast.items()) == list(declared.items())
 
 
 # --------------------------------------------------------------------------- writes

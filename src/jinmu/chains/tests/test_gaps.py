@@ -219,10 +219,14 @@ def test_gap_analysis_runs_a_fixed_number_of_queries(
         link = EnterpriseNodeFactory(node=node)
         AnnualFiguresFactory(enterprise=link.enterprise)
         BottleneckFactory(node=node)
-    # when / then: nodes with their stored statistics, open bottlenecks
-    with django_assert_num_queries(2):
+    # when / then: the inputs' fingerprint, nodes with their stored statistics, open bottlenecks
+    with django_assert_num_queries(3):
         gaps = queries.node_gaps(chain)
     assert len(gaps) == 12
+    # and read again, unchanged: the fingerprint alone
+    with django_assert_num_queries(1):
+        again = queries.node_gaps(chain)
+    assert [(g.node.pk, g.state) for g in again] == [(g.node.pk, g.state) for g in gaps]
 
 
 def test_tree_order_puts_children_under_their_parent(world: Any) -> None:
@@ -331,7 +335,8 @@ def test_gap_list_query_count_does_not_grow_with_chains(
         for _ in range(4):
             node = ChainNodeFactory(chain=chain)
             EnterpriseNodeFactory(node=node)
-    with django_assert_max_num_queries(4):
+    # chains, the gaps' fingerprint, nodes with their stats, bottlenecks (+ the user's groups)
+    with django_assert_max_num_queries(5):
         rows = queries.gap_list(world.user("industry"))
     assert rows == []
 
@@ -414,7 +419,7 @@ def test_region_overview_counts_in_scope(world: Any, django_assert_max_num_queri
     BottleneckFactory(node=blocked)
     ChainNodeFactory(chain=chain, kind="group")
     # when
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # the gaps read anew: their fingerprint first
         county = queries.region_overview(world.user("industry"))
     town = queries.region_overview(world.user("town_a"))
     # then
