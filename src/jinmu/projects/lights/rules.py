@@ -46,18 +46,59 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.projects import weeks
 from jinmu.projects.choices import LIGHT_SEVERITY, MONITORED, STARTED_STATES, Light, LightRule
-from jinmu.projects.models import LedgerSettings, Milestone, Project, ProjectYearPlan
+from jinmu.projects.models import LedgerSettings, Milestone
 
 OVERRIDE_RULE: Final = "override"
 _POINT = Decimal("0.01")
 _SHARE = Decimal("0.0001")
+
+
+class LightFacts(Protocol):
+    """What the rules read of a project: a `Project`, or the nightly batch's plain row of the
+    same columns (a model instance per project costs more than the rules themselves)."""
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def planned_start(self) -> dt.date | None: ...
+    @property
+    def actual_start(self) -> dt.date | None: ...
+    @property
+    def statistics_registered_on(self) -> dt.date | None: ...
+    @property
+    def invested_year(self) -> Decimal | None: ...
+    @property
+    def invested_year_of(self) -> int | None: ...
+    @property
+    def last_report_week(self) -> dt.date | None: ...
+    @property
+    def light_override(self) -> str: ...
+    @property
+    def light_override_reason(self) -> str: ...
+    @property
+    def light_override_at(self) -> dt.datetime | None: ...
+
+
+class PlanFacts(Protocol):
+    """What the rules read of a year plan (`ProjectYearPlan` or the batch's plain row)."""
+
+    @property
+    def year(self) -> int: ...
+    @property
+    def planned_investment(self) -> Decimal: ...
+    @property
+    def monthly_shares(self) -> Any: ...
 
 
 @dataclass
@@ -96,7 +137,7 @@ def days_in_year(year: int) -> int:
     return 366 if calendar.isleap(year) else 365
 
 
-def expected_share(plan: ProjectYearPlan, day: dt.date) -> Decimal:
+def expected_share(plan: PlanFacts, day: dt.date) -> Decimal:
     """序时: the share (0–1) of the year's planned investment due by the end of `day`.
 
     Without monthly shares: elapsed days (counting `day` itself) / days in the year, so
@@ -145,7 +186,7 @@ def _as_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _started_reason(project: Project, planned: dt.date) -> dict[str, Any] | None:
+def _started_reason(project: LightFacts, planned: dt.date) -> dict[str, Any] | None:
     """Green once works started (a late start's text gives the delay); None if not started."""
     actual = project.actual_start
     if actual is not None:
@@ -216,7 +257,7 @@ def _overdue_start_reason(planned: dt.date, conf: LedgerSettings, today: dt.date
     return _reason(LightRule.START, light, text % params, **inputs)
 
 
-def _start_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict[str, Any] | None:
+def _start_rule(project: LightFacts, conf: LedgerSettings, today: dt.date) -> dict[str, Any] | None:
     planned = project.planned_start
     if planned is None:
         return None
@@ -229,7 +270,7 @@ def _start_rule(project: Project, conf: LedgerSettings, today: dt.date) -> dict[
 
 
 def _schedule_rule(
-    project: Project, plan: ProjectYearPlan | None, conf: LedgerSettings, today: dt.date
+    project: LightFacts, plan: PlanFacts | None, conf: LedgerSettings, today: dt.date
 ) -> dict[str, Any] | None:
     if plan is None or not plan.planned_investment or plan.planned_investment <= 0:
         return None
@@ -320,7 +361,7 @@ def _milestone_rule(
 
 
 def _statistics_rule(
-    project: Project, conf: LedgerSettings, today: dt.date
+    project: LightFacts, conf: LedgerSettings, today: dt.date
 ) -> dict[str, Any] | None:
     start = project.actual_start
     if start is None:
@@ -371,7 +412,7 @@ def monitored_since_from_history(
 
 
 def _report_rule(
-    project: Project, conf: LedgerSettings, today: dt.date, since: dt.date | None
+    project: LightFacts, conf: LedgerSettings, today: dt.date, since: dt.date | None
 ) -> dict[str, Any]:
     week = weeks.latest_due_week(today, conf.report_due_weekday)
     deadline = weeks.week_deadline(week, conf.report_due_weekday)
@@ -401,7 +442,7 @@ def _report_rule(
     return _reason(LightRule.REPORT, Light.GREY, text % params, **inputs)
 
 
-def is_monitored(project: Project) -> bool:
+def is_monitored(project: LightFacts) -> bool:
     """True when the project is under weekly scheduling (周调度) and so carries a light."""
     return project.status in MONITORED.get(project.kind, frozenset())
 
@@ -417,7 +458,7 @@ def worst_light(lights: Iterable[str]) -> str:
     return worst
 
 
-def _override_reason(project: Project, computed: str, by_name: str) -> dict[str, Any]:
+def _override_reason(project: LightFacts, computed: str, by_name: str) -> dict[str, Any]:
     at = project.light_override_at
     at_day = timezone.localtime(at).date() if at and timezone.is_aware(at) else at
     text = _("Set by hand to %(light)s by %(by)s on %(at)s: %(reason)s (computed: %(computed)s).")
@@ -440,11 +481,11 @@ def _override_reason(project: Project, computed: str, by_name: str) -> dict[str,
 
 
 def evaluate(
-    project: Project,
+    project: LightFacts,
     *,
     day: dt.date,
     conf: LedgerSettings,
-    year_plan: ProjectYearPlan | None,
+    year_plan: PlanFacts | None,
     milestones: Sequence[Milestone],
     since: dt.date | None,
     override_by: str,
