@@ -3,6 +3,8 @@ role table (`jinmu.core.permissions`) taken through the scoped project queryset.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.types import Visitor
@@ -42,4 +44,46 @@ def can_curate(user: Visitor) -> bool:
     """Who keeps the curated project lists (双十 …): the industry office and the admin."""
     return has_action(user, "projects.curate_project") and scope_for(user).kind is not (
         ScopeKind.NONE
+    )
+
+
+@dataclass(frozen=True)
+class ProjectRights:
+    """What one user may do with one project, asked once for a page and its panels."""
+
+    edit: bool
+    report: bool
+    approve_plans: bool
+    override_light: bool
+
+
+def _allowed_on_visible(user: Visitor, project: Project, action: str) -> bool:
+    """`_allowed` for a project the user sees, without a query. `ProjectQuerySet.for_user`
+    limits every action by the same scope as seeing, which the project has passed: what is
+    left is the role's permission, or a kept unit's own project (`keep_responsible_project`)."""
+    if has_action(user, f"projects.{action}_project"):
+        return True
+    unit_id = getattr(user, "unit_id", None)
+    return (
+        unit_id is not None
+        and project.responsible_unit_id == unit_id
+        and has_action(user, "projects.keep_responsible_project")
+    )
+
+
+def project_rights(user: Visitor, project: Project, *, visible: bool = False) -> ProjectRights:
+    """The user's rights on `project`. `visible`: the project was read through
+    `Project.objects.for_user(user)` in this request, so its scope is settled and the rights
+    follow from the roles alone; otherwise the database is asked (`can_edit_project`)."""
+    if visible:
+        edit = _allowed_on_visible(user, project, "change")
+        report = _allowed_on_visible(user, project, "report")
+    else:
+        edit = can_edit_project(user, project)
+        report = can_report(user, project)
+    return ProjectRights(
+        edit=edit,
+        report=report,
+        approve_plans=can_approve_plans(user),
+        override_light=can_override_light(user),
     )

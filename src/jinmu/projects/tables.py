@@ -11,12 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.template.defaultfilters import date as date_filter
-from django.template.defaultfilters import floatformat
+from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.money import wan_text, yi_text
@@ -25,8 +23,6 @@ from jinmu.core.tables import (
     BoundTable,
     Column,
     Table,
-    Text,
-    badged,
     money_column,
     resolve,
     url,
@@ -42,15 +38,29 @@ _GREY_ZERO = mark_safe('<span class="text-secondary">0</span>')
 
 # The busiest cells are drawn in Python: a small template per cell of a 50-row page costs the
 # list several milliseconds (bench/RESULTS.md, issues 10 and 11).
-def _linked_name(viewname: str, under: Accessor) -> Callable[[Any], SafeString]:
-    """A row's name linked to `viewname` (with the row's pk), with `under`'s value in small
-    text under it (nothing when empty)."""
+# A pk no row has, reversed in its place by `pk_url`.
+_PK_MARK = "7364019258"
+
+
+def pk_url(viewname: str) -> Callable[[Any], str]:
+    """`reverse(viewname, args=[pk])` for any row's pk, reversed once: a reverse per row cost
+    a 25-row list about a millisecond. Made per request (the address carries the request's
+    script prefix)."""
+    head, _mark, tail = reverse(viewname, args=[_PK_MARK]).partition(_PK_MARK)
+    return lambda pk: f"{head}{pk}{tail}"
+
+
+def _linked_name(
+    viewname: str, under: Accessor, url_of: Callable[[Any], str] | None = None
+) -> Callable[[Any], SafeString]:
+    """A row's name linked to `viewname` (with the row's pk; `url_of(pk)` when given, see
+    `pk_url`), with `under`'s value in small text under it (nothing when empty)."""
 
     def draw(row: Any) -> SafeString:
         text = resolve(row, under)
         return format_html(
             '<a href="{}">{}</a>{}',
-            reverse(viewname, args=[row.pk]),
+            url_of(row.pk) if url_of is not None else reverse(viewname, args=[row.pk]),
             row.name,
             format_html('<div class="small text-secondary">{}</div>', text) if text else "",
         )
@@ -58,9 +68,11 @@ def _linked_name(viewname: str, under: Accessor) -> Callable[[Any], SafeString]:
     return draw
 
 
-def _name_with(accessor: str) -> Callable[[Any], SafeString]:
+def _name_with(
+    accessor: str, url_of: Callable[[Any], str] | None = None
+) -> Callable[[Any], SafeString]:
     """A project's name linked to its record, with `accessor`'s value in small text under it."""
-    return _linked_name("projects:detail", accessor)
+    return _linked_name("projects:detail", accessor, url_of)
 
 
 # The light of a project on a list, as a pale badge (no reasons).
@@ -103,10 +115,10 @@ def _investment(project: Any) -> str:
 
 
 def _place(project: Any) -> str:
-    """The project's town, and its park when it has one."""
-    if project.park:
-        return f"{project.region.name} · {project.park.name}"
-    return str(project.region.name)
+    """The project's town, and its park when it has one (`queries.ledger.list_rows`)."""
+    if project.park_id is not None:
+        return f"{project.region_name} · {project.park_name}"
+    return str(project.region_name)
 
 
 def _year_figures(project: Any) -> str:
@@ -115,15 +127,17 @@ def _year_figures(project: Any) -> str:
 
 
 def ledger_table(year: int) -> Table:
-    """The project ledger; `year` heads the column of this year's investment."""
+    """The project ledger (rows of `queries.ledger.list_rows`); `year` heads the column of
+    this year's investment."""
+    reasons_url = pk_url("projects:light_reasons")
     return Table(
         columns=(
-            Column(gettext_lazy("Name"), _name_with("code")),
+            Column(gettext_lazy("Name"), _name_with("code", pk_url("projects:detail"))),
             Column(gettext_lazy("Kind"), "kind_label"),
             Column(gettext_lazy("Level"), "level_label", default=DASH),
             Column(gettext_lazy("Status"), _status),
             Column(gettext_lazy("Town / park"), _place),
-            Column(gettext_lazy("Chain"), "chain.name", default=DASH),
+            Column(gettext_lazy("Chain"), "chain_name", default=DASH),
             Column(
                 gettext_lazy("Total investment"),
                 _investment,
@@ -143,8 +157,8 @@ def ledger_table(year: int) -> Table:
                 head_css="text-end",
             ),
             Column(gettext_lazy("Last report"), "last_week_label", default=DASH),
-            Column(gettext_lazy("Light"), light_button),
-            Column(gettext_lazy("Responsible unit"), "responsible_unit.name", default=DASH),
+            Column(gettext_lazy("Light"), lambda row: light_button(row, reasons_url(row.pk))),
+            Column(gettext_lazy("Responsible unit"), "responsible_unit_name", default=DASH),
         ),
         empty=gettext_lazy("No projects match."),
         title=gettext_lazy("%(n)s projects"),
@@ -276,9 +290,14 @@ def approvals_table(*, can_edit: bool) -> Table:
     return _APPROVALS.with_column(_EDIT_APPROVAL, when=can_edit)
 
 
+def _day(day: Any, default: str = "") -> str:
+    """A date as Y-m-d (its ISO form), `default` for none."""
+    return day.isoformat() if day else default
+
+
 def _span(start: Any, end: Any, default: str = "") -> str:
     """Two days as "start – end" (Y-m-d), `default` for a missing one."""
-    return f"{date_filter(start, 'Y-m-d') or default} – {date_filter(end, 'Y-m-d') or default}"
+    return f"{_day(start, default)} – {_day(end, default)}"
 
 
 def _baseline_span(item: Any) -> SafeString:
@@ -304,15 +323,28 @@ def _milestone(accessor: str) -> str:
 
 
 _SMALL_DATES = "text-nowrap small"
-_EDIT_MILESTONE = Column(
-    template=CELLS + "milestone_edit.html", css="no-print", head_css="no-print"
-)
 
 
-def milestones_table(*, baseline: int | None, can_edit: bool) -> Table:
+def _edit_milestone(frozen: bool) -> Column:
+    """The editors' column of links to each milestone's form: "Record actuals" while the plan
+    is `frozen` (approved), "Edit" otherwise."""
+    text = gettext("Record actuals") if frozen else gettext("Edit")
+
+    def draw(item: Any) -> SafeString:
+        milestone = item["row"].milestone
+        return format_html(
+            '<a class="btn btn-sm" href="{}">{}</a>',
+            reverse("projects:milestone_edit", args=[milestone.project_id, milestone.pk]),
+            text,
+        )
+
+    return Column(accessor=draw, css="no-print", head_css="no-print")
+
+
+def milestones_table(*, baseline: int | None, can_edit: bool, frozen: bool) -> Table:
     """The battle map's milestones (rows of `row`, `number`, `state_label` and `state_class`);
     `baseline` (the compared baseline's number) heads its column; editors get a column of
-    "Edit" links."""
+    links to the milestones' forms (for actual dates only while the plan is `frozen`)."""
     return Table(
         card_id="milestones",
         card_css="card mb-3",
@@ -363,7 +395,7 @@ def milestones_table(*, baseline: int | None, can_edit: bool) -> Table:
         ),
         empty=gettext_lazy("No milestones yet."),
         footer_template="projects/_plan_removed.html",
-    ).with_column(_EDIT_MILESTONE, when=can_edit)
+    ).with_column(_edit_milestone(frozen), when=can_edit)
 
 
 def baselines_table(*, chosen: int | None) -> Table:
@@ -374,11 +406,21 @@ def baselines_table(*, chosen: int | None) -> Table:
         title=gettext_lazy("Baselines"),
         css="table table-vcenter card-table table-sm",
         columns=(
-            Column(gettext_lazy("Baseline"), template=CELLS + "baseline_link.html"),
+            Column(
+                gettext_lazy("Baseline"),
+                lambda baseline: format_html(
+                    '<a href="?baseline={}">{}</a>',
+                    baseline.number,
+                    gettext("Baseline %(number)s") % {"number": baseline.number},
+                ),
+            ),
             Column(gettext_lazy("Approved by"), "approved_by", default=DASH),
             Column(gettext_lazy("Approved at"), "approved_at", date="Y-m-d H:i", css="text-nowrap"),
             Column(gettext_lazy("Requested by"), "requested_by", default=DASH),
-            Column(gettext_lazy("Reason"), "reason", template=CELLS + "reason.html"),
+            Column(
+                gettext_lazy("Reason"),
+                lambda baseline: linebreaksbr(baseline.reason or DASH, autoescape=True),
+            ),
             Column(
                 gettext_lazy("Milestones"),
                 lambda baseline: len(baseline.milestones or []),
@@ -440,62 +482,8 @@ def board_section_table(section: Any) -> BoundTable:
     ).of(section.rows)
 
 
-# -- a project's panels: its latest weekly reports, an attraction lead's deadlines.
-
-
-def _report_week(report: Any) -> Any:
-    """The report's ISO week, marked when the report came in late."""
-    if not report.is_late:
-        return report.iso_week
-    return badged(
-        report.iso_week,
-        gettext("late"),
-        title=gettext("Submitted after the deadline"),
-        css="bg-yellow-lt",
-    )
-
-
-def _wan_column(label: Text, accessor: str) -> Column:
-    """An amount in 万元, right-aligned."""
-    return Column(
-        label, lambda row: wan_text(resolve(row, accessor)), css="num", head_css="text-end"
-    )
-
-
-def reports_panel_table(*, monitored: bool) -> Table:
-    """A project's latest weekly reports; a project not under weekly scheduling with no report
-    says so in the card body."""
-    return Table(
-        card_id="reports-panel",
-        title=gettext_lazy("Weekly reports"),
-        actions_template="projects/_reports_panel_actions.html",
-        body_template="projects/_reports_panel_due.html",
-        footer_template="projects/_reports_panel_more.html",
-        mobile=True,
-        columns=(
-            Column(gettext_lazy("Week"), _report_week),
-            _wan_column(gettext_lazy("This week (万元)"), "invested_this_week"),
-            _wan_column(gettext_lazy("Cumulative (万元)"), "cumulative_invested"),
-            Column(
-                gettext_lazy("Complete"),
-                lambda report: f"{report.percent_complete}%",
-                css="num",
-                head_css="text-end",
-            ),
-            Column(
-                gettext_lazy("Progress"),
-                lambda report: Truncator(report.progress_text).chars(80),
-                default=DASH,
-            ),
-            Column(gettext_lazy("Photos"), template=CELLS + "report_photos.html"),
-            Column(gettext_lazy("Problems"), template=CELLS + "report_problems.html"),
-        ),
-        empty=gettext_lazy("No weekly report yet.")
-        if monitored
-        else gettext_lazy("Not under weekly scheduling in its present state."),
-        empty_body=not monitored,
-        row_attrs=lambda report: {"class": "report-row", "data-week": report.iso_week},
-    )
+# -- an attraction lead's deadlines (the weekly reports' panel draws its table in
+# `templatetags.project_reports`).
 
 
 LEAD_DEADLINES = Table(

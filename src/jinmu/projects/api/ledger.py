@@ -26,7 +26,7 @@ from jinmu.projects import services
 from jinmu.projects.api.errors import refused_as_400
 from jinmu.projects.api.serializers import (
     LIST_COLUMNS,
-    LIST_RELATIONS,
+    LIST_NAMES,
     LightOverrideSerializer,
     ProjectDetailSerializer,
     ProjectListSerializer,
@@ -106,7 +106,7 @@ class ProjectViewSet(
         return self._scoped(detail=self.action != "list")
 
     def _scoped(self, *, detail: bool) -> Any:
-        queryset = Project.objects.for_user(self.request.user).select_related(*LIST_RELATIONS)
+        queryset = Project.objects.for_user(self.request.user).annotate(**LIST_NAMES)
         if detail:
             history = StatusChange.objects.select_related("changed_by").order_by("changed_at", "id")
             queryset = queryset.select_related("enterprise").prefetch_related(

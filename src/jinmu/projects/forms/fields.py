@@ -14,9 +14,11 @@ from jinmu.core.forms import bootstrap, mark_invalid
 from jinmu.core.money import WAN
 from jinmu.enterprises.forms import enterprise_named
 from jinmu.enterprises.models import Enterprise
+from jinmu.projects.forms.rendering import FastRenderer
 
 _FEN = Decimal("0.01")
 DATE_WIDGET_FORMAT = "%Y-%m-%d"
+FAST_RENDERER = FastRenderer()
 
 
 def date_widget() -> forms.DateInput:
@@ -26,9 +28,10 @@ def date_widget() -> forms.DateInput:
 
 class TablerForm(forms.Form):
     """Tabler classes on every widget; after checking, fields with errors are outlined red
-    (unless `outline_errors` is False)."""
+    (unless `outline_errors` is False). Plain widgets are drawn in Python (`FastRenderer`)."""
 
     outline_errors = True
+    default_renderer = FAST_RENDERER
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

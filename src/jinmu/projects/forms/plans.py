@@ -14,7 +14,7 @@ from jinmu.core.models import Unit
 from jinmu.problems.services import assignable_units, unassignable_message
 from jinmu.projects import planning, services
 from jinmu.projects.choices import PlanState
-from jinmu.projects.forms.fields import TablerForm, date_widget
+from jinmu.projects.forms.fields import FAST_RENDERER, TablerForm, date_widget
 from jinmu.projects.models import ApprovalItem, Milestone, Project
 
 
@@ -36,6 +36,7 @@ class _ProjectRowForm(forms.ModelForm):  # type: ignore[type-arg]
     on, and its unit field (`unit_field`) offers the units of the project's county."""
 
     unit_field = ""
+    default_renderer = FAST_RENDERER
 
     def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

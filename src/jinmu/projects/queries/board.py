@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from django.core.cache import cache
 from django.db.models import Count, F, Max, Min, Q
@@ -106,13 +106,8 @@ class Board:
         return next(s for s in self.sections if s.dimension == dimension)
 
 
-def _link(list_url: str | None, light: str, dimension: str | None, key: str) -> str | None:
-    if list_url is None:
-        return None
-    params = {"light": light}
-    if dimension is not None:
-        params[dimension] = key
-    return f"{list_url}?{urlencode(params)}"
+# The lights of the board's columns as text (their values need no quoting in a link).
+_LIGHT_VALUES: tuple[str, ...] = tuple(str(light) for light in BOARD_LIGHTS)
 
 
 def _row(
@@ -124,13 +119,18 @@ def _row(
     list_url: str | None,
     linkable: bool = True,
 ) -> BoardRow:
+    # A board has some fifty rows of four cells: each links to the list filtered by its light
+    # and, in a section, by the row's key (written once per row; urlencode per cell cost more
+    # than the board's queries).
+    tail = f"&{dimension}={quote_plus(key)}" if dimension is not None else ""
+    links = linkable and list_url is not None
     cells = [
         BoardCell(
-            light=str(light),
+            light=light,
             count=counts.get(light, 0),
-            url=_link(list_url, light, dimension, key) if linkable else None,
+            url=f"{list_url}?light={light}{tail}" if links else None,
         )
-        for light in BOARD_LIGHTS
+        for light in _LIGHT_VALUES
     ]
     return BoardRow(key=key, label=label, cells=cells, linkable=linkable)
 

@@ -8,9 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 
-from jinmu.core.types import User
 from jinmu.projects.choices import AttachmentKind, ProjectKind, ProjectLevel, ProjectStatus
 from jinmu.projects.models import (
     Attachment,
@@ -22,8 +21,34 @@ from jinmu.projects.models import (
 )
 from jinmu.projects.weeks import iso_label
 
-# The columns a list row shows; everything else stays in the database.
-_ROW_RELATIONS = ("region", "park", "chain", "responsible_unit")
+# The rows a list row shows the name of, read as columns of the project (`<relation>_name`):
+# building each related row whole cost a list page more than its query.
+_ROW_NAMES = {
+    f"{relation}_name": F(f"{relation}__name")
+    for relation in ("region", "park", "chain", "responsible_unit")
+}
+_OWN_FIELDS = tuple(f.name for f in Project._meta.concrete_fields)
+# What a user is shown as (`User.__str__`).
+_USER_NAME = ("display_name", "username")
+# What a project's record shows of the rows it points to: their names (and the keys of its
+# links); their other columns stay in the database (they were half of the page's first read).
+_RECORD_NAMES: dict[str, tuple[str, ...]] = {
+    "region": ("name",),
+    "park": ("name",),
+    "chain": ("name",),
+    "node": ("name", "chain"),
+    "node__chain": ("name",),
+    "enterprise": ("name",),
+    "responsible_unit": ("name",),
+    "leader": _USER_NAME,
+    "lead_owner": _USER_NAME,
+    "light_override_by": _USER_NAME,
+}
+RECORD_RELATIONS = tuple(_RECORD_NAMES)
+RECORD_FIELDS = (
+    *_OWN_FIELDS,
+    *(f"{relation}__{name}" for relation, names in _RECORD_NAMES.items() for name in names),
+)
 # Documents a special bond must carry (实施方案, 财务评价, 法律意见).
 BOND_DOCUMENTS = (
     AttachmentKind.IMPLEMENTATION_PLAN,
@@ -33,10 +58,11 @@ BOND_DOCUMENTS = (
 
 
 def list_rows(filtered: QuerySet[Project], year: int) -> QuerySet[Project]:
-    """The rows of the project list, each with its plan for `year` (`plan_this_year`)."""
+    """The rows of the project list, each with its plan for `year` (`plan_this_year`) and the
+    names of its town, park, chain and responsible unit (`region_name` …)."""
     plans = ProjectYearPlan.objects.filter(project_id=OuterRef("pk"), year=year)
-    return filtered.select_related(*_ROW_RELATIONS).annotate(
-        plan_this_year=Subquery(plans.values("planned_investment")[:1])
+    return filtered.annotate(
+        **_ROW_NAMES, plan_this_year=Subquery(plans.values("planned_investment")[:1])
     )
 
 
@@ -65,9 +91,9 @@ class KeyFigures:
     year_share: Decimal | None
 
 
-def key_figures(project: Project, year: int) -> KeyFigures:
-    """This year's plan and completion, and the percent of the plan completed."""
-    plan = ProjectYearPlan.objects.filter(project=project, year=year).first()
+def key_figures(project: Project, year: int, plan: ProjectYearPlan | None) -> KeyFigures:
+    """`year`'s completion against the project's `plan` of that year, and the percent of the
+    plan completed."""
     invested_year = project.invested_year if project.invested_year_of == year else None
     share = None
     if plan is not None and plan.planned_investment and invested_year is not None:
@@ -79,6 +105,7 @@ def key_figures(project: Project, year: int) -> KeyFigures:
 class ProjectRecord:
     """What a project's page lists besides its fields."""
 
+    figures: KeyFigures
     history: list[StatusChange]
     attachments: list[Attachment]
     year_plans: list[ProjectYearPlan]
@@ -87,28 +114,52 @@ class ProjectRecord:
     tags: list[ProjectTag] = field(default_factory=list)
 
 
-def project_record(user: User, project: Project) -> ProjectRecord:
-    """The project's status history (latest first), documents, annual plans, reviews (of a
-    challenge), the documents a special bond still lacks, and its lists."""
+def with_user_names(rows: QuerySet[Any], *relations: str) -> QuerySet[Any]:
+    """`rows` with the users of `relations` joined as far as a page shows them (their
+    names); their other columns stay in the database."""
+    own = (f.name for f in rows.model._meta.concrete_fields)
+    return rows.select_related(*relations).only(
+        *own, *(f"{relation}__{name}" for relation in relations for name in _USER_NAME)
+    )
+
+
+def _label_history(changes: Iterable[Any]) -> None:
+    """The labels of each change's statuses (`from_label`, `to_label`), as `label_rows`."""
+    statuses = {value: str(label) for value, label in ProjectStatus.choices}
+    for change in changes:
+        change.from_label = statuses.get(change.from_status, change.from_status)
+        change.to_label = statuses.get(change.to_status, change.to_status)
+
+
+def project_record(project: Project, year: int) -> ProjectRecord:
+    """The key figures of `year`, the project's status history (latest first), documents,
+    annual plans, reviews (of a challenge), the documents a special bond still lacks, and its
+    lists.
+
+    `project` is one the user sees (read through `Project.objects.for_user`): its rows are
+    visible exactly when it is (`ProjectChildQuerySet`), so they are read by the project alone.
+    """
     attachments = list(
-        Attachment.objects.for_user(user)
-        .filter(project=project)
-        .select_related("uploaded_by")
-        .order_by("kind", "id")
+        with_user_names(Attachment.objects.filter(project=project), "uploaded_by").order_by(
+            "kind", "id"
+        )
     )
     present = {a.kind for a in attachments}
+    # Latest year first; this year's plan is among them, for the key figures.
+    year_plans = list(ProjectYearPlan.objects.filter(project=project).order_by("-year"))
+    plan = next((p for p in year_plans if p.year == year), None)
+    history = list(
+        with_user_names(StatusChange.objects.filter(project=project), "changed_by").order_by(
+            "-changed_at", "-id"
+        )
+    )
+    _label_history(history)
     return ProjectRecord(
-        history=list(
-            StatusChange.objects.for_user(user)
-            .filter(project=project)
-            .select_related("changed_by")
-            .order_by("-changed_at", "-id")
-        ),
+        figures=key_figures(project, year, plan),
+        history=history,
         attachments=attachments,
-        year_plans=list(
-            ProjectYearPlan.objects.for_user(user).filter(project=project).order_by("-year")
-        ),
-        reviews=list(ChallengeReview.objects.for_user(user).filter(project=project))
+        year_plans=year_plans,
+        reviews=list(ChallengeReview.objects.filter(project=project).order_by("id"))
         if project.kind == ProjectKind.CHALLENGE
         else [],
         missing_documents=[

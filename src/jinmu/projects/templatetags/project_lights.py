@@ -173,10 +173,10 @@ def light_badge(project: Any) -> dict[str, Any]:
     return light_context(project)
 
 
-def light_button(project: Any) -> SafeString:
+def light_button(project: Any, reasons_url: str | None = None) -> SafeString:
     """The badge of `light_badge` for a row of a list, drawn in Python: its popup is empty
-    until opened, when htmx fetches the reasons (`projects:light_reasons`), so a list page
-    does not carry every row's explanation."""
+    until opened, when htmx fetches the reasons (`projects:light_reasons`, or `reasons_url`
+    when the list has it), so a list page does not carry every row's explanation."""
     light = getattr(project, "light", "") or ""
     label = light_label(light)
     if not light:
@@ -199,7 +199,7 @@ def light_button(project: Any) -> SafeString:
         colour,
         colour,
         _("Why this light?"),
-        reverse("projects:light_reasons", args=[project.pk]),
+        reasons_url or reverse("projects:light_reasons", args=[project.pk]),
         label,
         _LOADING,
     )

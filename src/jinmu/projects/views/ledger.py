@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +43,8 @@ from jinmu.projects.forms.records import (
 from jinmu.projects.models import Attachment, Project, ProjectYearPlan
 from jinmu.projects.permissions import (
     can_create_projects,
-    can_edit_project,
     can_override_light,
+    project_rights,
 )
 from jinmu.projects.queries import ledger as figures
 from jinmu.projects.tables import ledger_table
@@ -218,14 +219,15 @@ def _next_states(project: Project) -> list[tuple[str, Any]]:
 @require_GET
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A project's record: figures, kind-specific facts, history, documents and panels."""
-    project = visible_project(request, pk, *_DETAIL_RELATIONS)
+    project = visible_project(request, pk, *figures.RECORD_RELATIONS, only=figures.RECORD_FIELDS)
     user = request.user
-    can_edit = can_edit_project(user, project)
-    can_override = can_override_light(user)
-    record = figures.project_record(user, project)
+    # Asked once for the page and its panels (the project is in the user's scope).
+    rights = project_rights(user, project, visible=True)
+    record = figures.project_record(project, timezone.localdate().year)
     context = {
         "project": project,
-        "figures": figures.key_figures(project, timezone.localdate().year),
+        "rights": rights,
+        "figures": record.figures,
         "history": record.history,
         "attachments": record.attachments,
         "year_plans": record.year_plans,
@@ -236,10 +238,12 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             {"value": value, "label": label, "current": value == project.status}
             for value, label in statuses_of(project.kind)
         ],
-        "next_states": _next_states(project) if can_edit else [],
-        "can_edit": can_edit,
-        "can_override": can_override,
-        **_record_forms(project, can_edit=can_edit, can_override=can_override),
+        "next_states": _next_states(project) if rights.edit else [],
+        "can_edit": rights.edit,
+        "can_override": rights.override_light,
+        **_record_forms(project, can_edit=rights.edit, can_override=rights.override_light),
+        # The badge shows twice (beside the title and in the light's card): drawn once.
+        "light_html": render_to_string("projects/_light.html", light_context(project)),
         "last_week_label": iso_label(project.last_report_week) if project.last_report_week else "",
         "node_url": optional_url("chains:node", project.node_id) if project.node_id else None,
     }

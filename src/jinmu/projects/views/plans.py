@@ -30,7 +30,8 @@ from jinmu.projects import planning
 from jinmu.projects.choices import PlanState
 from jinmu.projects.forms.plans import MilestoneForm, PlanDecisionForm, ReplanForm
 from jinmu.projects.models import Baseline, Milestone, Project
-from jinmu.projects.permissions import can_approve_plans, can_edit_project
+from jinmu.projects.permissions import can_approve_plans, project_rights
+from jinmu.projects.queries.ledger import with_user_names
 from jinmu.projects.tables import baselines_table, milestones_table
 from jinmu.projects.views.common import (
     decide,
@@ -52,6 +53,7 @@ from jinmu.projects.views.plan_display import (
 from jinmu.projects.views.plan_workbook import plan_workbook
 
 _PROJECT_RELATIONS = ("region", "responsible_unit")
+_AWAITING_APPROVAL = (PlanState.DRAFT, PlanState.REPLANNING)
 
 
 def _project(request: AuthedRequest, pk: int) -> Project:
@@ -60,15 +62,14 @@ def _project(request: AuthedRequest, pk: int) -> Project:
 
 
 def _plan_forms(
-    request: AuthedRequest,
     project: Project,
+    can_edit: bool,
     milestone_count: int,
     add_form: MilestoneForm | None,
     replan_form: ReplanForm | None,
 ) -> dict[str, Any]:
     """The forms an editor gets: a new milestone while the plan is open, the re-plan request
     while it is approved (the posted ones when given)."""
-    can_edit = can_edit_project(request.user, project)
     frozen = project.plan_state == PlanState.APPROVED
     if can_edit and not frozen and add_form is None:
         add_form = MilestoneForm(project=project, initial={"sort_order": milestone_count + 1})
@@ -90,10 +91,12 @@ def _plan_context(
     replan_form: ReplanForm | None = None,
 ) -> dict[str, Any]:
     today = timezone.localdate()
+    # The project came through `visible_project`: its rights follow from the roles.
+    rights = project_rights(request.user, project, visible=True)
     baselines = list(
-        Baseline.objects.filter(project=project)
-        .select_related("approved_by", "requested_by")
-        .order_by("number")
+        with_user_names(
+            Baseline.objects.filter(project=project), "approved_by", "requested_by"
+        ).order_by("number")
     )
     chosen = chosen_baseline(request, baselines)
     rows, removed = planning.milestone_rows(project, baseline=chosen, today=today)
@@ -106,13 +109,15 @@ def _plan_context(
         }
         for number, row in enumerate(rows, 1)
     ]
-    forms = _plan_forms(request, project, len(rows), add_form, replan_form)
+    forms = _plan_forms(project, rights.edit, len(rows), add_form, replan_form)
     return {
         "project": project,
         "today": today,
         "rows": items,
         "milestones_table": milestones_table(
-            baseline=chosen.number if chosen is not None else None, can_edit=forms["can_edit"]
+            baseline=chosen.number if chosen is not None else None,
+            can_edit=forms["can_edit"],
+            frozen=forms["frozen"],
         ).of(items),
         "removed": removed,
         "baselines": baselines,
@@ -122,8 +127,11 @@ def _plan_context(
         "chosen": chosen,
         "gantt": gantt_data(project, rows, baseline=chosen, today=today),
         "summary": planning.plan_summary(project, today=today),
-        "signature": planning.plan_signature(project),
-        "can_approve": can_approve_plans(request.user),
+        # Only an approver's buttons on a plan awaiting approval carry the fingerprint.
+        "signature": planning.plan_signature(project)
+        if rights.approve_plans and project.plan_state in _AWAITING_APPROVAL
+        else "",
+        "can_approve": rights.approve_plans,
         **forms,
         "requester": planning.replan_requester(project)
         if project.plan_state == PlanState.REPLANNING
