@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -19,17 +20,20 @@ from django.utils import timezone
 from jinmu.core.audit_chain import HASHED_FIELDS, row_digest
 from jinmu.core.choices import AuditAction
 from jinmu.core.clientip import client_ip
+from jinmu.core.imports import insert_rows
 from jinmu.core.middleware import current_request_id
 from jinmu.core.models import AuditChainHead, AuditLog, User
 from jinmu.core.types import Visitor
 
 T = TypeVar("T")
 
-# Audit rows per INSERT when many are written at once (SQLite allows 32,766 parameters).
-BULK_BATCH_SIZE = 500
+
+_PLAIN = (str, int, float, bool, type(None))
 
 
 def _jsonable(value: Any) -> Any:
+    if type(value) in _PLAIN:  # most values of a row: checked first, a bulk import has many
+        return value
     if isinstance(value, FieldFile):
         return value.name or ""
     if isinstance(value, decimal.Decimal):
@@ -45,13 +49,14 @@ def _jsonable(value: Any) -> Any:
 
 def snapshot(obj: models.Model) -> dict[str, Any]:
     """A JSON-ready copy of the row's concrete fields (foreign keys as their ids)."""
-    exclude = set(getattr(obj, "audit_exclude", ()))
-    data: dict[str, Any] = {}
-    for field in obj._meta.concrete_fields:
-        if field.name in exclude:
-            continue
-        data[field.attname] = _jsonable(getattr(obj, field.attname))
-    return data
+    return {attname: _jsonable(getattr(obj, attname)) for attname in _snapshot_attnames(type(obj))}
+
+
+@functools.cache
+def _snapshot_attnames(model: type[models.Model]) -> tuple[str, ...]:
+    """The attributes a snapshot of the model holds (its concrete fields less `audit_exclude`)."""
+    exclude = set(getattr(model, "audit_exclude", ()))
+    return tuple(f.attname for f in model._meta.concrete_fields if f.name not in exclude)
 
 
 def _change_fields(obj: models.Model, action: str, before: dict[str, Any] | None) -> dict[str, Any]:
@@ -239,7 +244,7 @@ def _append(rows: list[AuditLog]) -> None:
             last_hash = row.row_hash
         if len(rows) > 1 and connections[using].features.can_return_rows_from_bulk_insert:
             # Ids come back in insertion order, so the log's id order is the chain's order.
-            AuditLog.objects.bulk_create(rows, batch_size=BULK_BATCH_SIZE)
+            insert_rows(rows)
         else:
             for row in rows:
                 row.save(force_insert=True)

@@ -21,10 +21,10 @@ from jinmu.core.excel import (
     PARK,
     TEXT,
     TOWN,
+    USCC,
     Column,
     parse_cell,
     parse_text,
-    parse_uscc,
 )
 from jinmu.core.imports import (
     ImportResult,
@@ -134,15 +134,21 @@ class _Cells:
     places: _Places
     industries: dict[str, str]
     choices: dict[str, dict[str, str]]
+    codes: dict[str, str] = field(default_factory=dict)  # credit codes read before the rows
+    # The words of the errors, translated once rather than for every cell.
+    town: str = field(default_factory=lambda: _("town"))
+    park: str = field(default_factory=lambda: _("park"))
 
     def parse(self, column: Column, raw: Any) -> Any:
         """One cell's value; None when empty."""
         if raw is None:
             return None
+        if column.kind == USCC and isinstance(raw, str) and raw in self.codes:
+            return self.codes[raw]
         if column.kind == TOWN:
-            return pick(self.places.towns, raw, _("town"))
+            return pick(self.places.towns, raw, self.town)
         if column.kind == PARK:
-            return pick(self.places.parks, raw, _("park"))
+            return pick(self.places.parks, raw, self.park)
         if column.kind == INDUSTRY:
             return self._industry(raw)
         if column.kind == CHOICE:
@@ -259,21 +265,29 @@ def _assign(obj: models.Model, column: Column, value: Any, *, is_new: bool) -> N
 @dataclass
 class _Registered:
     """Credit codes of the sheet already registered: anywhere, and those the user may change
-    (locked unless it is a dry run)."""
+    (locked unless it is a dry run); and each valid code cell read, for the rows to reuse."""
 
     anywhere: set[str]
     mine: dict[str, Enterprise]
+    read: dict[str, str]
 
 
 def _registered(
-    actor: User, rows: list[tuple[int, dict[str, Any]]], header: str, *, lock: bool
+    actor: User, rows: list[tuple[int, dict[str, Any]]], column: Column, *, lock: bool
 ) -> _Registered:
+    read: dict[str, str] = {}
     codes: set[str] = set()
     for _row, cells in rows:
+        raw = cells.get(column.header)
+        if raw is None or (isinstance(raw, str) and raw in read):
+            continue
         try:
-            codes.add(parse_uscc(cells.get(header)))
+            code = parse_cell(column, raw)
         except ValidationError:
             continue
+        codes.add(code)
+        if isinstance(raw, str):
+            read[raw] = code
     anywhere: set[str] = set()
     for chunk in chunks(sorted(codes)):
         anywhere.update(Enterprise.objects.filter(uscc__in=chunk).values_list("uscc", flat=True))
@@ -283,7 +297,7 @@ def _registered(
         if lock:
             queryset = queryset.select_for_update(of=("self",))
         mine.update((enterprise.uscc, enterprise) for enterprise in queryset)
-    return _Registered(anywhere=anywhere, mine=mine)
+    return _Registered(anywhere=anywhere, mine=mine, read=read)
 
 
 def _draft(
@@ -360,12 +374,13 @@ def validate_enterprises(
     by_field = {column.field: column for column in columns}
     uscc_header = by_field["uscc"].header
     places = _places(actor, scope)
+    registered = _registered(actor, rows, by_field["uscc"], lock=not result.dry_run)
     cells_reader = _Cells(
         places=places,
         industries=_industry_lookup() if "行业代码" in present else {},
         choices={name: excel.choice_lookup(name) for name in excel.CHOICES},
+        codes=registered.read,
     )
-    registered = _registered(actor, rows, uscc_header, lock=not result.dry_run)
 
     plans: list[Plan] = []
     rows_by_code: dict[str, list[int]] = defaultdict(list)

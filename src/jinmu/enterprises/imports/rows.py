@@ -3,15 +3,17 @@ a row parsed, a row drafted, checked by the model and planned, and the preview's
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jinmu.core.excel import Column
+from jinmu.core.excel import CHOICE, INDUSTRY, TEXT, USCC, Column
 from jinmu.core.imports import (
     EMPTY,
     FieldChange,
@@ -32,6 +34,7 @@ from jinmu.core.types import User
 from jinmu.enterprises import excel
 
 CellFailures = list[tuple[Column, ValidationError]]
+_TEXT_KINDS = (TEXT, USCC, INDUSTRY)  # written and shown as the text they hold
 
 
 @dataclass
@@ -174,8 +177,25 @@ def changes(
         found.append(
             FieldChange(
                 column.header,
-                "" if is_new else excel.display_value(column, old, names=names),
-                excel.display_value(column, new, names=names),
+                "" if is_new else _shown(column, old, names),
+                _shown(column, new, names),
             )
         )
     return found
+
+
+def _shown(column: Column, value: Any, names: dict[str, dict[Any, str]]) -> str:
+    """A value as the preview shows it (`excel.display_value`), without its round of
+    conversions for text (shown as it is) and with a choice's label translated once."""
+    if type(value) is str:
+        if column.kind in _TEXT_KINDS:
+            return value
+        if column.kind == CHOICE and value:
+            return _choice_label(column.field, value, get_language())
+    return excel.display_value(column, value, names=names)
+
+
+@functools.lru_cache(maxsize=64)
+def _choice_label(field: str, value: str, language: str | None) -> str:
+    """`excel.choice_label` per language (as `display_value` shows a choice)."""
+    return excel.choice_label(field, value)
