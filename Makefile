@@ -87,6 +87,8 @@ bench-projects: $(STAMP)
 # loaded alternately by wrk (Debian package) at 8 and 50 connections; data sets are generated
 # once into bench/data/wire/ (PostgreSQL: jinmu_bench_* databases). Needs Redis and, for the
 # PostgreSQL set, PostgreSQL on 127.0.0.1. E.g. `make bench-http BENCH_HTTP_DATA=demo-sqlite`.
+# The figures of bench-http and bench-profile are kept (by label) in bench/results/, tracked:
+# commit them with RESULTS.md, which is rewritten from them (`--report` rewrites it only).
 BENCH_HTTP_DATA ?= demo-sqlite large-sqlite demo-pg
 BENCH_HTTP_LABEL ?= current
 bench-http: $(STAMP)

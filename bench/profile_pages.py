@@ -8,8 +8,9 @@ timed without the profiler (the ms/request column), then the same number under c
 every query timed. The profile is split into what the issue asks about: the database (the
 driver's own time and the number of queries), template rendering, context processors (the
 menus among them), serialisation (DRF), URL reversing, translation, model instances; and the
-top functions of the project (by cumulative time) and of everything (by own time). Results go
-to the profile section of bench/RESULTS.md under `--label`.
+top functions of the project (by cumulative time) and of everything (by own time). Results are
+kept in bench/results/profile.json (tracked, by `--label` and data set) and written to the
+profile section of bench/RESULTS.md; `--report` only rewrites that section from them.
 
     python bench/profile_pages.py --data demo-sqlite --label before --src /tmp/jinmu-head/src
 """
@@ -28,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-RAW = ROOT / "bench" / "data" / "results-profile.json"
+RAW = ROOT / "bench" / "results" / "profile.json"
 USERNAME = "industry"
 
 # (category, file suffix, function name): outermost cumulative time of each, per request.
@@ -258,6 +259,7 @@ def main() -> None:
         setup(args.data, args.src.resolve())
         from django.test import Client
 
+        from bench.run import machine
         from bench.wire_data import SETS
         from jinmu.core.models import User
 
@@ -272,10 +274,12 @@ def main() -> None:
         raw = json.loads(RAW.read_text()) if RAW.exists() else {}
         raw.setdefault(args.label, {})[args.data] = {
             "describe": SETS[args.data].describe(),
+            "machine": machine(),
             "requests": args.requests,
             "pages": results,
         }
-        RAW.write_text(json.dumps(raw, ensure_ascii=False, indent=1))
+        RAW.parent.mkdir(parents=True, exist_ok=True)
+        RAW.write_text(json.dumps(raw, ensure_ascii=False, indent=1) + "\n")
     else:
         sys.path[:0] = [str(ROOT)]
     write_results(json.loads(RAW.read_text()))

@@ -15,8 +15,9 @@ bare — for `--duration` seconds each at 8 and at 50 connections, over `--round
 page's ratio is its requests/s over the mean of the bare runs just before and after it, and
 each figure is the median over the rounds. CPU per request is the CPU time (user + system) of
 the gunicorn workers from /proc/<pid>/stat over the run, divided by the requests answered.
-Results are kept in bench/data/results-http.json (by `--label`, e.g. "before", and data set)
-and written to the http section of bench/RESULTS.md.
+Results are kept in bench/results/http.json (tracked, by `--label`, e.g. "before", and data
+set, with the machine measured on) and written to the http section of bench/RESULTS.md;
+`--report` only rewrites that section from the kept results.
 
     python bench/wire.py --data demo-sqlite --label before --src /tmp/jinmu-head/src
     make bench-http                     # the demo on SQLite with the working tree
@@ -45,6 +46,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bench.run import machine  # noqa: E402
 from bench.wire_data import BIN, SETS, DataSet, bare_env, prepare, product_env  # noqa: E402
 from bench.wire_report import RAW, write_results  # noqa: E402
 
@@ -435,6 +437,7 @@ def measure(data: DataSet, src: Path, args: argparse.Namespace) -> dict[str, Any
     return {
         "data": data.name,
         "describe": data.describe(),
+        "machine": machine(),
         "src": str(src),
         "when": time.strftime("%Y-%m-%d %H:%M"),
         "duration": args.duration,
@@ -482,7 +485,7 @@ def main() -> None:
             result = measure(SETS[name], src, args)
             raw.setdefault(args.label, {})[name] = result
             RAW.parent.mkdir(parents=True, exist_ok=True)
-            RAW.write_text(json.dumps(raw, ensure_ascii=False, indent=1))
+            RAW.write_text(json.dumps(raw, ensure_ascii=False, indent=1) + "\n")
     write_results(json.loads(RAW.read_text()))
 
 

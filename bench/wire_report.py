@@ -1,4 +1,9 @@
-"""The http section of bench/RESULTS.md, from the figures bench/wire.py keeps."""
+"""The http section of bench/RESULTS.md, from the figures bench/wire.py keeps.
+
+The figures are kept in bench/results/http.json, tracked, so that a new machine (where
+bench/data/ starts empty) adds its runs to the earlier ones instead of erasing them from
+RESULTS.md; each run names the machine it was measured on.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import Any
 
 from bench.run import machine, write_section
 
-RAW = Path(__file__).resolve().parent / "data" / "results-http.json"
+RAW = Path(__file__).resolve().parent / "results" / "http.json"
 GOAL_RATIO = 0.25
 GOAL_P95_MS = 600.0
 
@@ -63,10 +68,13 @@ def data_table(result: dict[str, Any]) -> list[str]:
 
 def write_results(raw: dict[str, dict[str, Any]]) -> None:
     """Rewrite the http section from every label and data set measured so far."""
+    runs = [result for by_data in raw.values() for result in by_data.values()]
+    # The machine of the first run heads the section; a run measured elsewhere says so.
+    first = next((r["machine"] for r in runs if r.get("machine")), None) or machine()
     lines = [
         "## Over the wire: gunicorn and wrk against a bare Django page (bench/wire.py)",
         "",
-        f"Machine: {machine()}. Shared with other work while measured: absolute figures are "
+        f"Machine: {first}. Shared with other work while measured: absolute figures are "
         "noisy, the ratios to the bare page (measured alternately in the same run) less so.",
         "",
         "Both servers run README's production command with the same settings, `gunicorn "
@@ -95,11 +103,13 @@ def write_results(raw: dict[str, dict[str, Any]]) -> None:
     for label, results in raw.items():
         for result in results.values():
             rss = ", ".join(f"{v:.0f}" for v in result.get("worker_rss_mib", []))
+            elsewhere = result.get("machine", first)
+            on = "" if elsewhere == first else f" Machine: {elsewhere}."
             lines += [
                 f"### {label}: {result['describe']}",
                 "",
                 f"Run {result['when']}, source `{result['src']}`, {result['rounds']} rounds of "
-                f"{result['duration']} s per run; workers held {rss} MiB after the load.",
+                f"{result['duration']} s per run; workers held {rss} MiB after the load.{on}",
                 "",
                 *data_table(result),
                 "",
