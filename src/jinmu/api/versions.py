@@ -15,6 +15,8 @@ from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 
+from jinmu.api.rows import FastRowsMixin
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -43,8 +45,9 @@ def expected_version_field(
     return serializers.IntegerField(required=False, min_value=1, help_text=help_text, **extra)
 
 
-class VersionedSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
-    """A write shape that takes the version the client read (`expected_version`)."""
+class VersionedSerializer(FastRowsMixin, serializers.ModelSerializer):  # type: ignore[type-arg]
+    """A write shape that takes the version the client read (`expected_version`); its lists
+    are read by `FastListSerializer`."""
 
     expected_version = expected_version_field(write_only=True)
 

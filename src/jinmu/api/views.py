@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from jinmu.api.actors import actor_of
+from jinmu.api.rows import FastRowsMixin
 from jinmu.core.account import second_factor_mandatory
 from jinmu.core.lockout import lockout_message
 from jinmu.core.models import ApiToken
@@ -41,7 +42,7 @@ class TokenRequestSerializer(serializers.Serializer[Any]):
     )
 
 
-class ApiTokenSerializer(serializers.ModelSerializer[ApiToken]):
+class ApiTokenSerializer(FastRowsMixin, serializers.ModelSerializer[ApiToken]):
     """A token as its owner sees it (never the key: only its first characters)."""
 
     class Meta:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 import django_filters
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -21,7 +22,9 @@ from rest_framework.routers import SimpleRouter
 
 from jinmu.api.actors import actor_of
 from jinmu.api.exceptions import version_conflict
+from jinmu.api.filters import NamedFilterBackend
 from jinmu.api.filtersets import StaticFilterSet
+from jinmu.api.rows import FastRowsMixin
 from jinmu.api.versions import expected_version_field
 from jinmu.core.filtersets import IdFilter
 from jinmu.core.models import Unit
@@ -36,18 +39,13 @@ _EXPECTED_VERSION_HELP = _(
 )
 
 
-class ProblemSerializer(serializers.ModelSerializer[Problem]):
+class ProblemSerializer(FastRowsMixin, serializers.ModelSerializer[Problem]):
     """A tracked problem: where it came from, who owns it, by when, and how it ended."""
 
-    owner_unit_name = serializers.CharField(
-        source="owner_unit.name", read_only=True, allow_null=True, default=None
-    )
-    project_name = serializers.CharField(
-        source="project.name", read_only=True, allow_null=True, default=None
-    )
-    enterprise_name = serializers.CharField(
-        source="enterprise.name", read_only=True, allow_null=True, default=None
-    )
+    # Read with the problem (`RELATED_NAMES`), rather than each related row built whole.
+    owner_unit_name = serializers.CharField(read_only=True, allow_null=True, default=None)
+    project_name = serializers.CharField(read_only=True, allow_null=True, default=None)
+    enterprise_name = serializers.CharField(read_only=True, allow_null=True, default=None)
     report_week = serializers.SerializerMethodField()
     is_overdue = serializers.SerializerMethodField()
 
@@ -83,7 +81,11 @@ class ProblemSerializer(serializers.ModelSerializer[Problem]):
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_report_week(self, obj: Problem) -> str | None:
         """The ISO week of the report that raised it."""
-        return obj.report.iso_week if obj.report_id and obj.report else None
+        week = getattr(obj, "report_week_of", None)
+        if week is None:
+            return None
+        iso = week.isocalendar()
+        return f"{iso.year}-W{iso.week:02d}"
 
     @extend_schema_field(serializers.BooleanField())
     def get_is_overdue(self, obj: Problem) -> bool:
@@ -126,14 +128,15 @@ class ProblemFilterSet(StaticFilterSet):
         return queryset.filter(**condition) if value else queryset.exclude(**condition)
 
 
-# The fields `ProblemSerializer` reads: the problem's own and one of each related row.
-READ_FIELDS = (
-    *(field.name for field in Problem._meta.concrete_fields),
-    "owner_unit__name",
-    "project__name",
-    "enterprise__name",
-    "report__week",
-)
+# The names of the related rows a problem shows (and its report's week), read as columns of the
+# problem: four related rows built whole per problem were a third of the list's time.
+RELATED_NAMES: dict[str, F] = {
+    "owner_unit_name": F("owner_unit__name"),
+    "project_name": F("project__name"),
+    "enterprise_name": F("enterprise__name"),
+    "report_week_of": F("report__week"),
+}
+OWN_FIELDS = tuple(field.name for field in Problem._meta.concrete_fields)
 
 
 class ProblemAccess(permissions.BasePermission):
@@ -153,19 +156,18 @@ class ProblemViewSet(
 
     serializer_class = ProblemSerializer
     filterset_class = ProblemFilterSet
+    filter_backends = (NamedFilterBackend,)
     permission_classes = [permissions.IsAuthenticated, ProblemAccess]
     keyset_order = ("-id",)
 
     def get_queryset(self) -> Any:
         """Scoped to the user."""
-        problems = Problem.objects.for_user(self.request.user).select_related(
-            "owner_unit", "project", "enterprise", "report"
-        )
+        problems = Problem.objects.for_user(self.request.user).annotate(**RELATED_NAMES)
         if self.action in ("list", "retrieve"):
-            # Reading: of the related rows only what the serializer shows (projects and
-            # enterprises are wide rows); the writes hand whole objects to the services.
-            problems = problems.only(*READ_FIELDS)
-        return problems
+            # Reading: the problem's own columns and the names; the writes hand whole objects
+            # (and their related rows) to the services.
+            return problems.only(*OWN_FIELDS)
+        return problems.select_related("owner_unit", "project", "enterprise", "report")
 
     def get_serializer_context(self) -> dict[str, Any]:
         """Today, for the overdue flag."""

@@ -20,6 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from jinmu.api.actors import actor_of
+from jinmu.api.filters import NamedFilterBackend
 from jinmu.api.versions import EXPECTED_VERSION_PARAMETER, query_version
 from jinmu.chains import queries, services
 from jinmu.chains.api.serializers import (
@@ -105,6 +106,7 @@ class BottleneckFilterSet(django_filters.FilterSet):
 
 class _ChainViewSet(viewsets.GenericViewSet):  # type: ignore[type-arg]
     permission_classes = (permissions.IsAuthenticated, ChainAccess)
+    filter_backends = (NamedFilterBackend,)
 
 
 @extend_schema_view(

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from jinmu.api.actors import actor_of
+from jinmu.api.filters import NamedFilterBackend
 from jinmu.core.permissions import has_action
 from jinmu.core.services import require_version
 from jinmu.projects import services
@@ -93,6 +94,7 @@ class ProjectViewSet(
 
     permission_classes = (permissions.IsAuthenticated, ProjectAccess)
     filterset_class = ProjectFilterSet
+    filter_backends = (NamedFilterBackend,)
     # A partial change only: a full PUT would blank every field the client left out.
     http_method_names = ["get", "post", "patch", "head", "options"]
 

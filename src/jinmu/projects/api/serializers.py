@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from jinmu.api.rows import FastListSerializer
 from jinmu.api.versions import VersionedSerializer, expected_version_field
 from jinmu.chains.models import Chain, ChainNode
 from jinmu.core.models import Unit
@@ -24,7 +25,6 @@ from jinmu.core.scoping import scope_for
 from jinmu.core.types import Visitor
 from jinmu.enterprises.models import Enterprise
 from jinmu.problems.services import OWNER_UNIT_KINDS
-from jinmu.projects.api.rows import FastListSerializer
 from jinmu.projects.choices import (
     AttractionExclusion,
     Light,
