@@ -64,8 +64,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # An upload over the size limit is refused before its CSRF token is read: say so, not "CSRF".
 CSRF_FAILURE_VIEW = "jinmu.core.refusals.csrf_failure"
 
-# `{{ form }}` renders every form in the same Tabler layout (jinmu.core.forms.FormRenderer).
-FORM_RENDERER = "jinmu.core.forms.FormRenderer"
+# `{{ form }}` renders every form in the same Tabler layout (jinmu.core.forms.FormRenderer), its
+# plain widgets drawn in Python (jinmu.core.forms_rendering.FastRenderer).
+FORM_RENDERER = "jinmu.core.forms_rendering.FastRenderer"
 
 INSTALLED_APPS = [
     "django.contrib.admin",

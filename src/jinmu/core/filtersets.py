@@ -7,13 +7,17 @@ the filter form invalid: a 400 with the field's message in the API, the message 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import copy
+from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from typing import Any
 
 import django_filters
 from django import forms
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_filters.filters import QuerySetRequestMixin
 
 from jinmu.core.lookups import INT64_MAX, INT64_MIN
 from jinmu.core.widgets import FastSelect
@@ -78,8 +82,73 @@ def fast_selects(form: forms.BaseForm) -> None:
     values and is kept)."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.Select) and not isinstance(widget, forms.NullBooleanSelect):
+        if isinstance(widget, forms.Select) and not isinstance(
+            widget, forms.NullBooleanSelect | FastSelect
+        ):
             field.widget = FastSelect(attrs=widget.attrs, choices=widget.choices)
+
+
+def _per_request(filter_: django_filters.Filter) -> bool:
+    """Whether the filter's rows depend on the request (a callable queryset)."""
+    return isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset)
+
+
+def _unbound_field(filter_: django_filters.Filter) -> forms.Field:
+    """The form field of a copy of `filter_`; without rows when they depend on the request (the
+    form is given them, `KeptFormFilterSet.form`)."""
+    filter_ = copy.deepcopy(filter_)
+    if _per_request(filter_):
+        filter_.queryset = None
+        filter_.extra["queryset"] = None
+    field: forms.Field = filter_.field
+    return field
+
+
+# Form classes by filterset class and language (labels are translated when a form is built),
+# with the filters they were built from (`add_filters` replaces a class's filters).
+_FORM_CLASSES: dict[tuple[type[Any], str | None], tuple[Mapping[str, Any], type[Any]]] = {}
+
+
+class KeptFormFilterSet(django_filters.FilterSet):
+    """A filterset whose form class is built once per class and language, not on each request.
+
+    django-filter builds a new form class, with a new field per filter, for each request (a
+    millisecond or two for a list's filter bar). Here the fields of filters whose rows depend
+    on the request (a callable queryset: the user's towns …) are built without rows, and each
+    form is given the request's rows; everything else is the same form.
+    """
+
+    def get_form_class(self) -> type[forms.Form]:
+        """This filterset's form class in the active language (built on first use)."""
+        cls = type(self)
+        key = (cls, get_language())
+        found = _FORM_CLASSES.get(key)
+        if found is None or found[0] is not cls.base_filters:
+            fields = {name: _unbound_field(f) for name, f in cls.base_filters.items()}
+            form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+            found = _FORM_CLASSES[key] = (cls.base_filters, form_class)
+        return found[1]
+
+    @property
+    def form(self) -> Any:
+        """The filter form, its request-dependent fields given the request's rows (read when
+        first needed, by a ValuesChoiceField) and the filters' kept options (`keep_options`)."""
+        if not hasattr(self, "_form"):
+            form = super().form
+            for name, filter_ in self.filters.items():
+                field = form.fields.get(name)
+                if field is None:
+                    continue
+                if _per_request(filter_):
+                    rows = partial(filter_.get_queryset, self.request)
+                    if isinstance(field, ValuesChoiceField):
+                        field.rows = rows
+                    else:
+                        field.queryset = rows()
+                keep = getattr(filter_, "keep_options", None)
+                if keep is not None:
+                    keep(field, self.request, form)
+        return self._form
 
 
 class ValuesChoiceIterator(forms.models.ModelChoiceIterator):  # type: ignore[type-arg]
@@ -87,6 +156,15 @@ class ValuesChoiceIterator(forms.models.ModelChoiceIterator):  # type: ignore[ty
     county has hundreds of chain nodes): the same values, labels and order."""
 
     field: ValuesChoiceField
+
+    def __init__(self, field: ValuesChoiceField) -> None:
+        # The rows are the field's when iterated (`ValuesChoiceField.rows` reads them late).
+        self.field = field
+
+    @property
+    def queryset(self) -> Any:  # type: ignore[override]
+        """The field's rows."""
+        return self.field.queryset
 
     def __iter__(self) -> Iterator[tuple[Any, Any]]:
         """The empty choice, then (value, label) of each row in the queryset's order."""
@@ -106,12 +184,36 @@ class ValuesChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     cleaned value, a model instance) is ModelChoiceField's."""
 
     iterator = ValuesChoiceIterator
+    # Reads the rows when they are first needed (a value to check, options to draw); set by
+    # `KeptFormFilterSet`: a select whose options are kept never builds its queryset.
+    rows: Callable[[], Any] | None = None
 
     def __init__(
         self, *args: Any, label_fields: tuple[str, ...] = ("name",), **kwargs: Any
     ) -> None:
         self.label_fields = label_fields
         super().__init__(*args, **kwargs)
+
+    def _get_queryset(self) -> Any:
+        if self.rows is not None:
+            rows, self.rows = self.rows, None
+            found = rows()
+            self._queryset = None if found is None else found.all()
+        return self._queryset
+
+    def _set_queryset(self, queryset: Any) -> None:
+        self.rows = None
+        forms.ModelChoiceField._set_queryset(self, queryset)  # type: ignore[attr-defined]
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        """A copy whose options are its own rows, also while it has none yet (Django points
+        the copy's options at its queryset only when there is one)."""
+        result = super().__deepcopy__(memo)
+        if self._queryset is None:
+            result.widget.choices = result.choices
+        return result
+
+    queryset = property(_get_queryset, _set_queryset)
 
 
 class ValuesChoiceFilter(django_filters.ModelChoiceFilter):

@@ -101,8 +101,10 @@ def paginate(
     if has_more and rows:
         last = rows[-1]
         next_cursor = encode_cursor([_attr(last, f.lstrip("-")) for f in order])
-    total = queryset.order_by()[: COUNT_CAP + 1].count() if count else 0
-    return KeysetPage(rows=rows, next_cursor=next_cursor, is_first=is_first, total_capped=total)
+    page = KeysetPage(rows=rows, next_cursor=next_cursor, is_first=is_first, total_capped=0)
+    if count:
+        page.total_capped = capped_count(queryset, page)
+    return page
 
 
 def _attr(obj: Any, path: str) -> Any:
@@ -120,8 +122,11 @@ def page_url(query: QueryDict, cursor: str | None) -> str:
     return "?" + urlencode(params, doseq=True) if params else "?"
 
 
-def capped_count(queryset: models.QuerySet[Any]) -> int:
-    """How many rows `queryset` has, counted only up to `COUNT_CAP` + 1 (a LIMITed subquery)."""
+def capped_count(queryset: models.QuerySet[Any], page: KeysetPage[Any] | None = None) -> int:
+    """How many rows `queryset` has, counted only up to `COUNT_CAP` + 1 (a LIMITed subquery);
+    not counted when `page`, its first page, holds them all."""
+    if page is not None and page.is_first and page.next_cursor is None:
+        return len(page.rows)
     return queryset.order_by()[: COUNT_CAP + 1].count()
 
 

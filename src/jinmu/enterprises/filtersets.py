@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.filtersets import (
     IdFilter,
+    KeptFormFilterSet,
     WholeNumberFilter,
     fast_selects,
     search_box,
@@ -185,7 +186,7 @@ class EnterpriseFilterForm(forms.Form):
         search_box(self, _("Name, credit code or pinyin initials"))
 
 
-class EnterpriseFilterSet(django_filters.FilterSet):
+class EnterpriseFilterSet(KeptFormFilterSet):
     """Filters of the enterprise register (page, API and export share it)."""
 
     q = search_filter(_("Name, credit code, pinyin initials (njjs) or a former name."))
@@ -232,17 +233,6 @@ class EnterpriseFilterSet(django_filters.FilterSet):
             "industry",
         )
         form = EnterpriseFilterForm
-
-    @property
-    def form(self) -> Any:
-        """The filter form; the options of the scoped selects are kept between requests."""
-        if not hasattr(self, "_form"):
-            form = super().form
-            for name, filter_ in self.filters.items():
-                if isinstance(filter_, ScopedOptionsFilter) and name in form.fields:
-                    field = form.fields[name]
-                    field.widget.choices = filter_.options(field, self.request, form.generations)
-        return self._form
 
     def filter_q(self, queryset: QuerySet[Enterprise], name: str, value: str) -> Any:
         """Free-text search."""

@@ -30,9 +30,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from jinmu.chains.models import Chain, ChainNode
 from jinmu.chains.on_enterprises import NODE_LABEL_FIELDS
 from jinmu.chains.querysets import chains_for_request, nodes_for_request
 from jinmu.core.filtersets import (
+    KeptFormFilterSet,
     ValuesChoiceFilter,
     WholeNumberFilter,
     fast_selects,
@@ -42,6 +44,7 @@ from jinmu.core.filtersets import (
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.money import YI
+from jinmu.core.options import ScopedOptionsFilter, scope_key, visible_key
 from jinmu.core.places import (
     parks_for_request,
     request_user,
@@ -136,7 +139,7 @@ class ProjectFilterForm(forms.Form):
         search_box(self, _("Name, number or investor"))
 
 
-class ProjectFilterSet(django_filters.FilterSet):
+class ProjectFilterSet(KeptFormFilterSet):
     """Filters of the project ledger (the page, the API and the export share them)."""
 
     q = search_filter(_("Part of the name, the project number or the investor."))
@@ -149,24 +152,48 @@ class ProjectFilterSet(django_filters.FilterSet):
         method="filter_light",
         help_text=_("green, yellow, red, grey (no data) or none (not under weekly scheduling)."),
     )
-    town = ValuesChoiceFilter(
+    # Options read as values and kept per scope (`jinmu.core.options`), as the register's.
+    town = ScopedOptionsFilter(
         label=_("Town"),
         queryset=_towns,
         field_name="region",
         to_field_name="code",
         help_text=_("Division code of the town."),
+        options_key=scope_key,
+        models=("core.region", "core.unit"),  # a park's town is its unit's
     )
-    park = ValuesChoiceFilter(label=_("Park"), queryset=_parks, field_name="park")
-    chain = ValuesChoiceFilter(label=_("Chain"), queryset=_chains, field_name="chain")
-    node = ValuesChoiceFilter(
+    park = ScopedOptionsFilter(
+        label=_("Park"),
+        queryset=_parks,
+        field_name="park",
+        options_key=scope_key,
+        models=("core.unit",),
+    )
+    chain = ScopedOptionsFilter(
+        label=_("Chain"),
+        queryset=_chains,
+        field_name="chain",
+        options_key=visible_key(Chain),
+        models=("chains.chain",),
+    )
+    node = ScopedOptionsFilter(
         label=_("Chain node"),
         queryset=_nodes,
         field_name="node",
         label_fields=NODE_LABEL_FIELDS,
+        options_key=visible_key(ChainNode),
+        models=("chains.chain", "chains.chainnode"),  # "chain · node", in the chains' order
     )
-    responsible_unit = ValuesChoiceFilter(
-        label=_("Responsible unit"), queryset=_units, field_name="responsible_unit"
+    responsible_unit = ScopedOptionsFilter(
+        label=_("Responsible unit"),
+        queryset=_units,
+        field_name="responsible_unit",
+        options_key=visible_key(Unit),
+        models=("core.unit",),
     )
+    # Not kept: the register changes by bulk imports, and project lists by the demo's bulk
+    # writes, which send no signal; their rows are read only when a value is checked or the
+    # select drawn.
     enterprise = ValuesChoiceFilter(
         label=_("Enterprise"), queryset=_enterprises, field_name="enterprise"
     )
