@@ -9,6 +9,7 @@ typed twice; where a rule is not met the page shows by how many days.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -82,16 +83,29 @@ def _verdict(
     return Verdict(rule, land_on, done_on, days, state)
 
 
+# The items the verdicts read (one of each kind per project: `projects_approval_one_per_kind`).
+VERDICT_KINDS = (ApprovalKind.LAND, ApprovalKind.TITLE)
+
+
 def _actual_dates(project: Project) -> dict[str, dt.date | None]:
-    rows = ApprovalItem.objects.filter(
-        project=project, kind__in=(ApprovalKind.LAND, ApprovalKind.TITLE)
-    ).values_list("kind", "actual_on")
+    # No order: one item of each kind (the model's order would join the project table).
+    rows = (
+        ApprovalItem.objects.filter(project=project, kind__in=VERDICT_KINDS)
+        .order_by()
+        .values_list("kind", "actual_on")
+    )
     return dict(rows)
 
 
-def verdicts(project: Project, *, today: dt.date) -> tuple[Verdict, Verdict]:
-    """拿地即开工 and 交地即发证 for one project."""
-    dates = _actual_dates(project)
+def verdicts(
+    project: Project,
+    *,
+    today: dt.date,
+    actual_dates: Mapping[str, dt.date | None] | None = None,
+) -> tuple[Verdict, Verdict]:
+    """拿地即开工 and 交地即发证 for one project (from `actual_dates`, the actual date of each
+    kind of its items, when the caller read them already)."""
+    dates = _actual_dates(project) if actual_dates is None else actual_dates
     land_on = dates.get(ApprovalKind.LAND)
     return (
         _verdict(LAND_TO_START, land_on, project.actual_start, today),
@@ -110,12 +124,19 @@ class ApprovalRow:
 
 def approval_state(item: ApprovalItem, *, today: dt.date) -> tuple[str, int]:
     """State and days late of one item (late = actual, or today while open, after planned)."""
-    if item.planned_on is None:
-        return (ApprovalState.DONE if item.actual_on else ApprovalState.UNPLANNED), 0
-    if item.actual_on is not None:
-        late = (item.actual_on - item.planned_on).days
+    return dated_state(item.planned_on, item.actual_on, today=today)
+
+
+def dated_state(
+    planned_on: dt.date | None, actual_on: dt.date | None, *, today: dt.date
+) -> tuple[str, int]:
+    """`approval_state` of an item's planned and actual dates."""
+    if planned_on is None:
+        return (ApprovalState.DONE if actual_on else ApprovalState.UNPLANNED), 0
+    if actual_on is not None:
+        late = (actual_on - planned_on).days
         return (ApprovalState.DONE_LATE if late > 0 else ApprovalState.DONE), max(0, late)
-    late = (today - item.planned_on).days
+    late = (today - planned_on).days
     return (ApprovalState.OVERDUE if late > 0 else ApprovalState.PENDING), max(0, late)
 
 

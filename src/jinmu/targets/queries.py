@@ -398,6 +398,11 @@ def visible_unit(user: User, pk: int) -> Unit | None:
 
 # The whole is not joined: a town must not read the county's target through its part.
 PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__office")
+# What a target's page reads of its parts: where they lie and who holds them (read apart from
+# the target, their indicator is the whole's, which the page has already).
+_DETAIL_PART_RELATIONS = ("region", "responsible_unit", "chain")
+# What a target's page reads of the target (its chain's name, not its office).
+DETAIL_RELATIONS = ("indicator", *_DETAIL_PART_RELATIONS)
 # Recent reported values listed under the report form.
 RECENT_VALUES = 30
 
@@ -506,16 +511,43 @@ def _reported_values(user: User, target: Target) -> list[ReportedValue]:
     )
 
 
-def target_detail(user: User, target: Target, today: dt.date) -> TargetDetail:
-    """A target with its progress today, the parts the user sees, its reported values, its
-    month-end snapshots and the whole it is part of (when the user may open it)."""
-    parts = list(
+def target_and_parts(user: User, pk: int) -> tuple[Target | None, list[Target]]:
+    """A target the user sees (None when not) and its parts the user sees (by town), in one
+    read, with what the target's page shows of them (`DETAIL_RELATIONS`)."""
+    rows = list(
         Target.objects.for_user(user)
-        .filter(parent=target)
-        .select_related(*PART_RELATIONS)
+        .filter(Q(pk=pk) | Q(parent_id=pk))
+        .select_related(*DETAIL_RELATIONS)
         .order_by("region_id", "id")
     )
-    progress = evaluate_many([target, *parts], today)
+    target = next((row for row in rows if row.pk == pk), None)
+    if target is None:
+        return None, []
+    return target, [row for row in rows if row.pk != pk]
+
+
+def target_detail(
+    user: User, target: Target, today: dt.date, parts: Sequence[Target] | None = None
+) -> TargetDetail:
+    """A target with its progress today, the parts the user sees (`parts` when the caller
+    read them, `target_and_parts`), its reported values, its month-end snapshots and the whole
+    it is part of (when the user may open it)."""
+    if parts is None:
+        parts = list(
+            Target.objects.for_user(user)
+            .filter(parent=target)
+            .select_related(*_DETAIL_PART_RELATIONS)
+            .order_by("region_id", "id")
+        )
+    for part in parts:
+        # A part is set in its whole's indicator (`services`); another one is read when used.
+        if part.indicator_id == target.indicator_id:
+            part.indicator = target.indicator
+    # The target's items are listed; its parts show their values alone, which the boards
+    # keep cached while nothing they are measured from changes (`jinmu.targets.freshness`).
+    progress = evaluate_many([target], today)
+    if parts:
+        progress.update(evaluate_many(parts, today, with_items=False))
     tp = progress[target.pk]
     snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
     parent: Target | None = None

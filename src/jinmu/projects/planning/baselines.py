@@ -52,10 +52,16 @@ def baseline_snapshot(milestones: Iterable[Milestone]) -> list[dict[str, Any]]:
     ]
 
 
-def plan_signature(project: Project) -> str:
+def plan_signature(project: Project, milestones: Iterable[Milestone] | None = None) -> str:
     """A short fingerprint of the plan as it stands (milestones and their versions, plan
-    state): an approval page sends it back so nobody approves a plan they have not seen."""
-    rows = Milestone.objects.filter(project=project).order_by("pk").values_list("pk", "version")
+    state): an approval page sends it back so nobody approves a plan they have not seen. The
+    page gives the plan's `milestones` it read already."""
+    if milestones is None:
+        rows = list(
+            Milestone.objects.filter(project=project).order_by("pk").values_list("pk", "version")
+        )
+    else:
+        rows = sorted((m.pk, m.version) for m in milestones)
     text = f"{project.plan_state}|" + ";".join(f"{pk}:{version}" for pk, version in rows)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

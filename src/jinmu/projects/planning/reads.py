@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from jinmu.projects.models import Baseline, Milestone, Project
 from jinmu.projects.planning.common import (
@@ -120,13 +122,31 @@ class PlanSummary:
         return self.total > 0
 
 
-def plan_summary(project: Project, *, today: dt.date) -> PlanSummary:
-    """Progress by weight of finished milestones, the next one due, slippage and re-plans."""
-    milestones = list(ordered_milestones(project))
-    baselines = list(Baseline.objects.filter(project=project).order_by("number"))
+def plan_summary(
+    project: Project,
+    *,
+    today: dt.date,
+    milestones: Sequence[Milestone] | None = None,
+    baselines: Sequence[Baseline] | None = None,
+) -> PlanSummary:
+    """Progress by weight of finished milestones, the next one due, slippage and re-plans;
+    from the plan's `milestones` (in display order) and `baselines` (by number) when the
+    caller read them already."""
+    if milestones is None:
+        milestones = list(ordered_milestones(project))
+    entries: list[Any]
+    if baselines is None:
+        # The summary reads the baselines' entries alone (and counts them).
+        entries = list(
+            Baseline.objects.filter(project=project)
+            .order_by("number")
+            .values_list("milestones", flat=True)
+        )
+    else:
+        entries = [baseline.milestones for baseline in baselines]
     first_ends = {
         int(e["id"]): dt.date.fromisoformat(e["planned_end"])
-        for e in (baselines[0].milestones if baselines else [])
+        for e in (entries[0] if entries else [])
     }
     total_weight = sum((m.weight for m in milestones), Decimal("0"))
     done = [m for m in milestones if m.actual_end]
@@ -146,6 +166,6 @@ def plan_summary(project: Project, *, today: dt.date) -> PlanSummary:
         next_milestone=open_ones[0] if open_ones else None,
         late_count=len(late),
         max_days_late=max((days_late(m, today=today) for m in late), default=0),
-        baseline_count=len(baselines),
+        baseline_count=len(entries),
         slipped_count=len(slipped),
     )

@@ -266,7 +266,8 @@ def _chain_rows(
     extra = [int(k) for k in counts if k and k not in known]
     # A project the user sees can sit on a chain the user's chain list does not show: count
     # it, but the list's chain filter would refuse that chain, so it gets no link.
-    chains += list(Chain.objects.filter(pk__in=extra).only("id", "name", "sort_order"))
+    if extra:
+        chains += list(Chain.objects.filter(pk__in=extra).only("id", "name", "sort_order"))
     rows = [
         _row(
             str(c.pk),

@@ -45,12 +45,20 @@ def approvals_panel(
 ) -> dict[str, Any]:
     """拿地即开工 / 交地即发证 for the project page."""
     today = timezone.localdate()
-    # The panel counts the items: their dates are all it reads of them, in no order.
-    items = ApprovalItem.objects.filter(project=project).only("planned_on", "actual_on").order_by()
-    states = [approvals.approval_state(item, today=today)[0] for item in items]
+    # The panel counts the items and the verdicts read two of them: their kinds and dates, in
+    # one read, in no order.
+    items = list(
+        ApprovalItem.objects.filter(project=project)
+        .order_by()
+        .values_list("kind", "planned_on", "actual_on")
+    )
+    states = [
+        approvals.dated_state(planned, actual, today=today)[0] for _k, planned, actual in items
+    ]
+    actual_dates = {kind: actual for kind, _p, actual in items if kind in approvals.VERDICT_KINDS}
     return {
         "project": project,
-        "verdicts": approvals.verdicts(project, today=today),
+        "verdicts": approvals.verdicts(project, today=today, actual_dates=actual_dates),
         "item_count": len(states),
         "overdue_count": states.count(approvals.ApprovalState.OVERDUE),
         "can_edit": rights.edit if rights else can_edit_project(user, project),

@@ -100,6 +100,8 @@ def _plan_context(
     )
     chosen = chosen_baseline(request, baselines)
     rows, removed = planning.milestone_rows(project, baseline=chosen, today=today)
+    # The summary and the fingerprint read the same plan: the milestones read once.
+    milestones = [row.milestone for row in rows]
     items = [
         {
             "row": row,
@@ -126,9 +128,11 @@ def _plan_context(
         ),
         "chosen": chosen,
         "gantt": gantt_data(project, rows, baseline=chosen, today=today),
-        "summary": planning.plan_summary(project, today=today),
+        "summary": planning.plan_summary(
+            project, today=today, milestones=milestones, baselines=baselines
+        ),
         # Only an approver's buttons on a plan awaiting approval carry the fingerprint.
-        "signature": planning.plan_signature(project)
+        "signature": planning.plan_signature(project, milestones)
         if rights.approve_plans and project.plan_state in _AWAITING_APPROVAL
         else "",
         "can_approve": rights.approve_plans,

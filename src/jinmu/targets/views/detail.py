@@ -15,7 +15,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, QueryDict
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -115,8 +115,12 @@ def _items_table(
 def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A target: its goal, progress now, the items behind the number, its parts and history."""
     user = request.user
-    target = _visible_target(request, pk)
-    detail = queries.target_detail(user, target, timezone.localdate())
+    require_scope(request)
+    # The target and its parts in one read (404 for a target out of scope).
+    target, parts = queries.target_and_parts(user, pk)
+    if target is None:
+        raise Http404
+    detail = queries.target_detail(user, target, timezone.localdate(), parts)
     items = detail.progress.items
     shown = _shown_items(request, items)
     parent = detail.parent
