@@ -34,9 +34,18 @@ HASHED_FIELDS: tuple[str, ...] = (
 )
 
 
+# Values that read back as they are (most of a row): returned without the checks below.
+_PLAIN: frozenset[type] = frozenset({str, int, bool, type(None)})
+
+# One encoder for every digest (`json.dumps` with options builds a new one per call).
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def _canonical(value: Any) -> Any:
     """A value as it reads back from any database: UTC times to the microsecond, whole floats
     as integers (PostgreSQL's jsonb prints 1e20 as 100000000000000000000), keys as text."""
+    if value.__class__ in _PLAIN:
+        return value
     if isinstance(value, dt.datetime):
         if value.tzinfo is not None:
             value = value.astimezone(dt.UTC)
@@ -54,7 +63,7 @@ def row_digest(values: Mapping[str, Any], prev_hash: str) -> str:
     """SHA-256 (hex) over the canonical JSON of a row's content plus the previous row's hash."""
     payload = {name: _canonical(values.get(name)) for name in HASHED_FIELDS}
     payload["prev_hash"] = prev_hash
-    text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    text = _ENCODER.encode(payload)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

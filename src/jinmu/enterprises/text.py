@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import Any
 
-from pypinyin import lazy_pinyin
+from pypinyin.converter import UltimateConverter
+from pypinyin.core import Pinyin
 
 
 class _Verbatim(str):
@@ -18,6 +20,59 @@ def _verbatim(chars: str) -> str:
     """Keep text without pinyin as written (errors="default"), marked so `name_keys` keeps all
     of it as its own initials, as pypinyin's first-letter style does."""
     return _Verbatim(chars)
+
+
+class _MemoConverter(UltimateConverter):
+    """`lazy_pinyin`'s own converter (default options), keeping the pinyin of each word the
+    segmenter cuts and of each syllable's conversion to a style: a bulk import converts the
+    same few hundred words (县, 有限公司 …) tens of thousands of times. A word's pinyin depends
+    on the word and the options only; a converted syllable on the toned syllable, the style and
+    `strict` (the character, passed along for custom styles, is not read by the built-in ones).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._styled: dict[tuple[str, Any, bool], str] = {}
+        self._words: dict[tuple[str, Any, bool, Any, bool], list[list[str]]] = {}
+
+    def convert(
+        self,
+        words: str,
+        style: Any,
+        heteronym: bool,
+        errors: Any,
+        strict: bool = True,
+        **kwargs: Any,
+    ) -> list[list[str]]:
+        key = (words, style, heteronym, errors, strict)
+        found = self._words.get(key)
+        if found is None:
+            found = super().convert(words, style, heteronym, errors, strict, **kwargs)
+            if len(self._words) >= _WORDS_KEPT:
+                self._words.clear()  # bounded: names carry numbers and Latin text too
+            self._words[key] = found
+        # Copies: pypinyin's callers own the lists they are given.
+        return [list(item) for item in found]
+
+    def convert_style(
+        self, han: str, orig_pinyin: str, style: Any, strict: bool, **kwargs: Any
+    ) -> str:
+        key = (orig_pinyin, style, strict)
+        styled = self._styled.get(key)
+        if styled is None:
+            styled = self._styled[key] = super().convert_style(
+                han, orig_pinyin, style, strict, **kwargs
+            )
+        return styled
+
+
+_WORDS_KEPT = 20_000
+_PINYIN = Pinyin(_MemoConverter())
+
+
+def lazy_pinyin(text: str, errors: Any) -> list[str]:
+    """pypinyin's `lazy_pinyin(text, errors=errors)` (toneless style), on the memo converter."""
+    return _PINYIN.lazy_pinyin(text, errors=errors)
 
 
 # Saving an enterprise asks for the full key and the initials of the same name one after the

@@ -9,6 +9,7 @@ Every write of lights renews the board's cache token of the counties concerned.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,8 +17,18 @@ from typing import Any, Final, cast
 
 from django.conf import settings as django_settings
 from django.db import connections, transaction
-from django.db.models import DateField, Field, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import (
+    DateField,
+    Field,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
 from django.db.models.lookups import Exact
 from django.utils import timezone, translation
 
@@ -28,6 +39,7 @@ from jinmu.projects.lights.rules import (
     evaluate,
     is_monitored,
     monitored_since_from_history,
+    texts_translated_once,
 )
 from jinmu.projects.models import (
     LIGHT_FIELDS,
@@ -70,13 +82,18 @@ _ATTNAMES: Final = tuple(
     cast("Field[Any, Any]", Project._meta.get_field(name)).attname for name in _FIELDS
 )
 
+# The batch reads the stored reasons as their JSON text (under this alias): it compares them
+# with the new reasons' text and decodes them only when that cannot decide (see `_Judge`).
+_REASONS_TEXT: Final = "light_reasons_text"
+_READ: Final = tuple(_REASONS_TEXT if name == "light_reasons" else name for name in _ATTNAMES)
+
 
 class _Row:
     """A project's columns the engine reads and writes, as plain attributes: the nightly
     batch reads tens of thousands of projects, and building a model instance for each cost
     more than the rules themselves."""
 
-    __slots__ = ("pk", *_ATTNAMES)
+    __slots__ = ("pk", "light_reasons", "reasons_text", *_READ)
     pk: int
     id: int
     region_id: str
@@ -92,6 +109,8 @@ class _Row:
     light: str
     computed_light: str
     light_reasons: list[dict[str, Any]]
+    light_reasons_text: str | None
+    reasons_text: str
     light_computed_on: dt.date | None
     light_override: str
     light_override_reason: str
@@ -99,9 +118,32 @@ class _Row:
     light_override_at: dt.datetime | None
 
     def __init__(self, values: Sequence[Any]) -> None:
-        for name, value in zip(_ATTNAMES, values, strict=True):
-            setattr(self, name, value)
+        # One unpacking, in the order of `_READ` (checked below), rather than a setattr each.
+        (
+            self.id,
+            self.region_id,
+            self.kind,
+            self.status,
+            self.planned_start,
+            self.actual_start,
+            self.statistics_registered_on,
+            self.invested_year,
+            self.invested_year_of,
+            self.last_report_week,
+            self.created_at,
+            self.light,
+            self.computed_light,
+            self.light_reasons_text,
+            self.light_computed_on,
+            self.light_override,
+            self.light_override_reason,
+            self.light_override_by_id,
+            self.light_override_at,
+        ) = values
         self.pk = self.id
+
+
+assert _Row.__init__.__code__.co_names[: len(_READ)] == _READ, "_Row unpacks in _READ's order"
 
 
 class _PlanRow:
@@ -289,17 +331,62 @@ def refresh_lights_stats(
     stats = RefreshStats()
     conf_by_region: dict[str, LedgerSettings] = {}
     last_pk = 0
-    with translation.override(django_settings.LANGUAGE_CODE):
+    rows = base.annotate(**{_REASONS_TEXT: Cast("light_reasons", TextField())})
+    judge = _Judge(base.db)
+    with translation.override(django_settings.LANGUAGE_CODE), texts_translated_once():
         while True:
             batch = [
                 _Row(values)
-                for values in base.filter(pk__gt=last_pk).values_list(*_ATTNAMES)[:batch_size]
+                for values in rows.filter(pk__gt=last_pk).values_list(*_READ)[:batch_size]
             ]
             if not batch:
                 break
             last_pk = batch[-1].pk
-            _refresh_batch(batch, day, conf_by_region, stats, base.db)
+            _refresh_batch(batch, day, conf_by_region, stats, judge)
     return stats
+
+
+class _Judge:
+    """Whether a project's new light differs from the stored one, and the reasons' value to
+    write, decided from JSON text where the database keeps the text it was given.
+
+    The reasons are stored as `json.dumps` wrote them (the JSON field's adaptation). Where the
+    database keeps that text as is (SQLite), equal text means equal reasons and different text
+    different reasons, so neither the stored reasons are decoded nor the new ones encoded twice;
+    elsewhere (PostgreSQL's jsonb reorders keys) different text is decoded and compared, as the
+    ORM would.
+    """
+
+    def __init__(self, using: str) -> None:
+        self.connection = connections[using]
+        self.field = Project._meta.get_field("light_reasons")
+        self.verbatim = self.connection.vendor == "sqlite"
+        # The text is the value to write only where the backend adapts JSON by `json.dumps`.
+        self.text_is_value = (
+            type(self.connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
+        )
+
+    def dumps(self, reasons: list[dict[str, Any]]) -> str:
+        """The reasons' JSON text as the field would store it."""
+        return json.dumps(reasons, cls=self.field.encoder)
+
+    def same_reasons(
+        self, stored_text: str | None, reasons: list[dict[str, Any]], text: str
+    ) -> bool:
+        """True when the stored reasons (as text) equal the new ones (`text` is their JSON)."""
+        if stored_text == text:
+            return True
+        if self.verbatim or stored_text is None:
+            return False
+        return bool(
+            self.field.from_db_value(stored_text, self.field.cached_col, self.connection) == reasons
+        )
+
+    def reasons_value(self, row: _Row) -> Any:
+        """The parameter that stores a row's new reasons."""
+        if self.text_is_value:
+            return row.reasons_text
+        return self.field.get_db_prep_save(row.light_reasons, self.connection)
 
 
 @dataclass
@@ -391,17 +478,19 @@ def _batch_result(
     )
 
 
-def _take_result(project: _Row, result: LightResult, day: dt.date) -> bool:
+def _take_result(project: _Row, result: LightResult, day: dt.date, judge: _Judge) -> bool:
     """Put a new result on the project; True when its stored light must be rewritten."""
+    text = judge.dumps(result.reasons)
     if (
         result.light == project.light
         and result.computed_light == project.computed_light
-        and result.reasons == project.light_reasons
+        and judge.same_reasons(project.light_reasons_text, result.reasons, text)
     ):
         return False
     project.light = result.light
     project.computed_light = result.computed_light
     project.light_reasons = result.reasons
+    project.reasons_text = text
     project.light_computed_on = day
     return True
 
@@ -411,7 +500,7 @@ def _refresh_batch(
     day: dt.date,
     conf_by_region: dict[str, LedgerSettings],
     stats: RefreshStats,
-    using: str,
+    judge: _Judge,
 ) -> None:
     facts = _load_facts([p for p in batch if is_monitored(p)], day)
     changed_rows: list[_Row] = []
@@ -420,9 +509,9 @@ def _refresh_batch(
         stats.processed += 1
         if result.light != project.light:
             stats.changed += 1
-        if _take_result(project, result, day):
+        if _take_result(project, result, day, judge):
             changed_rows.append(project)
-    _store_batch(batch, changed_rows, day, stats, using)
+    _store_batch(batch, changed_rows, day, stats, judge)
 
 
 def _store_batch(
@@ -430,12 +519,13 @@ def _store_batch(
     changed_rows: list[_Row],
     day: dt.date,
     stats: RefreshStats,
-    using: str,
+    judge: _Judge,
 ) -> None:
     """Write the changed lights, date the rest, and renew the board's cache token."""
+    using = judge.connection.alias
     with transaction.atomic(using=using):
         if changed_rows:
-            _write_lights(changed_rows, using)
+            _write_lights(changed_rows, day, judge)
             stats.written += len(changed_rows)
         stale = [p for p in batch if p.light_computed_on != day]
         if stale:
@@ -446,23 +536,26 @@ def _store_batch(
             bump_light_generation({p.region_id for p in (*changed_rows, *stale)})
 
 
-def _write_lights(rows: list[_Row], using: str) -> None:
+def _write_lights(rows: list[_Row], day: dt.date, judge: _Judge) -> None:
     """One parameterised UPDATE per row through `executemany`.
 
     `bulk_update` builds a CASE WHEN per field over the whole batch, which costs close to a
     second per thousand rows with the reasons' JSON; executemany runs the same small
     statement for each row (the driver prepares it once) and is an order of magnitude faster.
-    Values are adapted by the fields themselves, so JSON and dates are stored as the ORM would.
+    Values are stored as the ORM would: the colours are plain strings (a CharField adapts a
+    str to itself), the reasons as `_Judge` adapts them, and the day is adapted once.
     """
-    connection = connections[using]
+    connection = judge.connection
     meta = Project._meta
     fields = [cast("Field[Any, Any]", meta.get_field(name)) for name in LIGHT_FIELDS]
+    assert LIGHT_FIELDS == ("light", "computed_light", "light_reasons", "light_computed_on")
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s"
+    day_value = fields[3].get_db_prep_save(day, connection)
+    reasons_value = judge.reasons_value
     params = [
-        [f.get_db_prep_save(getattr(row, f.attname), connection) for f in fields] + [row.pk]
-        for row in rows
+        (row.light, row.computed_light, reasons_value(row), day_value, row.pk) for row in rows
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)

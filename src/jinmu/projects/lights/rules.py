@@ -42,14 +42,17 @@ Rules and their exact boundaries (`today` is the day the light is computed for):
 from __future__ import annotations
 
 import calendar
+import contextlib
+import contextvars
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final, Protocol
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
 
 from jinmu.projects import weeks
 from jinmu.projects.choices import LIGHT_SEVERITY, MONITORED, STARTED_STATES, Light, LightRule
@@ -111,6 +114,37 @@ class LightResult:
     overridden: bool = False
 
 
+# --- rule texts -----------------------------------------------------------------------------
+
+# The nightly batch translates the same dozen texts for every project: while it runs, each is
+# translated once, in the language active when the batch began (`texts_translated_once`).
+_TEXTS: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar(
+    "light_texts", default=None
+)
+
+
+def _(message: str) -> str:
+    """`gettext`, answered from the running batch's memo when there is one."""
+    memo = _TEXTS.get()
+    if memo is None:
+        return gettext(message)
+    text = memo.get(message)
+    if text is None:
+        text = memo[message] = gettext(message)
+    return text
+
+
+@contextlib.contextmanager
+def texts_translated_once() -> Iterator[None]:
+    """Within the block each rule text is translated once; the active language must not change
+    inside it (the batch runs under one `translation.override`)."""
+    token = _TEXTS.set({})
+    try:
+        yield
+    finally:
+        _TEXTS.reset(token)
+
+
 # --- calendar helpers -----------------------------------------------------------------------
 
 
@@ -163,13 +197,23 @@ def expected_share(plan: PlanFacts, day: dt.date) -> Decimal:
 # --- rules ----------------------------------------------------------------------------------
 
 
+# The text of each rule and colour, for `_reason` (`str()` of a choice runs Python code).
+_PLAIN: Final[dict[str, str]] = {member: str(member) for member in (*LightRule, *Light)}
+
+
 def _reason(rule: str, light: str, text: str, **inputs: Any) -> dict[str, Any]:
     """One rule's verdict as a JSON-ready dict (dates and numbers as strings)."""
     return {
-        "rule": str(rule),
-        "light": str(light),
-        "text": str(text),
-        "inputs": {k: _as_text(v) for k, v in inputs.items()},
+        "rule": _PLAIN.get(rule) or str(rule),
+        "light": _PLAIN.get(light) or str(light),
+        "text": text if text.__class__ is str else str(text),
+        # `_as_text` inlined: a night's batch converts close to a million inputs.
+        "inputs": {
+            k: v
+            if v.__class__ is str
+            else ("" if v is None else v.isoformat() if isinstance(v, dt.date) else str(v))
+            for k, v in inputs.items()
+        },
     }
 
 
@@ -178,12 +222,6 @@ def _graded(*, red: bool, yellow: bool) -> Light:
     if red:
         return Light.RED
     return Light.YELLOW if yellow else Light.GREEN
-
-
-def _as_text(value: Any) -> str:
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return "" if value is None else str(value)
 
 
 def _started_reason(project: LightFacts, planned: dt.date) -> dict[str, Any] | None:
@@ -411,12 +449,18 @@ def monitored_since_from_history(
     return since or created_on
 
 
+@functools.lru_cache(maxsize=64)
+def _due_week(today: dt.date, due_weekday: int) -> tuple[dt.date, dt.date, str]:
+    """The week the report rule looks at, its deadline and its label (the same for every
+    project of a night's batch)."""
+    week = weeks.latest_due_week(today, due_weekday)
+    return week, weeks.week_deadline(week, due_weekday), weeks.iso_label(week)
+
+
 def _report_rule(
     project: LightFacts, conf: LedgerSettings, today: dt.date, since: dt.date | None
 ) -> dict[str, Any]:
-    week = weeks.latest_due_week(today, conf.report_due_weekday)
-    deadline = weeks.week_deadline(week, conf.report_due_weekday)
-    label = weeks.iso_label(week)
+    week, deadline, label = _due_week(today, conf.report_due_weekday)
     last = project.last_report_week
     inputs = {
         "week": label,
