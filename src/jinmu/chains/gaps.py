@@ -24,7 +24,7 @@ from django.db.models import F
 
 from jinmu.chains.choices import BottleneckStatus, GapState, NodeKind, Segment
 from jinmu.chains.models import Bottleneck, Chain, ChainNode, NodeStats
-from jinmu.chains.stats import compute_node_stats
+from jinmu.chains.stats import STAT_FIELDS, compute_node_stats
 from jinmu.core.models import Unit
 from jinmu.core.types import User
 
@@ -194,17 +194,7 @@ GAPS_CACHE_SECONDS = 3600
 
 # The stored stats of each node, read in the nodes' query (one LEFT JOIN) as plain values
 # rather than as a NodeStats instance per node.
-STAT_VALUES: tuple[str, ...] = (
-    "leaders",
-    "backbone",
-    "supporting",
-    "total",
-    "operating",
-    "output",
-    "links_updated",
-    "enterprises_updated",
-    "computed_at",
-)
+STAT_VALUES: tuple[str, ...] = tuple(name for name in STAT_FIELDS if name != "region")
 
 
 class _Figures(NamedTuple):

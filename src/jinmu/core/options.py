@@ -24,9 +24,11 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.filtersets import ValuesChoiceFilter
 from jinmu.core.permissions import has_action
+from jinmu.core.places import parks_for_request, towns_for_request
 from jinmu.core.scoping import scope_for
 
 OPTIONS_TIMEOUT = 3600
@@ -152,3 +154,27 @@ def visible_key(model: type[Model]) -> Callable[[Any], Hashable]:
         return (has_action(user, permission), scope_for(user))
 
     return key
+
+
+def town_filter(**extra: Any) -> ScopedOptionsFilter:
+    """The town select of a list's filters: the towns of the user's scope, options kept."""
+    return ScopedOptionsFilter(
+        label=_("Town"),
+        queryset=towns_for_request,
+        field_name="region",
+        to_field_name="code",
+        options_key=scope_key,
+        models=("core.region", "core.unit"),  # a park's town is its unit's
+        **extra,
+    )
+
+
+def park_filter() -> ScopedOptionsFilter:
+    """The park select of a list's filters: the parks of the user's scope, options kept."""
+    return ScopedOptionsFilter(
+        label=_("Park"),
+        queryset=parks_for_request,
+        field_name="park",
+        options_key=scope_key,
+        models=("core.unit",),
+    )

@@ -10,7 +10,7 @@ chains app: chain, node and chain role; see `jinmu.enterprises.extensions`).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Hashable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import django_filters
@@ -27,14 +27,12 @@ from jinmu.core.filtersets import (
     search_filter,
 )
 from jinmu.core.forms import bootstrap
+from jinmu.core.options import park_filter, town_filter
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
 from jinmu.core.places import (
-    parks_for_request,
     request_user,
-    towns_for_request,
 )
-from jinmu.core.scoping import scope_for
 from jinmu.core.validators import USCC_ALPHABET, normalize_uscc
 from jinmu.core.widgets import FastSelect
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus, IndustryLevel
@@ -47,21 +45,12 @@ from jinmu.enterprises.models import (
 )
 from jinmu.enterprises.options import (
     Generations,
-    ScopedOptionsFilter,
     generations,
     remembered,
     watch,
 )
 
 _user = request_user
-_towns = towns_for_request
-_parks = parks_for_request
-
-
-def _place_key(request: Any) -> Hashable:
-    """What the towns and parks offered to a request depend on: the user's scope."""
-    return scope_for(request_user(request))
-
 
 # Reference data (GB/T 4754 industry codes, qualification kinds) changes a few times a year, yet
 # every list request built its selects from it (a query and a model instance per option): their
@@ -191,21 +180,8 @@ class EnterpriseFilterSet(KeptFormFilterSet):
 
     q = search_filter(_("Name, credit code, pinyin initials (njjs) or a former name."))
     # Options read as values (a town's and a park's label is their name) and kept per scope.
-    town = ScopedOptionsFilter(
-        label=_("Town"),
-        queryset=_towns,
-        field_name="region",
-        to_field_name="code",
-        options_key=_place_key,
-        models=("core.region", "core.unit"),  # a park's town is its unit's
-    )
-    park = ScopedOptionsFilter(
-        label=_("Park"),
-        queryset=_parks,
-        field_name="park",
-        options_key=_place_key,
-        models=("core.unit",),
-    )
+    town = town_filter()
+    park = park_filter()
     scale = django_filters.ChoiceFilter(label=_("Scale"), choices=EnterpriseScale.choices)
     status = django_filters.ChoiceFilter(label=_("Status"), choices=EnterpriseStatus.choices)
     qualification = django_filters.ModelChoiceFilter(

@@ -44,11 +44,9 @@ from jinmu.core.filtersets import (
 from jinmu.core.forms import bootstrap
 from jinmu.core.models import Unit
 from jinmu.core.money import YI
-from jinmu.core.options import ScopedOptionsFilter, scope_key, visible_key
+from jinmu.core.options import ScopedOptionsFilter, park_filter, town_filter, visible_key
 from jinmu.core.places import (
-    parks_for_request,
     request_user,
-    towns_for_request,
 )
 from jinmu.enterprises.models import Enterprise
 from jinmu.projects.choices import (
@@ -97,8 +95,6 @@ def with_sort_keys(queryset: QuerySet[Project], ordering: str | None) -> QuerySe
 
 
 _user = request_user
-_towns = towns_for_request
-_parks = parks_for_request
 _chains = chains_for_request
 _nodes = nodes_for_request
 
@@ -153,22 +149,8 @@ class ProjectFilterSet(KeptFormFilterSet):
         help_text=_("green, yellow, red, grey (no data) or none (not under weekly scheduling)."),
     )
     # Options read as values and kept per scope (`jinmu.core.options`), as the register's.
-    town = ScopedOptionsFilter(
-        label=_("Town"),
-        queryset=_towns,
-        field_name="region",
-        to_field_name="code",
-        help_text=_("Division code of the town."),
-        options_key=scope_key,
-        models=("core.region", "core.unit"),  # a park's town is its unit's
-    )
-    park = ScopedOptionsFilter(
-        label=_("Park"),
-        queryset=_parks,
-        field_name="park",
-        options_key=scope_key,
-        models=("core.unit",),
-    )
+    town = town_filter(help_text=_("Division code of the town."))
+    park = park_filter()
     chain = ScopedOptionsFilter(
         label=_("Chain"),
         queryset=_chains,
