@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -24,6 +24,7 @@ from django.db import transaction
 from django.db.models import Model
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from django.utils.choices import BaseChoiceIterator, normalize_choices
 from django.utils.translation import gettext_lazy as _
 
 from jinmu.core.filtersets import ValuesChoiceFilter
@@ -96,11 +97,29 @@ def remembered(
     found = _READ.get(full_key)
     if found is not None and now - found[0] < OPTIONS_TIMEOUT:
         return found[1]
-    options = list(read())
+    options = normalize_choices(list(read()))
     if len(_READ) >= _READ_LIMIT:
         _READ.clear()
     _READ[full_key] = (now, options)
     return options
+
+
+class KeptChoices(BaseChoiceIterator):
+    """A select's options, read when first iterated and then kept for the request.
+
+    Django wraps a callable's options in a CallableChoiceIterator that calls it and normalises
+    every option again on each pass, and a select is passed over twice (whether it may be
+    `required`, then each option drawn): hundreds of options, twice, on every list page.
+    """
+
+    def __init__(self, read: Callable[[], list[tuple[Any, Any]]]) -> None:
+        self.read = read
+        self.options: list[tuple[Any, Any]] | None = None
+
+    def __iter__(self) -> Iterator[tuple[Any, Any]]:
+        if self.options is None:
+            self.options = self.read()
+        return iter(self.options)
 
 
 class ScopedOptionsFilter(ValuesChoiceFilter):
@@ -120,7 +139,7 @@ class ScopedOptionsFilter(ValuesChoiceFilter):
         watch(self.option_models)
         super().__init__(*args, **kwargs)
 
-    def options(self, field: Any, request: Any, current: Generations) -> Callable[[], Any]:
+    def options(self, field: Any, request: Any, current: Generations) -> KeptChoices:
         """The options of `field` (this filter's form field) for `request`, to be read when
         the select is drawn (an API request validates the field but draws nothing)."""
 
@@ -128,7 +147,7 @@ class ScopedOptionsFilter(ValuesChoiceFilter):
             key = (type(self).__name__, self.field_name, self.options_key(request))
             return remembered(key, self.option_models, lambda: field.choices, current.current)
 
-        return read
+        return KeptChoices(read)
 
     def keep_options(self, field: Any, request: Any, form: Any) -> None:
         """Draw `field` (this filter's, in `form`) with the kept options (`KeptFormFilterSet`);

@@ -255,3 +255,26 @@ def test_dense_initials_search_returns_the_same_rows(
     # then both plans find the same enterprises
     assert sparse == dense == {"宁津县华健体育器材有限公司", "宁津县金曹机械有限公司"}
     assert filtered(admin, "q=NJX") == dense
+
+
+def test_a_kept_select_reads_its_options_once_per_form(
+    world: Any, admin: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: a filter form whose town select keeps its options
+    from jinmu.core import options
+
+    reads: list[object] = []
+    remembered = options.remembered
+    monkeypatch.setattr(
+        options, "remembered", lambda *args: reads.append(args[0]) or remembered(*args)
+    )
+    request = RequestFactory().get("/enterprises/")
+    request.user = admin
+    form = EnterpriseFilterSet(None, queryset=Enterprise.objects.none(), request=request).form
+
+    # when: the select is drawn (which passes over its options twice) and drawn again
+    html = str(form["town"]) + str(form["town"])
+
+    # then: its options were asked for once, and every town is on it
+    assert len(reads) == 1
+    assert html.count("<option") == 2 * len(list(form.fields["town"].widget.choices))
