@@ -14,10 +14,11 @@ from typing import Any
 
 import django_filters
 from django import forms
+from django.http import QueryDict
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django_filters.filters import QuerySetRequestMixin
+from django_filters.filters import FilterMethod, QuerySetRequestMixin
 
 from jinmu.core.lookups import INT64_MAX, INT64_MIN
 from jinmu.core.widgets import FastSelect
@@ -77,10 +78,11 @@ def search_box(form: forms.BaseForm, placeholder: str | Promise) -> None:
         widget.attrs.update({"placeholder": placeholder, "autocomplete": "off"})
 
 
-def fast_selects(form: forms.BaseForm) -> None:
-    """Render the form's selects with `FastSelect` (a NullBooleanSelect maps its own option
-    values and is kept)."""
-    for field in form.fields.values():
+def fast_selects(form: forms.BaseForm | Mapping[str, forms.Field]) -> None:
+    """Render the form's selects (or those of a form class's fields) with `FastSelect` (a
+    NullBooleanSelect maps its own option values and is kept)."""
+    fields = form if isinstance(form, Mapping) else form.fields
+    for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.Select) and not isinstance(
             widget, forms.NullBooleanSelect | FastSelect
@@ -113,10 +115,41 @@ class KeptFormFilterSet(django_filters.FilterSet):
     """A filterset whose form class is built once per class and language, not on each request.
 
     django-filter builds a new form class, with a new field per filter, for each request (a
-    millisecond or two for a list's filter bar). Here the fields of filters whose rows depend
+    millisecond or two for a list's filter bar). A form class may prepare its fields' widgets
+    once there too (`prepare_fields(fields)`, a classmethod), rather than each form in its
+    `__init__`. Here the fields of filters whose rows depend
     on the request (a callable queryset: the user's towns …) are built without rows, and each
     form is given the request's rows; everything else is the same form.
     """
+
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: Any = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
+        """As django-filter's, but each filter copied shallowly: its deep copy of every filter
+        (labels, querysets, option lists) cost a list page about a millisecond. A filter's own
+        state for one request is its `model`, `parent`, the form field it builds and the
+        FilterMethod through which a `method=` filter finds its filterset."""
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.__dict__.pop("_field", None)
+            if isinstance(filter_.__dict__.get("filter"), FilterMethod):
+                filter_.filter = FilterMethod(filter_)
+            filter_.model = queryset.model
+            filter_.parent = self
+            self.filters[name] = filter_
 
     def get_form_class(self) -> type[forms.Form]:
         """This filterset's form class in the active language (built on first use)."""
@@ -125,7 +158,10 @@ class KeptFormFilterSet(django_filters.FilterSet):
         found = _FORM_CLASSES.get(key)
         if found is None or found[0] is not cls.base_filters:
             fields = {name: _unbound_field(f) for name, f in cls.base_filters.items()}
-            form_class = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+            form_class: Any = type(f"{cls.__name__}Form", (self._meta.form,), fields)
+            prepare = getattr(form_class, "prepare_fields", None)
+            if prepare is not None:
+                prepare(form_class.base_fields)
             found = _FORM_CLASSES[key] = (cls.base_filters, form_class)
         return found[1]
 

@@ -46,9 +46,10 @@ def optional_choice(
     )
 
 
-def bootstrap(form: forms.BaseForm) -> None:
-    """Tabler classes on every widget."""
-    for field in form.fields.values():
+def bootstrap(form: forms.BaseForm | Mapping[str, forms.Field]) -> None:
+    """Tabler classes on every widget (of a form, or of a form class's fields)."""
+    fields = form if isinstance(form, Mapping) else form.fields
+    for field in fields.values():
         widget = field.widget
         if isinstance(widget, forms.HiddenInput):
             continue

@@ -97,7 +97,7 @@ def remembered(
     found = _READ.get(full_key)
     if found is not None and now - found[0] < OPTIONS_TIMEOUT:
         return found[1]
-    options = normalize_choices(list(read()))
+    options: list[tuple[Any, Any]] = normalize_choices(list(read()))
     if len(_READ) >= _READ_LIMIT:
         _READ.clear()
     _READ[full_key] = (now, options)

@@ -27,7 +27,7 @@ from jinmu.core.filtersets import (
     search_filter,
 )
 from jinmu.core.forms import bootstrap
-from jinmu.core.options import park_filter, town_filter
+from jinmu.core.options import KeptChoices, park_filter, town_filter
 
 # Re-exported: other modules still import them from here (they live in core, shared with projects).
 from jinmu.core.places import (
@@ -156,22 +156,27 @@ class EnterpriseFilterForm(forms.Form):
     the options of reference data are kept between requests, and read only when drawn (the
     API validates the form but draws nothing)."""
 
+    @classmethod
+    def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
+        """Fast selects and Tabler classes, once for the form class (KeptFormFilterSet)."""
+        fast_selects(fields)
+        if "industry" in fields:
+            fields["industry"].widget = FastSelect()
+        bootstrap(fields)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fast_selects(self)
         # The generations the options are kept under, read once, when a select is drawn.
         self.generations = Generations()
         if "industry" in self.fields:
-            self.fields["industry"].widget = FastSelect()
-            self.fields["industry"].widget.choices = lambda: industry_choices(
-                self.generations.current
+            self.fields["industry"].widget.choices = KeptChoices(
+                lambda: industry_choices(self.generations.current)
             )
         if "qualification" in self.fields:
             # The field keeps its queryset to validate a choice; only the options are cached.
-            self.fields["qualification"].widget.choices = lambda: qualification_choices(
-                self.generations.current
+            self.fields["qualification"].widget.choices = KeptChoices(
+                lambda: qualification_choices(self.generations.current)
             )
-        bootstrap(self)
         search_box(self, _("Name, credit code or pinyin initials"))
 
 

@@ -124,10 +124,14 @@ def status_choices(kind: str | None) -> list[Any]:
 class ProjectFilterForm(forms.Form):
     """Tabler classes on the filter widgets; the status select lists the chosen kind's states."""
 
+    @classmethod
+    def prepare_fields(cls, fields: dict[str, forms.Field]) -> None:
+        """Fast selects and Tabler classes, once for the form class (KeptFormFilterSet)."""
+        fast_selects(fields)
+        bootstrap(fields)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        fast_selects(self)
-        bootstrap(self)
         if "status" in self.fields:
             kind = self.data.get("kind") if self.data else None
             # Only the offer narrows: `?status=lead&kind=key` is valid (and simply finds nothing).
