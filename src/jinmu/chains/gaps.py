@@ -260,18 +260,31 @@ def _fingerprint(chains: Sequence[Chain]) -> str:
     return hashlib.sha256(state.encode()).hexdigest()[:32]
 
 
-def gaps_for_chains(chains: Sequence[Chain]) -> dict[int, list[NodeGap]]:
+def gaps_key(chains: Sequence[Chain]) -> str:
+    """The cache key of the gap analysis of `chains` in their current state (one query):
+    what is drawn from the analysis alone may be cached under it too."""
+    return f"chains:gaps:{_fingerprint(chains)}"
+
+
+def gaps_for_chains(
+    chains: Sequence[Chain],
+    *,
+    key: str | None = None,
+    found: dict[int, list[NodeGap]] | None = None,
+) -> dict[int, list[NodeGap]]:
     """The gap analysis of every node of the given chains, in tree order.
 
     Link counts and local output come from the stored `NodeStats` (kept fresh by the writes
     that change them); a node without its row yet gets it computed here, so the result never
     depends on a refresh job having run. The analysis is cached under a fingerprint of its
-    inputs (`_fingerprint`, one query); reading it anew takes three more.
+    inputs (`gaps_key`, one query); reading it anew takes three more. A caller that read the
+    key (and what the cache holds under it, with its own entries in one round trip) passes
+    them as `key` and `found`.
     """
     if not chains:
         return {}
-    key = f"chains:gaps:{_fingerprint(chains)}"
-    result: dict[int, list[NodeGap]] | None = cache.get(key)
+    key = gaps_key(chains) if key is None else key
+    result: dict[int, list[NodeGap]] | None = cache.get(key) if found is None else found
     if result is None:
         result = _compute_gaps(chains)
         # Cached without the chains (a chain carries its chief, a user; the page's own are put

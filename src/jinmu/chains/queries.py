@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
@@ -202,20 +202,21 @@ _ROW_FIELDS = (
 
 
 def _role_listings(
-    links: dict[str, QuerySet[EnterpriseNode]], token: str
+    roles: Sequence[str], links: Callable[[str], QuerySet[EnterpriseNode]], token: str
 ) -> dict[str, Listing[ChainEnterpriseRow]]:
-    """Per role, the first CHAIN_LIST_LIMIT enterprises (by pinyin) of its `links` with their
-    nodes, the total and the last change over all of them, cached under the chain's
-    generation (`token`, see `_lists_token`): no query when nothing changed."""
-    keys = {role: f"{token}:{role}" for role in links}
+    """Per role, the first CHAIN_LIST_LIMIT enterprises (by pinyin) of its `links(role)` with
+    their nodes, the total and the last change over all of them, cached under the chain's
+    generation (`token`, see `_lists_token`): no query when nothing changed, and no queryset
+    built either (building the scoped querysets cost a cached page half a millisecond)."""
+    keys = {role: f"{token}:{role}" for role in roles}
     cached = cache.get_many(list(keys.values()))
     listings = {role: cached[key] for role, key in keys.items() if key in cached}
-    missing = [role for role in links if role not in listings]
+    missing = [role for role in roles if role not in listings]
     if missing:
-        fresh = _read_listings({role: links[role] for role in missing})
+        fresh = _read_listings({role: links(role) for role in missing})
         cache.set_many({keys[role]: fresh[role] for role in missing}, LISTS_CACHE_SECONDS)
         listings.update(fresh)
-    return {role: listings[role] for role in links}
+    return {role: listings[role] for role in roles}
 
 
 def _read_listings(
@@ -256,13 +257,15 @@ def chain_lists(
     gaps = node_gaps(chain) if gaps is None else gaps
     is_partial = user is not None and _partial_scope(user)
     token = _lists_token(chain, gaps, scope_for(user) if is_partial and user is not None else None)
-    on_chain = EnterpriseNode.objects.filter(node__chain=chain)
-    if is_partial:
-        on_chain = on_chain.filter(enterprise__in=Enterprise.objects.for_user(user).values("pk"))
-    role_lists = _role_listings(
-        {role: on_chain.filter(role=role) for role in (ChainRole.LEADER, ChainRole.BACKBONE)},
-        token,
-    )
+
+    def links(role: str) -> QuerySet[EnterpriseNode]:
+        on_chain = EnterpriseNode.objects.filter(node__chain=chain, role=role)
+        if is_partial:
+            visible = Enterprise.objects.for_user(user).values("pk")
+            on_chain = on_chain.filter(enterprise__in=visible)
+        return on_chain
+
+    role_lists = _role_listings((ChainRole.LEADER, ChainRole.BACKBONE), links, token)
     gap_rows = [gap for gap in gaps if gap.is_gap]
     partner_order = {kind: i for i, kind in enumerate(PartnerKind.values)}
     # Sorted here (by kind's order, then name): the model's ordering would join the chain.

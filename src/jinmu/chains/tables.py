@@ -15,13 +15,14 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.utils.formats import localize
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language, gettext, gettext_lazy
 
 from jinmu.chains.choices import GapState
 from jinmu.chains.gaps import STATE_BADGES, NodeGap
 from jinmu.chains.models import Chain
+from jinmu.core.markup import format_html
 from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table, money_column
 

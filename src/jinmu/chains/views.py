@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from jinmu.chains import queries, tables
 from jinmu.chains.forms import EnterpriseLinkForm, GapFilterForm
 from jinmu.chains.models import Chain, ChainNode
+from jinmu.chains.page import chain_overview
 from jinmu.core.scoping import ScopeKind, can_edit_chains, scope_for
 from jinmu.core.types import AuthedRequest
 
@@ -53,18 +54,19 @@ def chain_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     chain = get_object_or_404(
         Chain.objects.for_user(request.user).select_related("office", "chief"), pk=pk
     )
-    gaps = queries.node_gaps(chain)
-    lists = queries.chain_lists(chain, user=request.user, gaps=gaps)
+    # The counts, the map and the node table come drawn with the analysis (`page`).
+    overview = chain_overview(chain)
+    lists = queries.chain_lists(chain, user=request.user, gaps=overview.gaps)
     return render(
         request,
         "chains/chain_detail.html",
         {
             "chain": chain,
-            "gaps": gaps,
-            "nodes_table": tables.NODES.of(gaps),
+            "gaps": overview.gaps,
+            "overview": overview.html,
             "lists": lists,
-            "counts": queries.gap_counts(gaps),
-            "map_data": queries.chain_map(chain, gaps),
+            "counts": overview.counts,
+            "map_data": overview.map_data,
             "can_edit": can_edit_chains(request.user),
         },
     )

@@ -45,7 +45,7 @@ from jinmu.targets.models import (
     Target,
     TargetSettings,
 )
-from jinmu.targets.rows import MeasureResult, MeasureScope
+from jinmu.targets.rows import Item, MeasureResult, MeasureScope
 
 # Every table a measure of `jinmu.targets.measures` reads (a new measure adds its tables here;
 # a test checks that each measure's queries read nothing else), with the fields whose change
@@ -298,3 +298,80 @@ def measure_totals(
     stamp = (generation or Generation.read()).key
     values, found = remember("measured", parts, stamp, measure)
     return {pk: MeasureResult(value) for pk, value in values.items()}, found
+
+
+# The records the items of a measure name, by the items' URL name. A name is not among the
+# columns whose writes renew the tokens (a renamed firm measures the same), so cached items are
+# kept without their names, which are read afresh: one query per kind of item.
+ITEM_MODELS: dict[str, type[models.Model]] = {
+    "enterprises:detail": Enterprise,
+    "projects:detail": Project,
+}
+# A cached target's items: (id, date, URL name, amount) each, in the measure's order.
+_Kept = tuple[Decimal | None, list[tuple[int, dt.date, str, Decimal | None]]]
+
+
+def _item_names(kept: Iterable[_Kept], named: int | None) -> dict[tuple[str, int], str] | None:
+    """The current name of each target's first `named` items (all when None), by (URL name,
+    id); None when an item is of a kind without its model here or no longer there (a deletion
+    renews the stamp: measure afresh)."""
+    wanted: dict[str, set[int]] = {}
+    for _value, items in kept:
+        for pk, _date, url_name, _amount in items[:named]:
+            wanted.setdefault(url_name, set()).add(pk)
+    names: dict[tuple[str, int], str] = {}
+    for url_name, ids in wanted.items():
+        model = ITEM_MODELS.get(url_name)
+        if model is None:
+            return None
+        rows = model._base_manager.filter(pk__in=ids).values_list("pk", "name")
+        names.update(((url_name, pk), name) for pk, name in rows)
+    if any((url_name, pk) not in names for url_name, ids in wanted.items() for pk in ids):
+        return None
+    return names
+
+
+def measure_items(
+    targets: Sequence[Target],
+    windows: dict[int, tuple[dt.date, dt.date]],
+    thresholds: Callable[[Iterable[str]], dict[str, Any]],
+    generation: Generation | None = None,
+    named: int | None = None,
+) -> tuple[dict[int, MeasureResult], dict[str, Any]]:
+    """The targets' values and items (`measure_many`) and the `thresholds` of their regions,
+    from the cache while nothing they are measured from and none of the targets' measuring
+    fields changed. The items' names are read afresh (`ITEM_MODELS`): those of each target's
+    first `named` items (all when None, as a page lists them); from the cache, the others'
+    are left empty (a target of a large county counts over a thousand items)."""
+    stamp = (generation or Generation.read()).key
+    if stamp is not None:
+        parts = sorted(_fingerprint(target, windows[target.pk]) for target in targets)
+        digest = hashlib.sha256(repr((stamp, parts)).encode()).hexdigest()
+        key = f"targets:measured-items:{digest}"
+        found: tuple[dict[int, _Kept], dict[str, Any]] | None = cache.get(key)
+        if found is not None:
+            kept, points = found
+            names = _item_names(kept.values(), named)
+            if names is not None:
+                return {
+                    pk: MeasureResult(
+                        value,
+                        [
+                            Item(pk_, names.get((url, pk_), ""), day, url, amount)
+                            for pk_, day, url, amount in items
+                        ],
+                    )
+                    for pk, (value, items) in kept.items()
+                }, points
+    results = measure_many(targets, windows)
+    points = thresholds(target.region_id for target in targets)
+    if stamp is not None:
+        kept = {
+            pk: (
+                result.value,
+                [(item.id, item.date, item.url_name, item.amount) for item in result.items],
+            )
+            for pk, result in results.items()
+        }
+        cache.set(key, (kept, points), CACHE_SECONDS)
+    return results, points

@@ -28,8 +28,7 @@ from decimal import Decimal
 from typing import Any
 
 from jinmu.targets.choices import Aggregation, Bound, Direction, Status
-from jinmu.targets.freshness import Generation, measure_totals
-from jinmu.targets.measures import measure_many
+from jinmu.targets.freshness import Generation, measure_items, measure_totals
 from jinmu.targets.models import Target, target_settings_for_many
 from jinmu.targets.rows import Item
 
@@ -224,15 +223,16 @@ def evaluate_many(
     *,
     with_items: bool = True,
     generation: Generation | None = None,
+    named: int | None = None,
 ) -> dict[int, TargetProgress]:
     """Progress of many targets on a day, by target id; measured indicators are read once per
-    indicator, so a board costs a bounded number of queries; without items, the values come
+    indicator, so a board costs a bounded number of queries; the values (and items) come
     from the cache while nothing they are measured from changed (`jinmu.targets.freshness`,
-    under `generation` when the caller read it already)."""
+    under `generation` when the caller read it already). Items are named afresh: the first
+    `named` of each target (all when None; the others may come with an empty name)."""
     windows = {target.pk: _window(target, on) for target in targets}
     if with_items:
-        results = measure_many(targets, windows)
-        points = threshold_points(target.region_id for target in targets)
+        results, points = measure_items(targets, windows, threshold_points, generation, named)
     else:
         results, points = measure_totals(targets, windows, threshold_points, generation)
     thresholds = {code: Thresholds(*pair) for code, pair in points.items()}

@@ -1,7 +1,7 @@
 """Read aggregates of the targets: the year's board (grouped by the article's four fronts and by
 四提四增), each unit's own targets, and the units holding targets with their status counts; and
-the pages of one target (its detail, the totals of its decomposition, a department's recent
-reported values).
+the pages of one target (its detail, the totals of its decomposition); a department's recent
+reported values are read in `jinmu.targets.recent`.
 
 Every function reads the user's visible targets of the year in one query (indicator, region,
 responsible unit, chain and parent joined) and evaluates them with one `evaluate_many` call, so a
@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jinmu.core.choices import UnitKind
-from jinmu.core.models import Region, Unit
+from jinmu.core.models import Unit
 from jinmu.core.money import share_as_percent
 from jinmu.core.permissions import has_action
 from jinmu.core.scoping import ScopeKind, scope_for
@@ -37,7 +37,7 @@ from jinmu.targets.choices import Action, Aggregation, Front, IndicatorSource, S
 from jinmu.targets.freshness import Generation, remember
 from jinmu.targets.models import ReportedValue, Target, TargetSnapshot
 from jinmu.targets.progress import TargetProgress, evaluate_many, linear_share
-from jinmu.targets.services import can_report_indicator, whole_of
+from jinmu.targets.services import whole_of
 
 # Order of the status counts: what needs attention first, as on the project board.
 STATUS_ORDER: tuple[Status, ...] = (Status.RED, Status.YELLOW, Status.GREEN, Status.GREY)
@@ -403,8 +403,6 @@ PART_RELATIONS = ("indicator", "region", "responsible_unit", "chain", "chain__of
 _DETAIL_PART_RELATIONS = ("region", "responsible_unit", "chain")
 # What a target's page reads of the target (its chain's name, not its office).
 DETAIL_RELATIONS = ("indicator", *_DETAIL_PART_RELATIONS)
-# Recent reported values listed under the report form.
-RECENT_VALUES = 30
 
 
 @dataclass
@@ -511,15 +509,24 @@ def _reported_values(user: User, target: Target) -> list[ReportedValue]:
     )
 
 
-def target_and_parts(user: User, pk: int) -> tuple[Target | None, list[Target]]:
+def target_and_parts(
+    user: User, pk: int, generation: Generation | None = None
+) -> tuple[Target | None, list[Target]]:
     """A target the user sees (None when not) and its parts the user sees (by town), in one
-    read, with what the target's page shows of them (`DETAIL_RELATIONS`)."""
-    rows = list(
-        Target.objects.for_user(user)
-        .filter(Q(pk=pk) | Q(parent_id=pk))
-        .select_related(*DETAIL_RELATIONS)
-        .order_by("region_id", "id")
-    )
+    read, with what the target's page shows of them (`DETAIL_RELATIONS`); cached per scope
+    while no target, indicator, region, unit or chain changed, as the boards' targets are."""
+
+    def read() -> list[Target]:
+        return list(
+            Target.objects.for_user(user)
+            .filter(Q(pk=pk) | Q(parent_id=pk))
+            .select_related(*DETAIL_RELATIONS)
+            .order_by("region_id", "id")
+        )
+
+    parts = (*_scope_parts(user), pk)
+    stamp = (generation or Generation.read()).targets_key
+    rows = remember("target-and-parts", parts, stamp, read)
     target = next((row for row in rows if row.pk == pk), None)
     if target is None:
         return None, []
@@ -527,11 +534,17 @@ def target_and_parts(user: User, pk: int) -> tuple[Target | None, list[Target]]:
 
 
 def target_detail(
-    user: User, target: Target, today: dt.date, parts: Sequence[Target] | None = None
+    user: User,
+    target: Target,
+    today: dt.date,
+    parts: Sequence[Target] | None = None,
+    generation: Generation | None = None,
+    shown: int | None = None,
 ) -> TargetDetail:
     """A target with its progress today, the parts the user sees (`parts` when the caller
     read them, `target_and_parts`), its reported values, its month-end snapshots and the whole
-    it is part of (when the user may open it)."""
+    it is part of (when the user may open it); measured under `generation` when the caller
+    read it already, with the names of its first `shown` items (all when None)."""
     if parts is None:
         parts = list(
             Target.objects.for_user(user)
@@ -545,9 +558,11 @@ def target_detail(
             part.indicator = target.indicator
     # The target's items are listed; its parts show their values alone, which the boards
     # keep cached while nothing they are measured from changes (`jinmu.targets.freshness`).
-    progress = evaluate_many([target], today)
+    # One generation for both reads (one query).
+    generation = generation or Generation.read()
+    progress = evaluate_many([target], today, generation=generation, named=shown)
     if parts:
-        progress.update(evaluate_many(parts, today, with_items=False))
+        progress.update(evaluate_many(parts, today, with_items=False, generation=generation))
     tp = progress[target.pk]
     snapshots = list(TargetSnapshot.objects.filter(target=target).order_by("month"))
     parent: Target | None = None
@@ -576,21 +591,3 @@ def decomposition(target: Target) -> Decomposition:
     )
     total = sum((Decimal(p.value) for p in existing), Decimal(0))
     return Decomposition(existing=existing, whole=whole_of(target), decomposed=total)
-
-
-def recent_values(user: User, region: Region) -> tuple[list[ReportedValue], set[int]]:
-    """The latest reported values the user sees, and those the user may correct (of the user's
-    region and of an indicator the user may report)."""
-    recent = list(
-        ReportedValue.objects.for_user(user)
-        .select_related("indicator", "reporting_unit", "reported_by")
-        .order_by("-month", "-updated_at")[:RECENT_VALUES]
-    )
-    may_report: dict[int, bool] = {}
-    for row in recent:
-        if row.indicator_id not in may_report:
-            may_report[row.indicator_id] = can_report_indicator(user, row.indicator)
-    correctable = {
-        row.pk for row in recent if row.region_id == region.code and may_report[row.indicator_id]
-    }
-    return recent, correctable

@@ -1,5 +1,6 @@
-"""A target's page measures its own items and takes its parts' values from the boards' cache:
-the parts show what measuring them afresh gives, and a write in a part's town shows at once."""
+"""A target's page takes its items and its parts' values from the cache of what they are measured
+from: the parts show what measuring them afresh gives, a write in a part's town shows at once,
+and the items' names (which no generation follows) are read afresh."""
 
 from __future__ import annotations
 
@@ -9,10 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from jinmu.enterprises.models import Enterprise
 from jinmu.enterprises.services import save_qualification
 from jinmu.enterprises.tests.factories import (
     EnterpriseFactory,
@@ -99,3 +103,72 @@ def test_a_certification_shows_on_the_parts_at_once(world: Any, client: Client) 
     assert _measured_cell(html, part_a) == "1"
     assert _measured_cell(html, part_b) == "0"
     assert html.count("data-item") == 1
+
+
+def test_the_items_are_cached_and_named_afresh(world: Any, client: Client) -> None:
+    # given: the page read once, with a certified enterprise among its items
+    whole, _part_a, _part_b = _whole_and_parts(world)
+    firm = EnterpriseFactory(region=world.town_a, name="旧名企业")
+    QualificationFactory(
+        kind=QualificationKindFactory(code="high-tech"),
+        enterprise=firm,
+        granted_on=dt.date(2026, 3, 1),
+    )
+    client.force_login(world.user("industry"))
+    url = reverse("targets:detail", args=[whole.pk])
+    assert "旧名企业" in client.get(url).content.decode()
+
+    # when: the firm is renamed past the services (a column no trigger follows)
+    Enterprise.objects.filter(pk=firm.pk).update(name="新名企业")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(url).content.decode()
+
+    # then: the items come from the cache (no qualification read) under the new name
+    assert not any("enterprises_qualification" in q["sql"] for q in queries.captured_queries)
+    assert "新名企业" in html
+    assert "旧名企业" not in html
+    assert html.count("data-item") == 1
+
+
+def test_the_target_and_its_parts_follow_their_writes(world: Any, client: Client) -> None:
+    # given: the page read once (the target and its parts are cached per scope)
+    whole, _part_a, part_b = _whole_and_parts(world)
+    client.force_login(world.user("industry"))
+    url = reverse("targets:detail", args=[whole.pk])
+    assert _html(client, url).count("data-part=") == 2
+
+    # when: the whole is renamed and a part deleted past the services, and a part added
+    Target.objects.filter(pk=whole.pk).update(name="新的目标名")
+    Target.objects.filter(pk=part_b.pk).delete()
+    TargetFactory(indicator=whole.indicator, parent=whole, region=world.town_b, value=Decimal(1))
+    html = _html(client, url)
+
+    # then: the next page shows them
+    assert "新的目标名" in html
+    assert html.count("data-part=") == 2
+    assert f'data-part="{part_b.pk}"' not in html
+
+
+def _html(client: Client, url: str) -> str:
+    """The page's HTML."""
+    return client.get(url).content.decode()
+
+
+def test_only_the_listed_items_are_named_afresh(world: Any) -> None:
+    # given: two certified firms behind a target, measured once (and so cached)
+    whole, _part_a, _part_b = _whole_and_parts(world)
+    kind = QualificationKindFactory(code="high-tech")
+    for day in (1, 2):
+        firm = EnterpriseFactory(region=world.town_a, name=f"企业{day}")
+        QualificationFactory(kind=kind, enterprise=firm, granted_on=dt.date(2026, 3, day))
+    fresh = evaluate_many([Target.objects.get(pk=whole.pk)], ON, named=1)[whole.pk].items
+
+    # when: read again, naming the first item only (as a page listing one)
+    cached = evaluate_many([Target.objects.get(pk=whole.pk)], ON, named=1)[whole.pk].items
+
+    # then: the same items, the listed one named
+    assert [item.name for item in fresh] == ["企业1", "企业2"]
+    assert [item.name for item in cached] == ["企业1", ""]
+    assert [(i.id, i.date, i.url_name) for i in cached] == [
+        (i.id, i.date, i.url_name) for i in fresh
+    ]

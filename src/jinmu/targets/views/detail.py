@@ -31,7 +31,9 @@ from jinmu.targets.choices import Bound, IndicatorSource
 from jinmu.targets.forms.parts import MAX_PART_ROWS, PartFormSet, holder_choices
 from jinmu.targets.forms.report import ReportValueForm
 from jinmu.targets.forms.target import TargetForm, bounded_int
+from jinmu.targets.freshness import Generation
 from jinmu.targets.models import Indicator, ReportedValue, Target
+from jinmu.targets.recent import recent_values
 from jinmu.targets.rows import Item
 from jinmu.targets.views.board import require_scope
 
@@ -74,9 +76,9 @@ def _item_rows(items: Sequence[Item]) -> list[dict[str, Any]]:
     return rows
 
 
-def _shown_items(request: AuthedRequest, items: Sequence[Item]) -> list[Item]:
-    """The items the page lists: the first `SHOWN_ITEMS`, or all of them when asked."""
-    return list(items if request.GET.get("items") == "all" else items[:SHOWN_ITEMS])
+def _shown_count(request: AuthedRequest) -> int | None:
+    """How many items the page lists: `SHOWN_ITEMS`, or all of them (None) when asked."""
+    return None if request.GET.get("items") == "all" else SHOWN_ITEMS
 
 
 def _target_form_page(
@@ -116,13 +118,17 @@ def target_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A target: its goal, progress now, the items behind the number, its parts and history."""
     user = request.user
     require_scope(request)
-    # The target and its parts in one read (404 for a target out of scope).
-    target, parts = queries.target_and_parts(user, pk)
+    # The target and its parts in one read (404 for a target out of scope), both cached
+    # under the generation of what they are read from (one query).
+    generation = Generation.read()
+    target, parts = queries.target_and_parts(user, pk, generation)
     if target is None:
         raise Http404
-    detail = queries.target_detail(user, target, timezone.localdate(), parts)
+    # Only the listed items are named (a large county's target counts over a thousand).
+    count = _shown_count(request)
+    detail = queries.target_detail(user, target, timezone.localdate(), parts, generation, count)
     items = detail.progress.items
-    shown = _shown_items(request, items)
+    shown = list(items[:count])
     parent = detail.parent
     can_manage = services.can_manage_targets(user)
     context = {
@@ -299,7 +305,7 @@ def report_value(request: AuthedRequest) -> HttpResponse:
                 ),
             )
             return redirect("targets:report_value")
-    recent, correctable = queries.recent_values(user, region)
+    recent, correctable = recent_values(user, region)
     mark_invalid(form)
     context = {
         "form": form,
