@@ -1,6 +1,7 @@
 """Safe handling of uploaded Excel workbooks (.xlsx), shared by every import.
 
-An .xlsx is a zip of XML files, so an upload is refused before openpyxl sees it when it is too
+An .xlsx is a zip of XML files, so an upload is refused before a reader (python-calamine, or
+openpyxl for what `jinmu.core.xlsx_values` leaves to it) sees it when it is too
 large, is not a zip with the workbook structure, would expand too much (zip bomb: the sizes in
 the zip directory are checked, and the real sizes again while reading), or declares a DOCTYPE or
 entities in any XML member (billion laughs, external entities). openpyxl itself parses with
@@ -17,6 +18,7 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import IO, Any, TypeAlias, TypeVar, cast
 
 import openpyxl
@@ -33,6 +35,7 @@ from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext as _
 
 from jinmu.core.validators import strip_refused_characters
+from jinmu.core.xlsx_values import read_values
 
 # Members of an .xlsx that every workbook has (ECMA-376 part 2, SpreadsheetML).
 REQUIRED_MEMBERS = ("[Content_Types].xml", "xl/workbook.xml")
@@ -424,11 +427,17 @@ class SheetRows:
 
 
 def _choose_sheet(workbook: Any, sheet_names: Sequence[str]) -> Any:
+    worksheets = workbook.worksheets
+    return worksheets[_sheet_index(sheet_names, [sheet.title for sheet in worksheets])]
+
+
+def _sheet_index(sheet_names: Sequence[str], titles: Sequence[str]) -> int:
+    """The first sheet named as one of `sheet_names` (tolerantly), else the first sheet."""
     wanted = {normalise_header(name) for name in sheet_names}
-    for worksheet in workbook.worksheets:
-        if normalise_header(worksheet.title) in wanted:
-            return worksheet
-    return workbook.worksheets[0]
+    for index, title in enumerate(titles):
+        if normalise_header(title) in wanted:
+            return index
+    return 0
 
 
 def _unreadable(exc: Exception) -> UploadError:
@@ -464,15 +473,15 @@ def read_rows(
         if opened:
             handle.close()
 
-    workbook, worksheet, values, header_row = _open_sheet(handle, sheet_names, close_handle)
+    title, values, header_row, close_workbook = _open_sheet(handle, sheet_names, close_handle)
     columns, unknown, duplicates = _header_columns(header_row, headers)
 
     def close() -> None:
-        workbook.close()
+        close_workbook()
         close_handle()
 
     return SheetRows(
-        sheet_name=str(worksheet.title),
+        sheet_name=title,
         columns=columns,
         missing=[h for h in headers if h not in columns],
         unknown=unknown,
@@ -484,9 +493,16 @@ def read_rows(
 
 def _open_sheet(
     handle: IO[bytes], sheet_names: Sequence[str], close_handle: Callable[[], None]
-) -> tuple[Any, Any, Iterator[tuple[Any, ...]], tuple[Any, ...]]:
-    """The workbook, the sheet to read, its rows' values and its header row; the file is closed
-    (`close_handle`) and the error is an `UploadError` when it cannot be read."""
+) -> tuple[str, Iterator[tuple[Any, ...]], tuple[Any, ...], Callable[[], None]]:
+    """The title of the sheet to read, its rows' values, its header row and how to close the
+    workbook; the file is closed (`close_handle`) and the error is an `UploadError` when it
+    cannot be read. calamine reads the sheet when it can (`jinmu.core.xlsx_values`), openpyxl
+    otherwise, and every workbook calamine leaves gets openpyxl's answer."""
+    fast = read_values(handle, partial(_sheet_index, sheet_names))
+    if fast is not None:
+        title, rows = fast
+        values = iter(rows)
+        return title, values, next(values, ()), lambda: None
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True, keep_links=False)
         if not workbook.worksheets:
@@ -504,7 +520,7 @@ def _open_sheet(
     except Exception as exc:  # openpyxl raises many kinds of error for a broken workbook
         close_handle()
         raise _unreadable(exc) from exc
-    return workbook, worksheet, values, header_row
+    return str(worksheet.title), values, header_row, workbook.close
 
 
 def _header_columns(

@@ -23,6 +23,7 @@ from jinmu.core.imports import (
     ImportResult,
     RowsOrFile,
     Sheet,
+    collector_paused,
     insert_rows,
     run_atomically,
     sort_errors,
@@ -51,20 +52,21 @@ def _import(
     failed) in one transaction."""
     columns = excel.COLUMNS[kind]
     result = ImportResult(kind=kind, dry_run=dry_run)
-    sheet = load(rows_or_file, columns, excel.SHEETS[kind])
-    result.ignored_columns = sheet.ignored
-    if sheet.errors:
-        result.errors = sheet.errors
-        return result
-    plans: list[Plan] = []
+    with collector_paused():
+        sheet = load(rows_or_file, columns, excel.SHEETS[kind])
+        result.ignored_columns = sheet.ignored
+        if sheet.errors:
+            result.errors = sheet.errors
+            return result
+        plans: list[Plan] = []
 
-    def work() -> None:
-        plans[:] = validate(sheet, result)
-        if not result.errors and not dry_run:
-            write(plans)
+        def work() -> None:
+            plans[:] = validate(sheet, result)
+            if not result.errors and not dry_run:
+                write(plans)
 
-    run_atomically(result, work)
-    _fill_outcomes(result, plans if result.ok else [])
+        run_atomically(result, work)
+        _fill_outcomes(result, plans if result.ok else [])
     result.errors = sort_errors(result.errors, columns)
     return result
 

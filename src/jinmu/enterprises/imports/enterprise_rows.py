@@ -52,6 +52,11 @@ from jinmu.enterprises.imports.rows import (
 from jinmu.enterprises.models import Enterprise, IndustryCode
 
 TOWN_HEADER, PARK_HEADER = "所在乡镇", "所在园区"
+# Each column with the model attribute behind it (`excel.model_value`), named once.
+_MODEL_ATTRIBUTES = tuple(
+    (column, f"{column.field}_id" if column.kind in (TOWN, PARK, INDUSTRY) else column.field)
+    for column in excel.ENTERPRISE_COLUMNS
+)
 
 
 @dataclass
@@ -329,8 +334,8 @@ def _draft(
         obj=obj,
         is_new=current is None,
         before_values={
-            column.field: excel.model_value(column, obj)
-            for column in excel.ENTERPRISE_COLUMNS
+            column.field: getattr(obj, attname)
+            for column, attname in _MODEL_ATTRIBUTES
             if column.header in present or column.kind in (TOWN, PARK)
         },
         errors=errors,

@@ -13,11 +13,12 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from jinmu.core.excel import CHOICE, INDUSTRY, TEXT, USCC, Column
+from jinmu.core.excel import CHOICE, INDUSTRY, PARK, TEXT, TOWN, USCC, Column
 from jinmu.core.imports import (
     EMPTY,
     FieldChange,
     ImportResult,
+    ModelCheck,
     RowError,
     RowOutcome,
     RowsOrFile,
@@ -35,6 +36,7 @@ from jinmu.enterprises import excel
 
 CellFailures = list[tuple[Column, ValidationError]]
 _TEXT_KINDS = (TEXT, USCC, INDUSTRY)  # written and shown as the text they hold
+_ID_KINDS = (TOWN, PARK, INDUSTRY)  # foreign keys, compared and shown by their ids
 
 
 @dataclass
@@ -129,12 +131,16 @@ def check_model(draft: Draft, exclude: Sequence[str], by_field: Mapping[str, Col
     """The model's own rules (validators shared with the forms and the API) on the draft, their
     errors under the matching column headers."""
     try:
-        draft.obj.full_clean(
-            exclude=list(exclude), validate_unique=False, validate_constraints=False
-        )
+        _model_check(type(draft.obj)).full_clean(draft.obj, exclude)
     except ValidationError as exc:
         headers = {name: column.header for name, column in by_field.items()}
         draft.errors += field_errors(draft.number, exc, headers, code="model")
+
+
+@functools.cache
+def _model_check(model: type[models.Model]) -> ModelCheck:
+    """The model's checks, looked up once (`full_clean` for thousands of rows)."""
+    return ModelCheck(model)
 
 
 def plan_row(
@@ -165,33 +171,41 @@ def changes(
 ) -> list[FieldChange]:
     """The preview's changes of a row: every column it sets (new rows) or changes."""
     found: list[FieldChange] = []
+    language = get_language()  # once per row: every choice label below is in it
     for column in columns:
-        if column.field not in before:
+        name = column.field
+        if name not in before:
             continue
-        old = before[column.field]
-        new = excel.model_value(column, obj)
-        if not is_new and same(old, new):
+        # The model's value behind the column, as `excel.model_value` reads it.
+        new = getattr(obj, name + "_id" if column.kind in _ID_KINDS else name)
+        if is_new:
+            if new in EMPTY:
+                continue
+            found.append(FieldChange(column.header, "", _shown(column, new, names, language)))
             continue
-        if is_new and new in EMPTY:
+        old = before[name]
+        if same(old, new):
             continue
         found.append(
             FieldChange(
                 column.header,
-                "" if is_new else _shown(column, old, names),
-                _shown(column, new, names),
+                _shown(column, old, names, language),
+                _shown(column, new, names, language),
             )
         )
     return found
 
 
-def _shown(column: Column, value: Any, names: dict[str, dict[Any, str]]) -> str:
+def _shown(
+    column: Column, value: Any, names: dict[str, dict[Any, str]], language: str | None
+) -> str:
     """A value as the preview shows it (`excel.display_value`), without its round of
     conversions for text (shown as it is) and with a choice's label translated once."""
     if type(value) is str:
         if column.kind in _TEXT_KINDS:
             return value
         if column.kind == CHOICE and value:
-            return _choice_label(column.field, value, get_language())
+            return _choice_label(column.field, value, language)
     return excel.display_value(column, value, names=names)
 
 
