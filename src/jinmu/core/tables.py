@@ -132,6 +132,7 @@ class Column:
     head_css: str = ""  # classes of the <th>
     align: str = ""  # "num", "end" or "center": on the <th> and every <td>
     attrs: Callable[[Any], Mapping[str, Any]] | None = None  # more <td> attributes per row
+    marks: tuple[str, ...] = ()  # attributes without a value on every <td> ("data-value")
     date: str = ""  # a date format ("Y-m-d H:i"), in the current time zone
     default: str = ""  # shown for None or ""
 
@@ -168,8 +169,11 @@ class Column:
         return html_attrs({"class": _classes(ALIGN_CLASSES[self.align], self.head_css) or None})
 
     def base_attrs(self, label: str = "") -> dict[str, Any]:
-        """The <td> attributes every row of this column shares (its class, its `data-label`)."""
-        return {"class": self._td_class, "data-label": label or None}
+        """The <td> attributes every row of this column shares (its class, its `data-label`,
+        its marks)."""
+        shared: dict[str, Any] = {"class": self._td_class, "data-label": label or None}
+        shared.update(dict.fromkeys(self.marks, True))
+        return shared
 
     def td_attrs(self, record: Any, base: Mapping[str, Any], shared: SafeString) -> SafeString:
         """The attributes of this column's <td> in `record`'s row: `shared` (`base` drawn once

@@ -348,14 +348,14 @@ BOARD = Table(
             lambda row: target_value(row.target),
             align="num",
             head_css="w-7r",
-            attrs=lambda row: {"data-value": True},
+            marks=("data-value",),
         ),
         Column(
             gettext_lazy("Measured"),
             _figure("measured"),
             align="num",
             head_css="w-7r",
-            attrs=lambda row: {"data-measured": True},
+            marks=("data-measured",),
         ),
         Column(gettext_lazy("Progress against 序时"), _shares, css="mw-9", head_css="w-14r"),
         Column(
@@ -366,13 +366,13 @@ BOARD = Table(
             _figure("forecast"),
             align="num",
             head_css="w-8r",
-            attrs=lambda row: {"data-forecast": True},
+            marks=("data-forecast",),
         ),
         Column(
             gettext_lazy("Responsible unit"),
             _holder,
             head_css="w-10r",
-            attrs=lambda row: {"data-holder": True},
+            marks=("data-holder",),
         ),
         Column(
             gettext_lazy("Parts"),

@@ -57,7 +57,7 @@ EVERYTHING = Table(
         Column("Markup", lambda r: mark_safe(f"<b>{r.pk}</b>")),
         Column("Count", "count", align="num", attrs=lambda r: {"data-n": r.count, "class": "x"}),
         Column("Amount", "amount", attrs=lambda r: {"hidden": r.count == 0, "data-a": None}),
-        Column("Ratio", "ratio"),
+        Column("Ratio", "ratio", marks=("data-ratio",)),
         Column("Day", "day", default="—"),
         Column("Stamp", "stamp"),
         Column("Stamp as text", "stamp", date="Y-m-d H:i"),
@@ -102,6 +102,7 @@ def test_the_rows_are_the_cells_drawn() -> None:
     assert '<td><a href="/x/1/?a=1&amp;b=2">&lt;甲&amp;1&gt;</a></td>' in drawn
     assert '<td class="x" data-n="2000">2000</td>' in drawn
     assert "<td><code>it&#x27;s &quot;2&quot;</code></td>" in drawn
+    assert drawn.count("<td data-ratio>0.25</td>") == len(RECORDS)
 
 
 def test_the_rows_are_the_cells_drawn_with_thousand_separators_and_on_phones() -> None:
@@ -131,3 +132,10 @@ def test_a_columns_cell_attributes_are_drawn_once_per_table() -> None:
     assert base == {"class": "text-end small", "data-label": "Text"}
     assert shared == ' class="text-end small" data-label="Text"'
     assert isinstance(shared, SafeString)
+
+
+def test_a_columns_marks_are_drawn_with_its_shared_attributes() -> None:
+    table = Table(columns=(Column("Name", "name", css="x", marks=("data-a", "data-b")),), empty="-")
+    base, shared = table.of(RECORDS).cell_attrs[0]
+    assert base == {"class": "x", "data-label": None, "data-a": True, "data-b": True}
+    assert shared == ' class="x" data-a data-b'
