@@ -193,7 +193,7 @@ class UnitSummary:
 # -- reading -------------------------------------------------------------------------------------
 
 
-def _scope_parts(user: Visitor) -> tuple[Any, ...]:
+def scope_parts(user: Visitor) -> tuple[Any, ...]:
     """What decides which targets a user sees: the permission to view them, and the scope."""
     scope = scope_for(user)
     return (
@@ -225,7 +225,7 @@ def visible_targets(
             .order_by(*order)
         )
 
-    parts = (*_scope_parts(user), year, order)
+    parts = (*scope_parts(user), year, order)
     return remember("visible", parts, (generation or Generation.read()).targets_key, read)
 
 
@@ -294,10 +294,12 @@ def _groups(
     return groups
 
 
-def target_board(user: User, year: int, on: dt.date) -> TargetBoard:
+def target_board(
+    user: User, year: int, on: dt.date, generation: Generation | None = None
+) -> TargetBoard:
     """The year's board of the user: the visible targets (parts nested under their visible
     whole) with their progress on `on`, by front and by 四提四增 action, and status counts."""
-    generation = Generation.read()
+    generation = generation or Generation.read()
     targets = visible_targets(user, year, generation)
     progress = evaluate_many(targets, on, with_items=False, generation=generation)
     children = _children(targets)
@@ -524,7 +526,7 @@ def target_and_parts(
             .order_by("region_id", "id")
         )
 
-    parts = (*_scope_parts(user), pk)
+    parts = (*scope_parts(user), pk)
     stamp = (generation or Generation.read()).targets_key
     rows = remember("target-and-parts", parts, stamp, read)
     target = next((row for row in rows if row.pk == pk), None)

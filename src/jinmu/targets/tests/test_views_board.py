@@ -407,3 +407,38 @@ def test_board_queries_do_not_grow_with_targets(
         client.get(EXPORT)
     with django_assert_max_num_queries(len(few)):
         client.get(UNITS)
+
+
+def test_the_board_drawing_is_kept_until_a_target_or_a_fact_changes(
+    world: Any, goals: dict[str, Target], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given: the board drawn once for the county
+    from jinmu.targets import queries
+
+    login(client, world, "industry")
+    first = client.get(BOARD).content.decode()
+    built: list[int] = []
+    target_board = queries.target_board
+    monkeypatch.setattr(
+        queries, "target_board", lambda *args: built.append(1) or target_board(*args)
+    )
+
+    # when: asked again, by the same scope and by a town's
+    again = client.get(BOARD).content.decode()
+    login(client, world, "town_a").get(BOARD)
+
+    # then: the county's drawing is reused, the town's is its own
+    def unmasked(html: str) -> str:
+        return re.sub(r'(X-CSRFToken": "|csrfmiddlewaretoken" value=")[^"]+', "", html)
+
+    assert unmasked(again) == unmasked(first)
+    assert built == [1]
+
+    # when: a target is renamed (even past the services) and the board asked again
+    whole = goals["high_tech"]
+    Target.objects.filter(pk=whole.pk).update(name="改名后的目标")
+    html = login(client, world, "industry").get(BOARD).content.decode()
+
+    # then: the board is drawn afresh
+    assert "改名后的目标" in row_html(html, whole)
+    assert built == [1, 1]

@@ -9,6 +9,7 @@ year is read at its last day, a future one today (nothing due yet).
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from decimal import Decimal
 from typing import Any
 
@@ -16,8 +17,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -30,6 +34,7 @@ from jinmu.core.views_excel import require_export, xlsx_response
 from jinmu.targets import queries
 from jinmu.targets.choices import MAX_YEAR, MIN_YEAR, Action, Bound, Front, Status
 from jinmu.targets.forms.target import bounded_int
+from jinmu.targets.freshness import Generation, remember
 from jinmu.targets.models import Target
 from jinmu.targets.services import actor_region
 from jinmu.targets.tables import BOARD, units_table
@@ -71,20 +76,49 @@ def board(request: AuthedRequest) -> HttpResponse:
     grouping = request.GET.get("group", "front")
     if grouping not in GROUPINGS:
         grouping = "front"
-    data = queries.target_board(request.user, year, queries.as_of(year))
-    groups = data.by_action if grouping == "action" else data.by_front
     return render(
         request,
         "targets/board.html",
         {
+            "content": _board_content(request.user, year, grouping),
+            "grouping": grouping,
+            **_year_context(request, year),
+        },
+    )
+
+
+# Drawings of another process may come from other templates or translations (a deployment in
+# progress); each process keeps its own.
+_PROCESS = secrets.token_hex(8)
+
+
+def _board_content(user: User, year: int, grouping: str) -> SafeString:
+    """The board's counts, note and tables, drawn once for each state of the targets and what
+    they are measured from (the tokens of decision 0012), scope, day, grouping and language:
+    drawing them was most of the board's time, though they change a few times a day."""
+    on = queries.as_of(year)
+    generation = Generation.read()
+
+    def draw() -> str:
+        data = queries.target_board(user, year, on, generation)
+        groups = data.by_action if grouping == "action" else data.by_front
+        context = {
             "board": data,
             "groups": groups,
             # Each group's table, by the group's key (`targets/_board_table.html`).
             "board_tables": {group.key: BOARD.of(group.rows) for group in groups},
             "grouping": grouping,
-            **_year_context(request, year),
-        },
+            "year": year,
+        }
+        return str(render_to_string("targets/_board_content.html", context))
+
+    stamp = (
+        f"{generation.key}:{generation.targets_key}"
+        if generation.key is not None and generation.targets_key is not None
+        else None
     )
+    parts = (*queries.scope_parts(user), year, on, grouping, get_language(), _PROCESS)
+    return mark_safe(remember("board-content", parts, stamp, draw))
 
 
 @login_required
