@@ -7,11 +7,11 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext, gettext_lazy
 
+from jinmu.core.markup import format_html
 from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table
 from jinmu.enterprises.choices import EnterpriseScale, EnterpriseStatus

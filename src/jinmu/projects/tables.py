@@ -13,10 +13,10 @@ from typing import Any
 
 from django.template.defaultfilters import floatformat, linebreaksbr
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy
 
+from jinmu.core.markup import format_html
 from jinmu.core.money import wan_text, yi_text
 from jinmu.core.tables import (
     Accessor,

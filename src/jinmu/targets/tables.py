@@ -13,12 +13,12 @@ from typing import Any
 from django.conf import settings
 from django.template.defaultfilters import linebreaksbr
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.choices import UnitKind
+from jinmu.core.markup import format_html
 from jinmu.core.money import wan_text
 from jinmu.core.tables import Column, Table, url
 from jinmu.targets.queries import STATUS_ORDER
