@@ -14,7 +14,31 @@ from jinmu.projects.planning.common import (
 )
 
 
-def days_late(milestone: Milestone, *, today: dt.date) -> int:
+@dataclass(frozen=True)
+class MilestoneGlance:
+    """What a plan's summary reads of a milestone, and shows of the next one (`owner_unit`:
+    its owner unit's name, None without one)."""
+
+    pk: int
+    name: str
+    planned_end: dt.date
+    actual_end: dt.date | None
+    weight: Decimal
+    owner_unit: str | None
+
+
+def milestone_glances(project: Project) -> list[MilestoneGlance]:
+    """The plan's milestones in display order, as far as `plan_summary` reads them: the
+    project page's panel needs no whole rows (issue 11)."""
+    rows = (
+        Milestone.objects.filter(project=project)
+        .order_by("sort_order", "planned_start", "id")
+        .values_list("pk", "name", "planned_end", "actual_end", "weight", "owner_unit__name")
+    )
+    return [MilestoneGlance(*row) for row in rows]
+
+
+def days_late(milestone: Milestone | MilestoneGlance, *, today: dt.date) -> int:
     """Days past the planned end: up to the actual end when done, up to today otherwise."""
     end = milestone.actual_end or today
     return max(0, (end - milestone.planned_end).days)
@@ -110,7 +134,7 @@ class PlanSummary:
     total: int
     done: int
     weighted_percent: int
-    next_milestone: Milestone | None
+    next_milestone: Milestone | MilestoneGlance | None
     late_count: int
     max_days_late: int
     baseline_count: int
@@ -126,7 +150,7 @@ def plan_summary(
     project: Project,
     *,
     today: dt.date,
-    milestones: Sequence[Milestone] | None = None,
+    milestones: Sequence[Milestone] | Sequence[MilestoneGlance] | None = None,
     baselines: Sequence[Baseline] | None = None,
 ) -> PlanSummary:
     """Progress by weight of finished milestones, the next one due, slippage and re-plans;

@@ -4,10 +4,12 @@ a tenth of a millisecond for the statuses of every kind)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.db.models import Model
+from django.template.defaultfilters import date as date_filter
 from django.utils.encoding import force_str
 from django.utils.hashable import make_hashable
 
@@ -33,3 +35,27 @@ def choice_label(record: Model, name: str) -> Any:
     attname, labels = _labels(type(record), name)
     value = getattr(record, attname)
     return force_str(labels.get(make_hashable(value), value), strings_only=True)
+
+
+# `|iso_day` and `|iso_minute` are `|date:"Y-m-d"` and `|date:"Y-m-d H:i"` written out for dates
+# and times: the date filter's format machinery cost a record page a few tenths of a
+# millisecond (issue 11). Both take times in the local zone, as the date filter does.
+
+
+@register.filter(expects_localtime=True)
+def iso_day(value: Any) -> str:
+    """`value|date:"Y-m-d"`."""
+    if type(value) is dt.date or type(value) is dt.datetime:
+        return f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+    return str(date_filter(value, "Y-m-d"))
+
+
+@register.filter(expects_localtime=True)
+def iso_minute(value: Any) -> str:
+    """`value|date:"Y-m-d H:i"`."""
+    if type(value) is dt.datetime:
+        return (
+            f"{value.year:04d}-{value.month:02d}-{value.day:02d}"
+            f" {value.hour:02d}:{value.minute:02d}"
+        )
+    return str(date_filter(value, "Y-m-d H:i"))

@@ -15,6 +15,7 @@ from jinmu.projects import approvals, planning
 from jinmu.projects.choices import PlanState
 from jinmu.projects.models import ApprovalItem, Project
 from jinmu.projects.permissions import ProjectRights, can_approve_plans, can_edit_project
+from jinmu.projects.planning.reads import milestone_glances
 
 register = template.Library()
 
@@ -23,7 +24,7 @@ register = template.Library()
 def plan_panel(project: Project, user: User, rights: ProjectRights | None = None) -> dict[str, Any]:
     """The battle map at a glance, for the project page."""
     today = timezone.localdate()
-    summary = planning.plan_summary(project, today=today)
+    summary = planning.plan_summary(project, today=today, milestones=milestone_glances(project))
     following = summary.next_milestone
     return {
         "project": project,

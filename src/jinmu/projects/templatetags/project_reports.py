@@ -4,7 +4,9 @@ panel's table (`reports_panel_table`)."""
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable
+from operator import attrgetter
 from typing import Any
 
 from django import template
@@ -17,7 +19,7 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, gettext_lazy
 
 from jinmu.core.money import wan_text
-from jinmu.core.tables import Column, Table, Text, badged, resolve
+from jinmu.core.tables import Column, Table, Text, badged
 from jinmu.core.types import User
 from jinmu.projects import reporting, weeks
 from jinmu.projects.models import Project, settings_for
@@ -89,11 +91,23 @@ def _report_week(report: Any) -> Any:
     )
 
 
-def _wan_column(label: Text, accessor: str) -> Column:
-    """An amount in 万元, right-aligned."""
-    return Column(
-        label, lambda row: wan_text(resolve(row, accessor)), css="num", head_css="text-end"
-    )
+def _wan_column(label: Text, name: str) -> Column:
+    """An amount in 万元 (the report's attribute `name`), right-aligned."""
+    read = attrgetter(name)
+    return Column(label, lambda row: wan_text(read(row)), css="num", head_css="text-end")
+
+
+PROGRESS_CHARS = 80
+
+
+def _progress(report: Any) -> str:
+    """The report's progress text, cut to `PROGRESS_CHARS` characters by `Truncator`: text
+    no longer than that it gives back NFC-normalised (and in one step, not a step a
+    character: issue 11)."""
+    text = unicodedata.normalize("NFC", report.progress_text)
+    if len(text) <= PROGRESS_CHARS:
+        return text
+    return Truncator(report.progress_text).chars(PROGRESS_CHARS)
 
 
 def _local(moment: Any) -> Any:
@@ -101,36 +115,49 @@ def _local(moment: Any) -> Any:
     return timezone.localtime(moment) if moment and timezone.is_aware(moment) else moment
 
 
-def _report_photos(report: Any) -> SafeString | str:
+# A key no photo has, replaced by each photo's in the address `reverse` gives for it.
+_KEY_MARK = 987654321987
+
+
+def _report_photos() -> Callable[[Any], SafeString | str]:
     """A report's photos (`shown_photos`) as thumbnails linked to the full image, marked when
     taken before the report's week."""
-    photos = report.shown_photos
-    if not photos:
-        return DASH
-    alt = gettext("Site photo")
-    parts = []
-    for photo in photos:
-        address = reverse("projects:report_photo", args=[photo.pk])
-        mark = ""
-        if photo.predates_week:
-            day = date_filter(_local(photo.taken_at), "Y-m-d")
-            mark = format_html(
-                '<span class="badge bg-red position-absolute top-0 start-0" title="{}">!</span>',
-                gettext("Taken on %(day)s, before this week") % {"day": day},
+    # The address once for the table, each photo's key put in it: a `reverse` per photo cost
+    # more than drawing it (issue 11).
+    pattern = reverse("projects:report_photo", args=[_KEY_MARK])
+    mark_text = str(_KEY_MARK)
+
+    def draw(report: Any) -> SafeString | str:
+        photos = report.shown_photos
+        if not photos:
+            return DASH
+        alt = gettext("Site photo")
+        parts = []
+        for photo in photos:
+            address = pattern.replace(mark_text, str(photo.pk))
+            mark = ""
+            if photo.predates_week:
+                day = date_filter(_local(photo.taken_at), "Y-m-d")
+                mark = format_html(
+                    '<span class="badge bg-red position-absolute top-0 start-0"'
+                    ' title="{}">!</span>',
+                    gettext("Taken on %(day)s, before this week") % {"day": day},
+                )
+            parts.append(
+                format_html(
+                    '<a href="{}" target="_blank" rel="noopener"'
+                    ' class="d-inline-block position-relative me-1">'
+                    '<img src="{}?size=thumb" alt="{}" width="48" height="48" loading="lazy"'
+                    ' class="rounded object-cover">{}</a>',
+                    address,
+                    address,
+                    alt,
+                    mark,
+                )
             )
-        parts.append(
-            format_html(
-                '<a href="{}" target="_blank" rel="noopener"'
-                ' class="d-inline-block position-relative me-1">'
-                '<img src="{}?size=thumb" alt="{}" width="48" height="48" loading="lazy"'
-                ' class="rounded object-cover">{}</a>',
-                address,
-                address,
-                alt,
-                mark,
-            )
-        )
-    return mark_safe("".join(parts))
+        return mark_safe("".join(parts))
+
+    return draw
 
 
 _CLOSED_PROBLEMS = frozenset({"resolved", "closed"})
@@ -151,15 +178,15 @@ def _report_problems(problems_url: str | None) -> Callable[[Any], SafeString | s
                 if problems_url
                 else problem.title
             )
-            owner = problem.owner_unit
+            owner = problem.owner_name
             parts.append(
                 format_html(
                     '<div><span class="badge {}">{}</span> {}{}</div>',
                     "bg-green-lt" if problem.status in _CLOSED_PROBLEMS else "bg-orange-lt",
-                    problem.get_status_display(),
+                    problem.status_label,
                     title,
-                    format_html(' <small class="text-secondary">→ {}</small>', owner.name)
-                    if owner
+                    format_html(' <small class="text-secondary">→ {}</small>', owner)
+                    if owner is not None
                     else "",
                 )
             )
@@ -191,11 +218,11 @@ def reports_panel_table(*, monitored: bool, problems_url: str | None) -> Table:
             ),
             Column(
                 gettext_lazy("Progress"),
-                lambda report: Truncator(report.progress_text).chars(80),
+                _progress,
                 default=DASH,
             ),
             # Drawn in Python: a template per cell cost the page a millisecond (issue 11).
-            Column(gettext_lazy("Photos"), _report_photos),
+            Column(gettext_lazy("Photos"), _report_photos()),
             Column(gettext_lazy("Problems"), _report_problems(problems_url)),
         ),
         empty=gettext_lazy("No weekly report yet.")

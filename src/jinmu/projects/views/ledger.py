@@ -11,6 +11,8 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Callable
+from datetime import date
+from functools import lru_cache
 from typing import Any
 
 from django.contrib import messages
@@ -21,6 +23,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -196,13 +200,64 @@ def light_reasons(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "projects/_light_reasons.html", light_context(project))
 
 
-def _record_forms(project: Project, *, can_edit: bool, can_override: bool) -> dict[str, Any]:
-    """The empty forms of the record's panels, for those who may use them."""
+# The record's forms drawn once for what they are drawn from (the language, and the project's
+# version, light override and the day where they show them), kept for the next record that
+# shows the same: building and drawing them cost the page more than any of its reads (issue
+# 11). Each is a function of its key alone, so a record never shows another's values.
+
+
+def _fields(template_name: str, context: dict[str, Any]) -> str:
+    """A partial of form fields, drawn, without its file's last line break."""
+    # Drawn by the template engine, so escaped already.
+    return mark_safe(render_to_string(template_name, context).removesuffix("\n"))
+
+
+@lru_cache(maxsize=8)
+def _attachment_fields(language: str | None) -> str:
+    """The fields of an empty `AttachmentForm` (`projects/_attachment_fields.html`)."""
+    return _fields("projects/_attachment_fields.html", {"attachment_form": AttachmentForm()})
+
+
+@lru_cache(maxsize=256)
+def _transition_fields(language: str | None, version: int, today: date) -> tuple[str, str]:
+    """A `TransitionForm`'s version field, and its date (`today`) and reason fields
+    (`projects/_transition_fields.html`), for a project at `version`."""
+    record = Project(version=version)
+    form = TransitionForm(project=record, initial={"on": today})
+    fields = _fields("projects/_transition_fields.html", {"transition_form": form})
+    return str(form["version"]), fields
+
+
+@lru_cache(maxsize=256)
+def _override_fields(language: str | None, version: int, light: str, reason: str) -> str:
+    """A `LightOverrideForm`'s fields (`projects/_override_fields.html`) for a project at
+    `version` whose light is set by hand to `light` for `reason` (empty: not set)."""
+    record = Project(version=version, light_override=light, light_override_reason=reason)
+    form = LightOverrideForm(project=record)
+    return _fields("projects/_override_fields.html", {"override_form": form})
+
+
+def _record_forms(
+    project: Project, *, can_edit: bool, can_override: bool, can_move: bool
+) -> dict[str, Any]:
+    """The forms of the record's panels, drawn, for those who may use them (the transition
+    form when there is a state to move to; the annual plan's is a link, shown to editors)."""
+    language = get_language()
+    version, fields = (
+        _transition_fields(language, project.version, timezone.localdate())
+        if can_move
+        else ("", "")
+    )
     return {
-        "transition_form": TransitionForm(project=project) if can_edit else None,
-        "override_form": LightOverrideForm(project=project) if can_override else None,
-        "year_plan_form": YearPlanForm() if can_edit else None,
-        "attachment_form": AttachmentForm() if can_edit else None,
+        "transition_version": version,
+        "transition_fields": fields,
+        "override_fields": _override_fields(
+            language, project.version, project.light_override, project.light_override_reason
+        )
+        if can_override
+        else "",
+        "year_plan_form": can_edit,
+        "attachment_fields": _attachment_fields(language) if can_edit else "",
         "review_form": (
             ReviewForm() if can_edit and project.kind == ProjectKind.CHALLENGE else None
         ),
@@ -219,11 +274,14 @@ def _next_states(project: Project) -> list[tuple[str, Any]]:
 @require_GET
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A project's record: figures, kind-specific facts, history, documents and panels."""
-    project = visible_project(request, pk, *figures.RECORD_RELATIONS, only=figures.RECORD_FIELDS)
     user = request.user
+    project = figures.record_project(Project.objects.for_user(user), pk)
+    if project is None:
+        raise Http404(f"No {Project._meta.object_name} matches the given query.")
     # Asked once for the page and its panels (the project is in the user's scope).
     rights = project_rights(user, project, visible=True)
     record = figures.project_record(project, timezone.localdate().year)
+    next_states = _next_states(project) if rights.edit else []
     context = {
         "project": project,
         "rights": rights,
@@ -238,10 +296,15 @@ def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             {"value": value, "label": label, "current": value == project.status}
             for value, label in statuses_of(project.kind)
         ],
-        "next_states": _next_states(project) if rights.edit else [],
+        "next_states": next_states,
         "can_edit": rights.edit,
         "can_override": rights.override_light,
-        **_record_forms(project, can_edit=rights.edit, can_override=rights.override_light),
+        **_record_forms(
+            project,
+            can_edit=rights.edit,
+            can_override=rights.override_light,
+            can_move=bool(next_states),
+        ),
         # The badge shows twice (beside the title and in the light's card): drawn once.
         "light_html": render_to_string("projects/_light.html", light_context(project)),
         "last_week_label": iso_label(project.last_report_week) if project.last_report_week else "",
