@@ -30,6 +30,13 @@ _ROW_NAMES = {
     for relation in ("region", "park", "chain", "responsible_unit")
 }
 _OWN_FIELDS = tuple(f.name for f in Project._meta.concrete_fields)
+# What a list row shows of the project itself (`tables.ledger_table`), its keys and its sort
+# keys: not its other 50 columns (its light's reasons, its description …).
+_ROW_FIELDS = (
+    "region_id", "park_id", "chain_id", "responsible_unit_id", "code", "name", "kind",
+    "level", "status", "total_investment", "invested_year", "invested_year_of",
+    "percent_complete", "last_report_week", "light", "light_override",
+)  # fmt: skip
 # What a user is shown as (`User.__str__`).
 _USER_NAME = ("display_name", "username")
 # What a project's record shows of the rows it points to: their names (and the keys of its
@@ -132,7 +139,7 @@ def list_rows(filtered: QuerySet[Project], year: int) -> QuerySet[Project]:
     """The rows of the project list, each with its plan for `year` (`plan_this_year`) and the
     names of its town, park, chain and responsible unit (`region_name` …)."""
     plans = ProjectYearPlan.objects.filter(project_id=OuterRef("pk"), year=year)
-    return filtered.annotate(
+    return filtered.only(*_ROW_FIELDS).annotate(
         **_ROW_NAMES, plan_this_year=Subquery(plans.values("planned_investment")[:1])
     )
 
