@@ -7,7 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from jinmu.core.registry import MenuEntry, menu_for
@@ -17,6 +19,10 @@ from jinmu.core.scoping import scope_for
 # for every request of the process, so translating and reversing them once is enough. Keyed by
 # the entry's URL name and checked against the entry itself, since registering again replaces it.
 _ITEMS: dict[tuple[str, str | None, str, Any], tuple[MenuEntry, dict[str, str]]] = {}
+# The menu bars drawn, by their entries (each entry's group, label, address and whether it is
+# the current page: all the drawing reads). Bounded: cleared when full.
+_MENUS: dict[tuple[tuple[str, str, str, bool], ...], SafeString] = {}
+_MENUS_LIMIT = 512
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -30,7 +36,21 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = [dict(_item(entry, context)) for entry in menu_for(user, scope)]
     _mark_current(items, request.path)
     _flatten_single_groups(items)
-    return {"nav_items": items, "user_scope": scope}
+    return {"nav_items": items, "nav_html": _menu_html(items), "user_scope": scope}
+
+
+def _menu_html(items: list[dict[str, Any]]) -> SafeString:
+    """The menu bar drawn from its entries (`includes/nav_menu.html`), kept per menu: a role
+    sees one of a few menus, each with one entry marked, and drawing it through the template
+    language cost every page a few hundred node renders."""
+    key = tuple((item["group"], item["label"], item["url"], item["active"]) for item in items)
+    drawn = _MENUS.get(key)
+    if drawn is None:
+        if len(_MENUS) >= _MENUS_LIMIT:
+            _MENUS.clear()
+        html = render_to_string("includes/nav_menu.html", {"nav_items": items})
+        drawn = _MENUS[key] = mark_safe(html.rstrip("\n"))
+    return drawn
 
 
 def _item(entry: MenuEntry, context: tuple[str | None, str, Any]) -> dict[str, str]:

@@ -72,3 +72,25 @@ def test_dropdown_marks_its_current_entry(world: Any, client: Client) -> None:
     html = client.get(reverse("targets:units")).content.decode()
     assert 'class="nav-item dropdown active"' in html
     assert f'class="dropdown-item active" href="{reverse("targets:units")}"' in html
+
+
+def test_the_menu_bar_is_drawn_once_per_menu_and_page(world: Any) -> None:
+    """The drawing is kept for the same entries and current page, and follows the page."""
+
+    def bar(persona: str, path: str) -> Any:
+        request = RequestFactory().get(path)
+        request.user = world.user(persona)
+        with translation.override("en"):
+            return navigation(request)["nav_html"]
+
+    # when
+    board, again = bar("industry", "/projects/board/"), bar("industry", "/projects/board/")
+    ledger = bar("industry", "/projects/")
+
+    # then: the same drawing, and the current entry marked in each
+    assert again is board
+    board_link = f'<a class="dropdown-item active" href="{reverse("projects:board")}">'
+    assert board_link in board
+    assert board_link not in ledger
+    assert f'<a class="dropdown-item active" href="{reverse("projects:list")}">' in ledger
+    assert 'class="navbar-nav"' in board
