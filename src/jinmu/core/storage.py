@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
 from whitenoise.storage import CompressedManifestStaticFilesStorage
@@ -24,3 +25,18 @@ class StaticStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
             if content is None and (filename or name).split("?")[0].strip().endswith(".map"):
                 return name
             raise
+
+    def url(self, name: str | None, force: bool = False) -> str:
+        """The address of a static file, worked out once per name and process: the manifest
+        is read when the storage is made, so every page asking again (a dozen `{% static %}`
+        a page) would get the same answer."""
+        if force or name is None:
+            return str(super().url(name, force))
+        found = self._urls.get(name)
+        if found is None:
+            found = self._urls[name] = str(super().url(name))
+        return found
+
+    @cached_property
+    def _urls(self) -> dict[str, str]:
+        return {}

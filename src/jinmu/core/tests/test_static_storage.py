@@ -63,3 +63,19 @@ def test_only_a_missing_source_map_is_tolerated(tmp_path: Path) -> None:
     # when anything else is missing, then collectstatic still fails
     with pytest.raises(ValueError, match="could not be found"):
         storage.hashed_name("vendor/fonts/missing.woff2")
+
+
+def test_an_address_is_worked_out_once_per_name(tmp_path: Path) -> None:
+    # given a collected folder and its storage
+    storages = {**settings.STORAGES, "staticfiles": {"BACKEND": PRODUCTION_STORAGE}}
+    with override_settings(STATIC_ROOT=tmp_path, STORAGES=storages):
+        call_command("collectstatic", "--noinput", verbosity=0)
+        storage = StaticStorage(location=tmp_path)
+        first = storage.url("jinmu/jinmu.css")
+        # when the manifest no longer knows the file (as if collected again meanwhile)
+        storage.hashed_files.pop("jinmu/jinmu.css")
+        # then the process keeps the address it gave, and a forced one is worked out anew
+        assert storage.url("jinmu/jinmu.css") == first
+        assert first != settings.STATIC_URL + "jinmu/jinmu.css"
+        with pytest.raises(ValueError, match="Missing staticfiles manifest entry"):
+            storage.url("jinmu/jinmu.css", force=True)
