@@ -27,7 +27,7 @@ from jinmu.projects.models import Project
 )
 def refresh_lights(day: dt.date) -> str:
     """The nightly recomputation of every light as of the day."""
-    stats = refresh_lights_stats(Project.objects.all(), today=day)
+    stats = refresh_lights_stats(today=day)
     return f"{stats.processed} projects, {stats.changed} changed colour"
 
 

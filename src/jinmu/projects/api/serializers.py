@@ -31,6 +31,7 @@ from jinmu.projects.choices import (
     ProjectKind,
     ProjectStatus,
 )
+from jinmu.projects.lights import light_as_of, shown_reasons
 from jinmu.projects.models import Project, ProjectTag, ProjectYearPlan, StatusChange
 from jinmu.projects.querysets import regions_for_projects, staff_users
 from jinmu.projects.services import ALL_FIELDS, TransitionInput, fields_for, transition_input
@@ -115,6 +116,7 @@ class ProjectListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
     light = serializers.SerializerMethodField(
         help_text=_("green, yellow, red or grey; null when not under weekly scheduling.")
     )
+    light_reasons = serializers.SerializerMethodField()
     light_overridden = serializers.SerializerMethodField()
     last_report_week = serializers.SerializerMethodField(
         help_text=_("ISO week of the latest report, e.g. 2026-W48.")
@@ -158,6 +160,11 @@ class ProjectListSerializer(serializers.ModelSerializer):  # type: ignore[type-a
         """The effective light, or null when the project carries none."""
         return obj.light or None
 
+    @extend_schema_field(serializers.JSONField())
+    def get_light_reasons(self, obj: Project) -> Any:
+        """Each rule's verdict with its text and inputs, as of the day the light is as of."""
+        return shown_reasons(obj.light_reasons, light_as_of(obj))
+
     @extend_schema_field(serializers.BooleanField())
     def get_light_overridden(self, obj: Project) -> bool:
         """True when the light was set by hand."""
@@ -185,6 +192,8 @@ LIST_COLUMNS: tuple[str, ...] = (
         if name not in LIST_NAMES and name != "light_overridden"
     ),
     "light_override",
+    # The day the reasons' texts are written for.
+    "light_computed_on",
 )
 
 
@@ -223,6 +232,7 @@ class ProjectDetailSerializer(ProjectListSerializer):
     history = StatusChangeSerializer(many=True, read_only=True)
     year_plans = YearPlanSerializer(many=True, read_only=True)
     computed_light = serializers.SerializerMethodField()
+    light_computed_on = serializers.SerializerMethodField()
     over_100m = serializers.BooleanField(read_only=True)
     over_1b = serializers.BooleanField(read_only=True)
     enterprise_name = serializers.CharField(
@@ -265,6 +275,12 @@ class ProjectDetailSerializer(ProjectListSerializer):
     def get_computed_light(self, obj: Project) -> str | None:
         """The light the rules give (before any override)."""
         return obj.computed_light or None
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_light_computed_on(self, obj: Project) -> str | None:
+        """The day the light (and the texts of its reasons) is as of."""
+        day = light_as_of(obj)
+        return None if day is None else day.isoformat()
 
 
 class ProjectWriteSerializer(VersionedSerializer):

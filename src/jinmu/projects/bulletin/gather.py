@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F, OuterRef, Q, QuerySet, Subquery
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from jinmu.core.models import Region
+from jinmu.core.regions import county_code
 from jinmu.core.scoping import ScopeKind, scope_for
 from jinmu.core.types import User
 from jinmu.problems.choices import UNRESOLVED, ProblemStatus
@@ -30,6 +32,9 @@ from jinmu.projects.bulletin.content import (
 )
 from jinmu.projects.bulletin.figures import report_exceptions, sum_totals, year_totals
 from jinmu.projects.choices import LIGHT_SEVERITY, Light, ProjectStatus
+from jinmu.projects.lights import shown_reasons
+from jinmu.projects.lights.nights import as_of, nights_of
+from jinmu.projects.lights.reasons import is_facts
 from jinmu.projects.models import Project, StatusChange, settings_for
 
 
@@ -194,30 +199,46 @@ def _new_starts(projects: QuerySet[Project], monday: dt.date, sunday: dt.date) -
 
 def _flagged(monitored: QuerySet[Project], light: str) -> list[FlaggedProject]:
     """Projects showing `light`, each with the texts of its rules that are not green."""
-    rows = _listed(monitored.filter(light=light), "light_reasons", "light_override")
+    rows = list(
+        _listed(
+            monitored.filter(light=light),
+            "region_id",
+            "light_reasons",
+            "light_computed_on",
+            "light_override",
+        )
+    )
+    # The nights of the counties listed (one in a bulletin), read once for all the rows.
+    nights = nights_of({row["region_id"] for row in rows})
     label = str(Light(light).label)
     labels = kind_labels()
-    return [
-        FlaggedProject(
-            **_named(row, labels),
-            light=light,
-            light_label=label,
-            reasons=_reason_texts(row["light_reasons"]),
-            overridden=bool(row["light_override"]),
-        )
-        for row in rows
-    ]
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            FlaggedProject(
+                **_named(row, labels),
+                light=light,
+                light_label=label,
+                reasons=_reason_texts(
+                    row["light_reasons"],
+                    as_of(row["light_computed_on"], nights.get(county_code(row["region_id"]))),
+                ),
+                overridden=bool(row["light_override"]),
+            )
+            for row in rows
+        ]
 
 
-def _reason_texts(reasons: Any) -> list[str]:
-    """The texts of the rules that are not green, worst first (all texts if none is)."""
+def _reason_texts(reasons: Any, day: dt.date | None) -> list[str]:
+    """The texts of the rules that are not green, worst first (all texts if none is); the
+    texts of stored facts are written for `day`, the day the light is as of (only those
+    shown: a county's bulletin lists thousands of projects)."""
     if not isinstance(reasons, list):
         return []
-    items = [r for r in reasons if isinstance(r, dict) and r.get("text")]
+    items = [r for r in reasons if isinstance(r, dict) and (r.get("text") or is_facts(r))]
     flagged = [r for r in items if r.get("light") not in ("", Light.GREEN)]
     chosen = flagged or items
     chosen.sort(key=lambda r: -LIGHT_SEVERITY.get(r.get("light", ""), 0))
-    return [str(r["text"]) for r in chosen]
+    return [str(r["text"]) for r in shown_reasons(chosen, day)]
 
 
 def _problems(

@@ -2,11 +2,15 @@
 
 `rules` evaluates a project's light from its facts (each rule and its exact boundaries are
 described there); `refresh` loads those facts, one project or a batch at a time, and stores
-the result. Everything callers use is importable from here.
+the result; `reasons` writes the stored reasons' texts for the day the light is as of
+(`shown_reasons`), which `nights` tells (`light_as_of`). Everything callers use is importable
+from here.
 """
 
 from __future__ import annotations
 
+from jinmu.projects.lights.nights import light_as_of, with_nights
+from jinmu.projects.lights.reasons import shown_reasons
 from jinmu.projects.lights.refresh import (
     BATCH_SIZE,
     RefreshStats,
@@ -41,12 +45,15 @@ __all__ = [
     "evaluate",
     "expected_share",
     "is_monitored",
+    "light_as_of",
     "monitored_since",
     "monitored_since_expression",
     "monitored_since_from_history",
     "refresh_light",
     "refresh_lights",
     "refresh_lights_stats",
+    "shown_reasons",
     "whole_months_between",
+    "with_nights",
     "worst_light",
 ]

@@ -2,22 +2,21 @@
 
 One project at a time after every write that changes an input of its light
 (`refresh_light`), or the nightly batch over many (`refresh_lights_stats`), which loads the
-facts of a thousand projects in a handful of queries and writes only the rows that changed.
-Every write of lights renews the board's cache token of the counties concerned.
+facts of a thousand projects in a handful of queries and writes only the rows that changed
+(over the whole ledger, the day is then recorded per county rather than on every row:
+`nights`). Every write of lights renews the board's cache token of the counties concerned.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Final, cast
 
 from django.conf import settings as django_settings
-from django.db import connections, transaction
-from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db import transaction
 from django.db.models import (
     DateField,
     Field,
@@ -34,11 +33,14 @@ from django.utils import timezone, translation
 
 from jinmu.core.models import User
 from jinmu.projects.choices import MONITORED
+from jinmu.projects.lights.judge import _Judge
+from jinmu.projects.lights.nights import record_night
 from jinmu.projects.lights.rules import (
     LightResult,
     evaluate,
     is_monitored,
     monitored_since_from_history,
+    report_due_week,
     texts_translated_once,
 )
 from jinmu.projects.models import (
@@ -285,15 +287,16 @@ def compute_light(
 
 def refresh_light(project: Project, *, today: dt.date | None = None) -> LightResult:
     """Recompute one project's light and store it (a plain update: no audit, no version bump).
-    Reason texts are stored, so they are written in the site's language, not the language of
-    whichever request or command triggered the refresh."""
+    The reasons are stored as facts (`rules`); the result's texts are written in the site's
+    language, as pages show them, not in the language of whichever request or command
+    triggered the refresh."""
     day = today or timezone.localdate()
     with translation.override(django_settings.LANGUAGE_CODE):
         result = compute_light(project, today=day)
     values = {
         "computed_light": result.computed_light,
         "light": result.light,
-        "light_reasons": result.reasons,
+        "light_reasons": result.stored,
         "light_computed_on": day,
     }
     Project.objects.filter(pk=project.pk).update(**values)
@@ -324,15 +327,21 @@ def refresh_lights_stats(
     Per batch of projects: one query for the projects, one for this year's plans, one for the
     due milestones, one for the status history (when each came under weekly scheduling), one
     for the overriding users (only if any), then a bulk update of the rows whose light or
-    reasons changed and one update of the computed date. Settings are read once per region.
+    reasons changed and, for a given queryset, one update of the computed date. Settings are
+    read once per region. Without a queryset (the whole ledger, as the nightly job runs it)
+    unchanged rows are not touched: the day is recorded per county at the end (`nights`).
     """
     day = today or timezone.localdate()
+    # The whole ledger (the nightly job): only changed rows are written and the day is
+    # recorded per county (`nights`); a given set of projects has each of its rows dated.
+    whole = queryset is None
     base = (queryset if queryset is not None else Project.objects.all()).order_by("pk")
     stats = RefreshStats()
     conf_by_region: dict[str, LedgerSettings] = {}
     last_pk = 0
     rows = base.annotate(**{_REASONS_TEXT: Cast("light_reasons", TextField())})
     judge = _Judge(base.db)
+    regions: set[str] = set()
     with translation.override(django_settings.LANGUAGE_CODE), texts_translated_once():
         while True:
             batch = [
@@ -342,51 +351,11 @@ def refresh_lights_stats(
             if not batch:
                 break
             last_pk = batch[-1].pk
-            _refresh_batch(batch, day, conf_by_region, stats, judge)
+            _refresh_batch(batch, day, conf_by_region, stats, judge, whole=whole)
+            regions.update(p.region_id for p in batch)
+    if whole:
+        record_night(day, regions, base.db)
     return stats
-
-
-class _Judge:
-    """Whether a project's new light differs from the stored one, and the reasons' value to
-    write, decided from JSON text where the database keeps the text it was given.
-
-    The reasons are stored as `json.dumps` wrote them (the JSON field's adaptation). Where the
-    database keeps that text as is (SQLite), equal text means equal reasons and different text
-    different reasons, so neither the stored reasons are decoded nor the new ones encoded twice;
-    elsewhere (PostgreSQL's jsonb reorders keys) different text is decoded and compared, as the
-    ORM would.
-    """
-
-    def __init__(self, using: str) -> None:
-        self.connection = connections[using]
-        self.field = Project._meta.get_field("light_reasons")
-        self.verbatim = self.connection.vendor == "sqlite"
-        # The text is the value to write only where the backend adapts JSON by `json.dumps`.
-        self.text_is_value = (
-            type(self.connection.ops).adapt_json_value is BaseDatabaseOperations.adapt_json_value
-        )
-
-    def dumps(self, reasons: list[dict[str, Any]]) -> str:
-        """The reasons' JSON text as the field would store it."""
-        return json.dumps(reasons, cls=self.field.encoder)
-
-    def same_reasons(
-        self, stored_text: str | None, reasons: list[dict[str, Any]], text: str
-    ) -> bool:
-        """True when the stored reasons (as text) equal the new ones (`text` is their JSON)."""
-        if stored_text == text:
-            return True
-        if self.verbatim or stored_text is None:
-            return False
-        return bool(
-            self.field.from_db_value(stored_text, self.field.cached_col, self.connection) == reasons
-        )
-
-    def reasons_value(self, row: _Row) -> Any:
-        """The parameter that stores a row's new reasons."""
-        if self.text_is_value:
-            return row.reasons_text
-        return self.field.get_db_prep_save(row.light_reasons, self.connection)
 
 
 @dataclass
@@ -463,33 +432,47 @@ def _batch_result(
     if not is_monitored(project):
         return LightResult(light="", reasons=[], computed_light="")
     region = project.region_id
-    if region not in conf_by_region:
-        conf_by_region[region] = settings_for(region)
+    conf = conf_by_region.get(region)
+    if conf is None:
+        conf = conf_by_region[region] = settings_for(region)
+    since = None
+    last = project.last_report_week
+    # Only a project whose due report is missing is asked since when it owes reports.
+    if last is None or last < report_due_week(day, conf):
+        since = monitored_since_from_history(
+            project.kind, facts.history[project.pk], _created_on(project.created_at)
+        )
     return evaluate(
         project,
         day=day,
-        conf=conf_by_region[region],
+        conf=conf,
         year_plan=facts.plans.get(project.pk),
         milestones=facts.due[project.pk],
         override_by=facts.names.get(project.light_override_by_id or 0, ""),
-        since=monitored_since_from_history(
-            project.kind, facts.history[project.pk], _created_on(project.created_at)
-        ),
+        since=since,
+        # Only the facts are stored: their texts are written when shown.
+        write=False,
     )
 
 
-def _take_result(project: _Row, result: LightResult, day: dt.date, judge: _Judge) -> bool:
-    """Put a new result on the project; True when its stored light must be rewritten."""
-    text = judge.dumps(result.reasons)
+def _take_result(
+    project: _Row, result: LightResult, day: dt.date, judge: _Judge, *, whole: bool
+) -> bool:
+    """Put a new result on the project; True when its stored light must be rewritten (in a
+    whole-ledger run also when its own day would not give `day`: never computed, or later)."""
+    text = judge.dumps(result.stored)
+    computed_on = project.light_computed_on
+    dated = not whole or (computed_on is not None and computed_on <= day)
     if (
-        result.light == project.light
+        dated
+        and result.light == project.light
         and result.computed_light == project.computed_light
-        and judge.same_reasons(project.light_reasons_text, result.reasons, text)
+        and judge.same_reasons(project.light_reasons_text, result.stored, text)
     ):
         return False
     project.light = result.light
     project.computed_light = result.computed_light
-    project.light_reasons = result.reasons
+    project.light_reasons = result.stored
     project.reasons_text = text
     project.light_computed_on = day
     return True
@@ -501,6 +484,8 @@ def _refresh_batch(
     conf_by_region: dict[str, LedgerSettings],
     stats: RefreshStats,
     judge: _Judge,
+    *,
+    whole: bool,
 ) -> None:
     facts = _load_facts([p for p in batch if is_monitored(p)], day)
     changed_rows: list[_Row] = []
@@ -509,9 +494,10 @@ def _refresh_batch(
         stats.processed += 1
         if result.light != project.light:
             stats.changed += 1
-        if _take_result(project, result, day, judge):
+        if _take_result(project, result, day, judge, whole=whole):
             changed_rows.append(project)
-    _store_batch(batch, changed_rows, day, stats, judge)
+    # The whole ledger's unchanged rows keep their day: the county's night dates them.
+    _store_batch([] if whole else batch, changed_rows, day, stats, judge)
 
 
 def _store_batch(
@@ -521,7 +507,7 @@ def _store_batch(
     stats: RefreshStats,
     judge: _Judge,
 ) -> None:
-    """Write the changed lights, date the rest, and renew the board's cache token."""
+    """Write the changed lights, date the rest of `batch`, and renew the board's token."""
     using = judge.connection.alias
     with transaction.atomic(using=using):
         if changed_rows:

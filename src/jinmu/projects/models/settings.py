@@ -105,11 +105,16 @@ class LightGeneration(models.Model):
     """A token per county, renewed by every write of lights there: the portfolio board's
     counts are cached under it, so any change of a light (or of what a light is counted by)
     makes the next board read count afresh, in every server process. A fresh random token
-    (not a counter) so that a rolled-back write can never bring back a key already used."""
+    (not a counter) so that a rolled-back write can never bring back a key already used.
+
+    `nightly_on` is the day the nightly batch last computed every light of the county for: it
+    rewrites only the projects whose light or reasons changed, so a project's light is as of
+    the later of its own `light_computed_on` and this day (`lights.nights`)."""
 
     county = models.CharField(_("county code"), max_length=12, primary_key=True)
     counter = models.BigIntegerField(_("counter"), default=0)
     token = models.CharField(_("token"), max_length=32, blank=True)
+    nightly_on = models.DateField(_("lights computed nightly on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("light generation")

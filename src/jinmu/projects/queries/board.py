@@ -172,40 +172,42 @@ def bump_light_generation(region_codes: Iterable[str]) -> None:
             )
 
 
-def _cache_key(scope: Scope) -> str:
-    """The scope's cache key under the current generation of its counties."""
+def _cache_key(scope: Scope) -> tuple[str, dict[str, dt.date]]:
+    """The scope's cache key under the current generation of its counties, and the day of
+    each county's last nightly batch (`lights.nights`), read in the same query."""
     prefix = scope.region_prefix or county_code(scope.region_code)
     rows = LightGeneration.objects.order_by("county")
     if prefix:
         rows = rows.filter(county__startswith=prefix)
+    found = list(rows.values_list("county", "token", "nightly_on"))
     tokens = hashlib.sha256(
-        "|".join(
-            f"{county}:{token}" for county, token in rows.values_list("county", "token")
-        ).encode()
+        "|".join(f"{county}:{token}" for county, token, _night in found).encode()
     ).hexdigest()[:32]
-    return (
+    key = (
         f"projects:board:{scope.kind.value}:{scope.region_prefix}:{scope.region_code}:"
         f"{scope.unit_id}:{scope.enterprise_id}:{tokens}"
     )
+    return key, {county: night for county, _token, night in found if night is not None}
 
 
 def light_counts(user: User) -> LightCounts:
     """Monitored projects in the user's scope counted by light, per dimension and key
     (`by[dimension][key][light]`, key as text, "" for none): one GROUP BY query, cached until
     the next light write in the county."""
-    key = _cache_key(scope_for(user))
+    key, nights = _cache_key(scope_for(user))
     cached = cache.get(key)
     if cached is not None:
         by, first, last = cached
         return LightCounts(by=by, computed_from=first, computed_to=last)
-    result = _count_lights(user)
+    result = _count_lights(user, nights)
     plain = {d: {k: dict(v) for k, v in rows.items()} for d, rows in result.by.items()}
     cache.set(key, (plain, result.computed_from, result.computed_to), BOARD_CACHE_SECONDS)
     return LightCounts(by=plain, computed_from=result.computed_from, computed_to=result.computed_to)
 
 
-def _count_lights(user: User) -> LightCounts:
-    """The uncached count behind `light_counts`."""
+def _count_lights(user: User, nights: dict[str, dt.date]) -> LightCounts:
+    """The uncached count behind `light_counts`; the days the lights are as of are the later
+    of the rows' own and their county's night (`nights`)."""
     grouped: dict[str, dict[str, dict[str, int]]] = {
         d: defaultdict(lambda: defaultdict(int)) for d in DIMENSIONS
     }
@@ -220,6 +222,11 @@ def _count_lights(user: User) -> LightCounts:
     for *keys, light, n, first, last in rows:
         for dimension, key in zip(DIMENSIONS, keys, strict=True):
             grouped[dimension]["" if key is None else str(key)][light] += n
+        night = nights.get(county_code(keys[0] or ""))
+        if night is not None:
+            # Rows never computed have no day; the others are as of their county's night.
+            first = first if first is None or first >= night else night
+            last = last if last is None or last >= night else night
         if first is not None and (result.computed_from is None or first < result.computed_from):
             result.computed_from = first
         if last is not None and (result.computed_to is None or last > result.computed_to):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from jinmu.core.money import as_decimal, percent_text
 from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER, wan
 from jinmu.projects.choices import Light, LightRule
-from jinmu.projects.lights import OVERRIDE_RULE
+from jinmu.projects.lights import OVERRIDE_RULE, light_as_of, shown_reasons
 
 register = template.Library()
 
@@ -153,6 +153,7 @@ def light_context(project: Any) -> dict[str, Any]:
     """What the badge and its popup show: the light, an override, and each rule's reason."""
     light = getattr(project, "light", "") or ""
     overridden = bool(light and getattr(project, "light_override", ""))
+    computed_on = light_as_of(project)
     return {
         "project_id": getattr(project, "pk", None),
         "light": light,
@@ -162,8 +163,10 @@ def light_context(project: Any) -> dict[str, Any]:
         "override_reason": getattr(project, "light_override_reason", "") if overridden else "",
         "computed_light": getattr(project, "computed_light", ""),
         "computed_label": light_label(getattr(project, "computed_light", "")),
-        "computed_on": getattr(project, "light_computed_on", None),
-        "reasons": reason_rows(getattr(project, "light_reasons", None)) if light else [],
+        "computed_on": computed_on,
+        "reasons": reason_rows(shown_reasons(getattr(project, "light_reasons", None), computed_on))
+        if light
+        else [],
     }
 
 

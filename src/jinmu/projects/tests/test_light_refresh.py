@@ -37,7 +37,9 @@ def test_refresh_light_writes_without_a_version_bump(world: Any) -> None:
         "yellow",
         today,
     )
-    assert project.light_reasons == result.reasons
+    # Stored: the facts; shown: the texts written from them for the day computed for.
+    assert project.light_reasons == result.stored
+    assert lights.shown_reasons(project.light_reasons, project.light_computed_on) == result.reasons
     assert project.version == version
 
 
@@ -121,9 +123,9 @@ def test_batch_refresh_uses_few_queries_whatever_the_number_of_projects(world: A
     Project.objects.update(light="", computed_light="", light_reasons=[], light_computed_on=None)
     with CaptureQueriesContext(connection) as large:
         lights.refresh_lights_stats(today=today, batch_size=1000)
-    # One batch: projects, plans, milestones, users, bulk update, date update, and settings once
-    # per region (two towns), the board's generation bump (one county), plus the empty read that
-    # ends the loop and transaction markers.
+    # One batch: projects, plans, milestones, users, bulk update, and settings once per region
+    # (two towns), the board's generation bump (one county), plus the empty read that ends the
+    # loop, transaction markers and the night's record (`nights.record_night`).
     assert len(large) <= 13
     assert len(small) > len(large)
 

@@ -34,9 +34,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Refresh in batches and report how many projects were processed and changed."""
         day = day_option(options["date"])
-        projects = Project.objects.all()
-        if options["region"]:
-            projects = projects.in_region(options["region"])
+        # The whole ledger as the nightly job runs it, or one region's projects.
+        projects = Project.objects.in_region(options["region"]) if options["region"] else None
         started = time.monotonic()
         stats = refresh_lights_stats(projects, today=day)
         self.stdout.write(
