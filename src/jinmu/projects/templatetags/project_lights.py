@@ -8,11 +8,11 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from jinmu.core.markup import format_html
 from jinmu.core.money import as_decimal, percent_text
 from jinmu.core.templatetags.jinmu import TRAFFIC_TABLER, wan
 from jinmu.projects.choices import Light, LightRule
