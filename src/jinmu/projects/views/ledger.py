@@ -44,6 +44,7 @@ from jinmu.projects.forms.records import (
     TransitionForm,
     YearPlanForm,
 )
+from jinmu.projects.lights.nights import with_nights
 from jinmu.projects.models import Attachment, Project, ProjectYearPlan
 from jinmu.projects.permissions import (
     can_create_projects,
@@ -275,7 +276,8 @@ def _next_states(project: Project) -> list[tuple[str, Any]]:
 def project_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """A project's record: figures, kind-specific facts, history, documents and panels."""
     user = request.user
-    project = figures.record_project(Project.objects.for_user(user), pk)
+    # With its county's night, which its light is as of (no query of its own).
+    project = figures.record_project(with_nights(Project.objects.for_user(user)), pk)
     if project is None:
         raise Http404(f"No {Project._meta.object_name} matches the given query.")
     # Asked once for the page and its panels (the project is in the user's scope).
