@@ -349,6 +349,21 @@ def shown_reasons(stored: Any, day: dt.date | None) -> Any:
         return stored
     day = day or timezone.localdate()
     if translation.get_language() == settings.LANGUAGE_CODE:  # a list's rows: no switching
-        return [_WRITERS[r["rule"]](r, day) if is_facts(r) else r for r in stored]
+        return [_written(r, day) if is_facts(r) else r for r in stored]
     with translation.override(settings.LANGUAGE_CODE):
-        return [_WRITERS[r["rule"]](r, day) if is_facts(r) else r for r in stored]
+        return [_written(r, day) if is_facts(r) else r for r in stored]
+
+
+def _written(facts: dict[str, Any], day: dt.date) -> dict[str, Any]:
+    """A reason written from its facts; facts that do not read as their rule's (a row written
+    by other code, or edited by hand) are shown as unreadable rather than failing the page:
+    the next refresh of the light states them again."""
+    try:
+        return _WRITERS[facts["rule"]](facts, day)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return {
+            "rule": facts.get("rule", ""),
+            "light": facts.get("light", ""),
+            "text": _("This reason could not be read; the next refresh of the light restates it."),
+            "inputs": {},
+        }

@@ -153,6 +153,27 @@ def test_reasons_stored_whole_are_shown_as_they_are() -> None:
     assert lights.nights.as_of(SECOND, FIRST) == SECOND
 
 
+def test_facts_that_do_not_read_are_shown_as_unreadable_not_as_an_error(
+    world: Any, client: Client
+) -> None:
+    # given: a project whose stored facts lack one its rule reads (written by other code)
+    project = monitored(world, FIRST)
+    broken = [{"rule": "report", "light": "red", "case": "missing"}]
+    Project.objects.filter(pk=project.pk).update(
+        light="red", computed_light="red", light_reasons=broken, light_computed_on=FIRST
+    )
+    # when
+    with translation.override("en"):
+        shown = lights.shown_reasons(broken, FIRST)
+    client.force_login(world.user("industry"))
+    page = client.get(reverse("projects:detail", args=[project.pk]))
+    # then: the reason keeps its rule and light and says it could not be read; the page answers
+    assert shown[0]["rule"] == "report"
+    assert shown[0]["light"] == "red"
+    assert "无法读取" in shown[0]["text"]  # written in the site's language, as every reason
+    assert page.status_code == 200
+
+
 def test_a_project_reporting_every_week_keeps_its_facts_past_the_deadline(world: Any) -> None:
     # given: a report in for W27 already on Wednesday 2026-07-01 (the week due is W26)
     project = monitored(world, FIRST, last_report_week=D(2026, 6, 29))
