@@ -141,27 +141,6 @@ def test_dates_numbers_and_blank_rows_keep_their_excel_rows(
     assert type(with_calamine[1][1]["数字"]) is float  # a credit code Excel made a number
 
 
-def test_the_named_sheet_is_read(monkeypatch: pytest.MonkeyPatch) -> None:
-    # given: the guide sheet first
-    workbook = openpyxl.Workbook()
-    guide = workbook.active
-    assert guide is not None
-    guide.title = "说明"
-    guide.append(["说明文字"])
-    data_sheet = workbook.create_sheet("企业名录")
-    data_sheet.append(["企业名称"])
-    data_sheet.append(["甲公司"])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-
-    # when
-    table = read_rows(buffer.getvalue(), headers=["企业名称"], sheet_names=["企业名录"])
-
-    # then
-    assert table.sheet_name == "企业名录"
-    assert list(table.rows) == [(2, {"企业名称": "甲公司"})]
-
-
 def test_error_cells_are_left_to_openpyxl(monkeypatch: pytest.MonkeyPatch) -> None:
     # given: an error cell, which calamine would read as a blank
     workbook = openpyxl.Workbook()
